@@ -1,0 +1,80 @@
+# fwseal: `make demo` and `make test` set up everything on Debian/Ubuntu.
+#   make            build build/fwseal (host tool)
+#   make test       build and run the Criterion suite (SAN=1: ASan+UBSan)
+#   make demo       keygen, pack, inspect, verify, unpack the example firmware
+#   make bench-mem  peak RSS of pack/unpack on a 1 GiB input
+
+CC      ?= cc
+SAN     ?= 0
+BUILD   ?= build
+ifeq ($(SAN),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config
+
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+OPT       := -O2 -g
+INCLUDES  := -Iformat -Iverifier -Ikeys -Isigner
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(INCLUDES) $(SANFLAGS) $(CFLAGS)
+# format/ and verifier/ are freestanding C99: no libc headers, no builtins.
+FREE_CFLAGS := -std=c99 -pedantic -ffreestanding $(OPT) $(WARN) -Iformat -Iverifier $(SANFLAGS) $(CFLAGS)
+LDLIBS_HOST := -lsodium -lz -larchive
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+FORMAT_SRCS   := $(wildcard format/*.c)
+VERIFIER_SRCS := $(wildcard verifier/*.c)
+KEYS_SRCS     := $(wildcard keys/*.c)
+SIGNER_SRCS   := $(filter-out signer/main.c,$(wildcard signer/*.c))
+FREE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(FORMAT_SRCS) $(VERIFIER_SRCS))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(KEYS_SRCS) $(SIGNER_SRCS))
+LIB       := $(BUILD)/libfwseal.a
+
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRCS))
+VECTORS   := $(abspath ../shared/vectors)
+TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
+             -DFWSEAL_BUILD='"$(abspath $(BUILD))"' \
+             -DFWSEAL_SRC='"$(abspath .)"' \
+             -DVECTORS_DIR='"$(VECTORS)"'
+
+.PHONY: all deps test demo clean bench-mem check-one
+all: $(BUILD)/fwseal
+
+deps:
+	@scripts/install-deps.sh $(DEPS_PKGS)
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(if $(filter format/% verifier/%,$<),$(FREE_CFLAGS),$(HOST_CFLAGS) $(TEST_DEFS)) -MMD -MP -c $< -o $@
+
+$(LIB): $(FREE_OBJS) $(HOST_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fwseal: $(BUILD)/obj/signer/main.o $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST)
+
+$(BUILD)/fwseal-tests: $(TEST_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST) -lcriterion
+
+# One test file on its own: make check-one T=tests/test_sha256.c
+check-one: $(BUILD)/fwseal $(LIB) | deps
+	@mkdir -p $(BUILD)/one
+	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) tests/testutil.c $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
+	$(BUILD)/one/t $(ARGS)
+
+test: $(BUILD)/fwseal $(BUILD)/fwseal-tests
+	$(BUILD)/fwseal-tests --jobs 2 $(ARGS)
+
+demo: $(BUILD)/fwseal
+	@BUILD=$(BUILD) CC=$(CC) sh examples/demo.sh
+
+bench-mem: $(BUILD)/fwseal
+	@BUILD=$(BUILD) sh scripts/bench-mem.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

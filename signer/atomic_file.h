@@ -1,0 +1,40 @@
+/*
+ * Output files that appear under their final name only when complete.
+ *
+ * Data goes to a temporary file beside the target ("NAME.tmp-XXXXXX"), is
+ * fsync'ed, and is renamed into place by atomic_commit().  Any failure, or
+ * atomic_abort(), unlinks the temporary file, so an interrupted run never
+ * leaves a truncated file under the final name.  The path "-" writes to
+ * standard output instead (not atomic: the caller streams).
+ */
+#ifndef FWS_ATOMIC_FILE_H
+#define FWS_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    char *path;   /* final name */
+    char *tmp;    /* temporary name, NULL for stdout */
+    int fd;
+    int no_replace;
+    mode_t mode;  /* applied at commit */
+} atomic_file;
+
+/* Opens a temporary file for `path` with permissions `mode` (umask
+ * applied only to widen nothing: the file is created 0600 and chmod'ed to
+ * mode & ~umask at commit).  If `overwrite` is 0 and `path` exists, fails
+ * with a message.  Returns an FWS_EXIT_* status; prints its own errors. */
+int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite);
+/* Writes everything or prints "PATH: <strerror>" and returns FWS_EXIT_IO. */
+int atomic_write(atomic_file *f, const void *buf, size_t len);
+/* fsyncs and renames into place; on failure the temporary is removed. */
+int atomic_commit(atomic_file *f);
+/* Removes the temporary file; safe to call after commit or twice. */
+void atomic_abort(atomic_file *f);
+
+/* Writes a whole buffer to a file descriptor, retrying on EINTR/short
+ * writes.  Returns 0, or -1 with errno set. */
+int write_all(int fd, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,9 @@
+/* placeholder until the command lands in this session */
+#include "cli.h"
+int cmd_pack(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("pack: not built yet");
+    return FWS_EXIT_IO;
+}

@@ -1,0 +1,58 @@
+/* fwseal: dispatches `fwseal <command> [options]` from one table. */
+#include "cli.h"
+
+#include <sodium.h>
+#include <string.h>
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"keygen", cmd_keygen, "generate or import a key (ed25519, x25519, psk)"},
+    {"pubkey", cmd_pubkey, "export a public key as a C header, hex or PEM"},
+    {"pack", cmd_pack, "compress, encrypt and sign components into a container"},
+    {"inspect", cmd_inspect, "show a container's header, manifest, signers and recipients"},
+    {"verify", cmd_verify, "take the decision a device would take on a container"},
+    {"unpack", cmd_unpack, "verify, decrypt and write out a container's components"},
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+    fputs("usage: fwseal <command> [options]\n\ncommands:\n", out);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'fwseal <command> --help' describes a command.\n"
+          "exit status: 0 ok, 1 rejected, 2 usage, 3 I/O or environment\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    if (argc < 2) {
+        usage(stderr);
+        return FWS_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return FWS_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("fwseal 1.0.0 (container format 1)");
+        return FWS_EXIT_OK;
+    }
+    if (sodium_init() < 0) {
+        cli_error("libsodium failed to initialise");
+        return FWS_EXIT_IO;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return FWS_EXIT_USAGE;
+}

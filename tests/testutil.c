@@ -1,0 +1,145 @@
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *slurp_fd(FILE *f)
+{
+    size_t cap = 4096, len = 0, n;
+    char *buf = malloc(cap);
+    rewind(f);
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[len] = 0;
+    return buf;
+}
+
+run_result run(const char *fmt, ...)
+{
+    run_result r = {0, NULL, NULL};
+    char *cmd, *full, outp[] = "/tmp/fwseal-run-XXXXXX", errp[] = "/tmp/fwseal-run-XXXXXX";
+    va_list ap;
+    int ofd = mkstemp(outp), efd = mkstemp(errp), st;
+    FILE *out, *err;
+    if (ofd < 0 || efd < 0)
+        abort();
+    va_start(ap, fmt);
+    if (vasprintf(&cmd, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    if (asprintf(&full, "exec </dev/null >'%s' 2>'%s'; %s", outp, errp, cmd) < 0)
+        abort();
+    st = system(full);
+    if (WIFEXITED(st))
+        r.status = WEXITSTATUS(st);
+    else if (WIFSIGNALED(st))
+        r.status = 128 + WTERMSIG(st);
+    else
+        r.status = -1;
+    out = fdopen(ofd, "rb");
+    err = fdopen(efd, "rb");
+    r.out = slurp_fd(out);
+    r.err = slurp_fd(err);
+    fclose(out);
+    fclose(err);
+    unlink(outp);
+    unlink(errp);
+    free(cmd);
+    free(full);
+    return r;
+}
+
+void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+char *tmpdir_new(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *t;
+    if (asprintf(&t, "%s/fwseal-test-XXXXXX", base ? base : "/tmp") < 0 || !mkdtemp(t))
+        abort();
+    return t;
+}
+
+void tmpdir_remove(const char *dir)
+{
+    run_result r = run("rm -rf '%s'", dir);
+    run_free(&r);
+}
+
+uint8_t *file_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf;
+    long n;
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = malloc((size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        abort();
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+void file_write(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+        abort();
+}
+
+int file_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+void fill_random(uint8_t *buf, size_t len, uint64_t seed)
+{
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        buf[i] = (uint8_t)(x >> 24);
+    }
+}
+
+char *path_fmt(const char *fmt, ...)
+{
+    char *p;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&p, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return p;
+}
+
+int vectors_available(const char *what)
+{
+    struct stat st;
+    if (stat(VECTORS_DIR, &st) == 0)
+        return 1;
+    fprintf(stderr, "skipped %s: %s not present\n", what, VECTORS_DIR);
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* Helpers for tests that drive the CLI and touch files. */
+#ifndef FWS_TESTUTIL_H
+#define FWS_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int status;   /* exit status, or 128+signal */
+    char *out;    /* captured stdout, NUL-terminated */
+    char *err;    /* captured stderr, NUL-terminated */
+} run_result;
+
+/* Runs `sh -c CMD` with stdin from /dev/null; the caller frees with
+ * run_free().  printf-style. */
+run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void run_free(run_result *r);
+
+char *tmpdir_new(void); /* malloc'ed */
+/* Removes a directory tree (rm -rf). */
+void tmpdir_remove(const char *dir);
+
+/* Reads a whole file into a malloc'ed buffer; returns NULL if missing. */
+uint8_t *file_read(const char *path, size_t *len);
+void file_write(const char *path, const void *data, size_t len);
+int file_exists(const char *path);
+/* Deterministic pseudo-random bytes (xorshift) for test inputs. */
+void fill_random(uint8_t *buf, size_t len, uint64_t seed);
+/* Path formatting into a malloc'ed string. */
+char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* 1 if ../shared/vectors exists; otherwise prints why the test skips. */
+int vectors_available(const char *what);
+
+#endif
