@@ -68,7 +68,7 @@ check-one: $(BUILD)/fwseal $(LIB) | deps
 test: $(BUILD)/fwseal $(BUILD)/fwseal-tests
 	$(BUILD)/fwseal-tests --jobs 2 $(ARGS)
 
-demo: $(BUILD)/fwseal
+demo: $(BUILD)/fwseal | deps
 	@BUILD=$(BUILD) CC=$(CC) sh examples/demo.sh
 
 bench-mem: $(BUILD)/fwseal

@@ -1,0 +1,86 @@
+/*
+ * The signed manifest: canonical TLV encoding and strict decoding.
+ * Layout and rules: format/SPEC.md, "Manifest".
+ */
+#ifndef FWS_MANIFEST_H
+#define FWS_MANIFEST_H
+
+#include "fws_format.h"
+
+/* Top-level tags; bit 15 clear = critical (must be understood). */
+#define FWS_TAG_VERSION 0x0001
+#define FWS_TAG_COUNTER 0x0002
+#define FWS_TAG_CLASS 0x0003
+#define FWS_TAG_TIMESTAMP 0x0004
+#define FWS_TAG_PAYLOAD 0x0005
+#define FWS_TAG_ENCRYPTION 0x0006
+#define FWS_TAG_COMPONENTS 0x0007
+#define FWS_TAG_META 0x8001
+#define FWS_TAG_NONCRITICAL 0x8000
+
+/* Component record tags. */
+#define FWS_CTAG_NAME 0x0001
+#define FWS_CTAG_SIZE 0x0002
+#define FWS_CTAG_DIGEST 0x0003
+#define FWS_CTAG_STORED_SIZE 0x0004
+#define FWS_CTAG_COMPRESSION 0x0005
+#define FWS_CTAG_ADDRESS 0x0006
+
+#define FWS_COMP_NONE 0
+#define FWS_COMP_ZLIB 1
+#define FWS_ENC_CHACHA20 1
+
+typedef struct {
+    const uint8_t *name;       /* not NUL-terminated */
+    uint8_t name_len;
+    uint8_t method;            /* FWS_COMP_* */
+    uint8_t wbits;             /* 0 for FWS_COMP_NONE, else 9..15 */
+    uint8_t has_address;
+    uint64_t address;
+    uint64_t size;             /* installed plaintext bytes */
+    uint64_t stored_size;      /* bytes in the payload (after compression) */
+    uint64_t offset;           /* derived: start in the payload */
+    const uint8_t *digest;     /* SHA-256 of the installed plaintext */
+} fws_component;
+
+typedef struct {
+    uint16_t major, minor, patch;
+    uint32_t build;
+    uint32_t counter;          /* anti-rollback security counter */
+    const uint8_t *class_id;   /* 16 bytes */
+    uint64_t timestamp;        /* seconds since 1970 (SOURCE_DATE_EPOCH) */
+    uint64_t payload_len;      /* stored payload bytes, chain hashes excluded */
+    uint32_t chunk_size;
+    const uint8_t *first_chunk_hash;
+    uint8_t encrypted;
+    uint8_t enc_alg;           /* FWS_ENC_* */
+    const uint8_t *key_commitment;
+    uint8_t n_components;
+    fws_component comp[FWS_MAX_COMPONENTS];
+    const uint8_t *meta;       /* raw META value, or NULL */
+    uint16_t meta_len;
+} fws_manifest;
+
+/* Decodes and validates every rule of SPEC.md; on error fills *diag (may
+ * be NULL) and returns an fws_format_err. */
+int fws_manifest_decode(const uint8_t *buf, size_t len, fws_manifest *m, fws_diag *diag);
+
+/* Canonical encoding of m (offset fields ignored; meta copied as given and
+ * must already be a canonical META value).  Returns the length written, or
+ * 0 if it does not fit in cap or m breaks a rule (the encoder re-decodes its
+ * output, so it never emits what a decoder would refuse). */
+size_t fws_manifest_encode(const fws_manifest *m, uint8_t *out, size_t cap);
+
+/* 1 if name follows the rules: 1..64 bytes, '/'-separated segments of
+ * [A-Za-z0-9._+-], no empty segment, no "." or ".." segment. */
+int fws_component_name_valid(const uint8_t *name, size_t len);
+
+/* Iterates META entries: key_len u8 | key | value_len u16le | value.
+ * *pos starts at 0; returns 1 and fills the entry, 0 at the end. */
+int fws_meta_next(const uint8_t *meta, size_t meta_len, size_t *pos,
+                  const uint8_t **key, uint8_t *key_len,
+                  const uint8_t **value, uint16_t *value_len);
+/* 1 if a META key follows the rules: 1..64 bytes of [A-Za-z0-9._-]. */
+int fws_meta_key_valid(const uint8_t *key, size_t len);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * The payload on its way into a container (SPEC.md section 6): components'
+ * stored bytes are appended, encrypted with ChaCha20 at their payload
+ * offset when a content key is set, and spooled to an unlinked temporary
+ * file.  Then the chunk hash chain is computed backwards over the spool
+ * and the chunks are emitted forwards, each followed by the next's hash.
+ * Memory: one 64 KiB buffer plus 32 bytes per chunk.
+ */
+#ifndef FWS_PAYLOAD_SPOOL_H
+#define FWS_PAYLOAD_SPOOL_H
+
+#include <stdint.h>
+
+#include "atomic_file.h"
+
+#define SPOOL_BUF (64 * 1024)   /* a multiple of 64: encryption stays block-aligned */
+
+typedef struct {
+    int fd;
+    uint64_t len;          /* payload bytes appended so far */
+    int encrypt;
+    uint8_t key[32];
+    uint8_t *buf;          /* SPOOL_BUF bytes */
+    size_t fill;
+} payload_spool;
+
+/* Creates the spool in directory dir.  key is the content key or NULL. */
+int spool_open(payload_spool *s, const char *dir, const uint8_t *key);
+int spool_write(payload_spool *s, const uint8_t *data, size_t len);
+/* Flushes the buffer; after this, spool_chain and spool_emit. */
+int spool_flush(payload_spool *s);
+/* H_0..H_{n-1} into a malloc'ed array of n*32 bytes (NULL when n == 0). */
+int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t **hashes, uint64_t *n);
+/* Writes S_0..S_{n-1} to out. */
+int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uint64_t n,
+               atomic_file *out);
+void spool_close(payload_spool *s);
+
+#endif
