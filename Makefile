@@ -32,6 +32,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(KEYS_SRCS) $(SIGNER_SRCS))
 LIB       := $(BUILD)/libfwseal.a
 
 TEST_SRCS := $(wildcard tests/*.c)
+TEST_SUPPORT := $(filter-out tests/test_%.c,$(TEST_SRCS))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRCS))
 VECTORS   := $(abspath ../shared/vectors)
 TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
@@ -62,7 +63,7 @@ $(BUILD)/fwseal-tests: $(TEST_OBJS) $(LIB)
 # One test file on its own: make check-one T=tests/test_sha256.c
 check-one: $(BUILD)/fwseal $(LIB) | deps
 	@mkdir -p $(BUILD)/one
-	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) tests/testutil.c $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
+	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) $(TEST_SUPPORT) $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
 	$(BUILD)/one/t $(ARGS)
 
 test: $(BUILD)/fwseal $(BUILD)/fwseal-tests

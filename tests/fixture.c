@@ -1,0 +1,73 @@
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fx_init(fixture *f)
+{
+    static const char *keys[][2] = {{"sign1", "ed25519"}, {"sign2", "ed25519"},
+                                    {"sign3", "ed25519"}, {"dev", "x25519"},
+                                    {"dev2", "x25519"},   {"psk", "psk"},
+                                    {"psk2", "psk"}};
+    f->dir = tmpdir_new();
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        run_result r = run("cd '%s' && %s keygen --type %s -o %s --no-passphrase", f->dir,
+                           FWSEAL_BIN, keys[i][1], keys[i][0]);
+        if (r.status != 0) {
+            fprintf(stderr, "fixture keygen failed: %s\n", r.err);
+            abort();
+        }
+        run_free(&r);
+    }
+}
+
+void fx_free(fixture *f)
+{
+    tmpdir_remove(f->dir);
+    free(f->dir);
+}
+
+char *fx_path(const fixture *f, const char *name)
+{
+    return path_fmt("%s/%s", f->dir, name);
+}
+
+char *fx_write(const fixture *f, const char *name, const void *data, size_t len)
+{
+    char *p = fx_path(f, name);
+    file_write(p, data, len);
+    return p;
+}
+
+run_result fx_pack(const fixture *f, const char *out, const char *args)
+{
+    return run("cd '%s' && %s pack -o %s --key sign1.key --version 1.0.0 --counter 1 "
+               "--class test/class %s",
+               f->dir, FWSEAL_BIN, out, args);
+}
+
+run_result fx_verify(const fixture *f, const char *file, const char *args)
+{
+    return run("cd '%s' && %s verify %s --trust sign1.pub --class test/class %s", f->dir,
+               FWSEAL_BIN, file, args);
+}
+
+void fill_text(uint8_t *buf, size_t len, uint64_t seed)
+{
+    static const char *words[] = {"boot", "flash", "sector", "erase", "write", "verify",
+                                  "image", "slot", "counter", "0x08000000", "\n", "  "};
+    uint64_t x = seed * 2654435761u + 7;
+    size_t i = 0;
+    while (i < len) {
+        const char *w;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        w = words[x % (sizeof words / sizeof words[0])];
+        for (size_t k = 0; w[k] && i < len; k++)
+            buf[i++] = (uint8_t)w[k];
+        if (i < len)
+            buf[i++] = ' ';
+    }
+}

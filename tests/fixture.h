@@ -1,0 +1,30 @@
+/* A temporary directory with throw-away keys, and shortcuts to drive the
+ * fwseal CLI in it.  Keys: sign1..sign3 (Ed25519), dev, dev2 (X25519),
+ * psk, psk2 (PSK); all without passphrase. */
+#ifndef FWS_FIXTURE_H
+#define FWS_FIXTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "testutil.h"
+
+typedef struct {
+    char *dir;
+} fixture;
+
+void fx_init(fixture *f);
+void fx_free(fixture *f);
+/* DIR/NAME, malloc'ed. */
+char *fx_path(const fixture *f, const char *name);
+/* Writes data to DIR/NAME and returns the path (malloc'ed). */
+char *fx_write(const fixture *f, const char *name, const void *data, size_t len);
+/* `fwseal pack -o DIR/OUT --key DIR/sign1.key --version 1.0.0 --counter 1
+ *  --class test/class ARGS` run in DIR (ARGS may name files relative to DIR). */
+run_result fx_pack(const fixture *f, const char *out, const char *args);
+/* `fwseal verify DIR/FILE --trust DIR/sign1.pub --class test/class ARGS` in DIR. */
+run_result fx_verify(const fixture *f, const char *file, const char *args);
+/* Compressible test data: text-like lines with a seed. */
+void fill_text(uint8_t *buf, size_t len, uint64_t seed);
+
+#endif
