@@ -309,7 +309,11 @@ static int load_keys(char **paths, int n, const fws_passphrase_src *pp, fws_key 
                      int signing)
 {
     for (int i = 0; i < n; i++) {
-        int rc = fws_key_load(paths[i], pp, &keys[i]);
+        /* Recipients need only a public key, except a PSK. */
+        int rc = signing ? fws_key_load(paths[i], pp, &keys[i])
+                         : fws_key_load_public(paths[i], &keys[i]);
+        if (!rc && !signing && keys[i].type == FWS_KEY_PSK)
+            rc = fws_key_load(paths[i], pp, &keys[i]);
         if (rc)
             return rc;
         if (signing && (keys[i].type != FWS_KEY_ED25519 || !keys[i].has_secret)) {

@@ -1,5 +1,6 @@
 #include "component_writer.h"
 #include "cli.h"
+#include "progress.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@ int component_write(fws_component_src *src, int level, int wbits, payload_spool 
     uint64_t start = spool->len;
     int rc = FWS_EXIT_IO, zrc, flush;
     long n;
+    progress bar;
 
     res->size = 0;
+    progress_start(&bar, src->origin);
     if (!in || !out) {
         cli_error("out of memory");
         goto done;
@@ -33,6 +36,7 @@ int component_write(fws_component_src *src, int level, int wbits, payload_spool 
             goto done_z;
         crypto_hash_sha256_update(&st, in, (size_t)n);
         res->size += (uint64_t)n;
+        progress_add(&bar, (uint64_t)n);
         if (level == 0) {
             if (spool_write(spool, in, (size_t)n))
                 goto done_z;
@@ -60,6 +64,7 @@ done_z:
     if (level > 0)
         deflateEnd(&z);
 done:
+    progress_end(&bar);
     free(in);
     free(out);
     return rc;

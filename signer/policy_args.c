@@ -57,7 +57,7 @@ int policy_args_load(policy_args *a, policy *p)
     if (a->pp.file && a->pp.env)
         return cli_usage(a->cmd, "give --passphrase-file or --passphrase-env, not both");
     for (i = 0; i < a->n_trust; i++) {
-        if ((rc = fws_key_load(a->trust_paths[i], &a->pp, &a->trusted[i])))
+        if ((rc = fws_key_load_public(a->trust_paths[i], &a->trusted[i])))
             return rc;
         if (a->trusted[i].type != FWS_KEY_ED25519) {
             cli_error("%s: --trust needs an Ed25519 public key, this is a %s key",

@@ -254,3 +254,24 @@ Test(pack_errors, usage_errors_and_help)
     cr_assert(strstr(r.err, "--trust needs an Ed25519 public key"), "%s", r.err);
     run_free(&r);
 }
+
+/* Progress goes to a terminal only: `script` gives pack a pty. */
+Test(pack_errors, progress_only_on_a_terminal, .timeout = 60)
+{
+    uint8_t *big = malloc(24 << 20);
+    fill_text(big, 24 << 20, 5);
+    free(fx_write(&fx, "big.bin", big, 24 << 20));
+    free(big);
+    run_result r = run("cd '%s' && script -qec '%s pack -o tty.fws --key sign1.key --level 1 "
+                       "--version 1.0.0 --counter 1 --class c app=big.bin' /dev/null",
+                       fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "big.bin: ") && strstr(r.out, " MiB"), "no progress on a tty: %s", r.out);
+    run_free(&r);
+    r = fx_pack(&fx, "notty.fws", "--level 1 app=big.bin");
+    cr_assert_eq(r.status, 0);
+    cr_assert(!strstr(r.err, "MiB"), "progress without a terminal: %s", r.err);
+    run_free(&r);
+    remove(path_fmt("%s/tty.fws", fx.dir));
+    remove(path_fmt("%s/notty.fws", fx.dir));
+}

@@ -1,0 +1,161 @@
+/*
+ * Key files on disk: loading (with the ssh-style permission warning) and
+ * writing a NAME.key / NAME.pub pair through signer/atomic_file.
+ */
+#include "keyfile.h"
+#include "atomic_file.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Reads at most FWS_KEYFILE_READ_MAX bytes of path into buf (that size);
+ * st receives the file's status. */
+static int read_small_file(const char *path, uint8_t *buf, size_t *len, struct stat *st)
+{
+    size_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            cli_error("%s: key file not found", path);
+        else
+            cli_error("%s: cannot open key file: %s", path, strerror(errno));
+        return FWS_EXIT_IO;
+    }
+    if (fstat(fd, st) < 0) {
+        cli_error("%s: cannot read key file: %s", path, strerror(errno));
+        close(fd);
+        return FWS_EXIT_IO;
+    }
+    if (S_ISDIR(st->st_mode)) {
+        cli_error("%s: is a directory, not a key file", path);
+        close(fd);
+        return FWS_EXIT_IO;
+    }
+    for (;;) {
+        uint8_t extra;
+        ssize_t r;
+        if (n < FWS_KEYFILE_READ_MAX)
+            r = read(fd, buf + n, FWS_KEYFILE_READ_MAX - n);
+        else
+            r = read(fd, &extra, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            cli_error("%s: cannot read key file: %s", path, strerror(errno));
+            close(fd);
+            return FWS_EXIT_IO;
+        }
+        if (r == 0)
+            break;
+        if (n == FWS_KEYFILE_READ_MAX) {
+            cli_error("%s: not a fwseal key file (larger than %d bytes)", path,
+                      FWS_KEYFILE_READ_MAX);
+            close(fd);
+            return FWS_EXIT_IO;
+        }
+        n += (size_t)r;
+    }
+    close(fd);
+    *len = n;
+    return FWS_EXIT_OK;
+}
+
+static int load(const char *path, const fws_passphrase_src *pp, int want_secret, fws_key *key)
+{
+    uint8_t buf[FWS_KEYFILE_READ_MAX];
+    struct stat st;
+    size_t len = 0;
+    int rc, is_secret = 0;
+
+    fws_key_wipe(key);
+    rc = read_small_file(path, buf, &len, &st);
+    if (rc == FWS_EXIT_OK) {
+        /* First the public part (cheap, no prompt): it tells whether this
+         * is a secret file, so the permission warning comes before any
+         * passphrase prompt. */
+        rc = fws_keyfile_decode(path, buf, len, 0, NULL, key, &is_secret);
+        if (rc == FWS_EXIT_OK && is_secret && S_ISREG(st.st_mode) && (st.st_mode & 077))
+            cli_warn("%s: permissions %04o are too open: a secret key file must be "
+                     "accessible by its owner only (chmod 600 %s)",
+                     path, (unsigned)(st.st_mode & 07777), path);
+        if (rc == FWS_EXIT_OK && is_secret && want_secret)
+            rc = fws_keyfile_decode(path, buf, len, 1, pp, key, NULL);
+    }
+    sodium_memzero(buf, sizeof buf);
+    if (rc != FWS_EXIT_OK)
+        fws_key_wipe(key);
+    return rc;
+}
+
+int fws_key_load(const char *path, const fws_passphrase_src *pp, fws_key *key)
+{
+    return load(path, pp, 1, key);
+}
+
+int fws_key_load_public(const char *path, fws_key *key)
+{
+    int rc = load(path, NULL, 0, key);
+    key->has_secret = 0;
+    return rc;
+}
+
+int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key *key,
+                      const fws_keyfile_write_opts *o)
+{
+    char ktext[FWS_KEYFILE_TEXT_MAX], ptext[FWS_KEYFILE_TEXT_MAX];
+    size_t klen = 0, plen = 0;
+    atomic_file kf, pf;
+    struct stat st;
+    int rc = FWS_EXIT_IO, have_pub = pub_path != NULL, pub_done = 0;
+
+    memset(&kf, 0, sizeof kf);
+    memset(&pf, 0, sizeof pf);
+    kf.fd = pf.fd = -1;
+    if (!o->force) {
+        int exists = 0;
+        if (lstat(key_path, &st) == 0) {
+            cli_error("%s: already exists (use --force to overwrite)", key_path);
+            exists = 1;
+        }
+        if (have_pub && lstat(pub_path, &st) == 0) {
+            cli_error("%s: already exists (use --force to overwrite)", pub_path);
+            exists = 1;
+        }
+        if (exists)
+            return FWS_EXIT_IO;
+    }
+    if (fws_keyfile_encode(key, 1, o->comment, o->passphrase, o->passphrase_len, o->strength,
+                           ktext, &klen) ||
+        (have_pub && fws_keyfile_encode(key, 0, o->comment, NULL, 0, o->strength, ptext, &plen)))
+        goto out;
+
+    if ((rc = atomic_open(&kf, key_path, 0600, o->force)) != FWS_EXIT_OK)
+        goto out;
+    /* The temporary file is created 0600 by mkstemp; make the final mode
+     * exactly 0600 too, whatever the umask. */
+    kf.mode = 0600;
+    if ((rc = atomic_write(&kf, ktext, klen)) != FWS_EXIT_OK)
+        goto out;
+    if (have_pub) {
+        if ((rc = atomic_open(&pf, pub_path, 0644, o->force)) != FWS_EXIT_OK ||
+            (rc = atomic_write(&pf, ptext, plen)) != FWS_EXIT_OK ||
+            (rc = atomic_commit(&pf)) != FWS_EXIT_OK)
+            goto out;
+        pub_done = 1;
+    }
+    if ((rc = atomic_commit(&kf)) != FWS_EXIT_OK) {
+        if (pub_done && unlink(pub_path) == 0)
+            cli_error("%s: removed again, since %s could not be written", pub_path, key_path);
+        goto out;
+    }
+out:
+    atomic_abort(&kf);
+    atomic_abort(&pf);
+    sodium_memzero(ktext, sizeof ktext);
+    return rc;
+}

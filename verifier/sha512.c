@@ -1,0 +1,161 @@
+/*
+ * SHA-512 (FIPS 180-4).  See sha512.h.
+ *
+ * Same shape as sha256.c: one loop of 80 rounds, the message schedule kept
+ * as a 16-word ring (w[i & 15]), 128 bytes of stack instead of 640.
+ */
+#include "sha512.h"
+
+#include "fws_bytes.h"
+
+/* First 64 bits of the fractional parts of the cube roots of the first 80
+ * primes (FIPS 180-4, 4.2.3). */
+static const uint64_t fws_sha512_k[80] = {
+    0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f,
+    0xe9b5dba58189dbbc, 0x3956c25bf348b538, 0x59f111f1b605d019,
+    0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242,
+    0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
+    0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+    0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3,
+    0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65, 0x2de92c6f592b0275,
+    0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
+    0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f,
+    0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+    0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc,
+    0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
+    0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6,
+    0x92722c851482353b, 0xa2bfe8a14cf10364, 0xa81a664bbc423001,
+    0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+    0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
+    0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99,
+    0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb,
+    0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc,
+    0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+    0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915,
+    0xc67178f2e372532b, 0xca273eceea26619c, 0xd186b8c721c0c207,
+    0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba,
+    0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
+    0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+    0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a,
+    0x5fcb6fab3ad6faec, 0x6c44198c4a475817};
+
+#define FWS_ROR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
+
+/* Hashes one 128-byte block into state. */
+static void fws_sha512_compress(uint64_t state[8], const uint8_t block[128])
+{
+    uint64_t w[16], a, b, c, d, e, f, g, h, t1, t2;
+    volatile uint64_t *vw = w;
+    unsigned i;
+
+    for (i = 0; i < 16; i++)
+        w[i] = fws_load64_be(block + 8 * i);
+    a = state[0];
+    b = state[1];
+    c = state[2];
+    d = state[3];
+    e = state[4];
+    f = state[5];
+    g = state[6];
+    h = state[7];
+    for (i = 0; i < 80; i++) {
+        if (i >= 16) {
+            /* w[i] = s1(w[i-2]) + w[i-7] + s0(w[i-15]) + w[i-16]; the ring
+             * slot i & 15 holds w[i-16] until it is overwritten here. */
+            uint64_t x = w[(i - 15) & 15], y = w[(i - 2) & 15];
+            w[i & 15] += (FWS_ROR64(x, 1) ^ FWS_ROR64(x, 8) ^ (x >> 7)) + w[(i - 7) & 15] +
+                         (FWS_ROR64(y, 19) ^ FWS_ROR64(y, 61) ^ (y >> 6));
+        }
+        t1 = h + (FWS_ROR64(e, 14) ^ FWS_ROR64(e, 18) ^ FWS_ROR64(e, 41)) + (g ^ (e & (f ^ g))) +
+             fws_sha512_k[i] + w[i & 15];
+        t2 = (FWS_ROR64(a, 28) ^ FWS_ROR64(a, 34) ^ FWS_ROR64(a, 39)) + ((a & b) | (c & (a | b)));
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
+    /* The schedule holds the block's words; clear them like sha256.c does,
+     * in case a caller ever hashes a secret. */
+    for (i = 0; i < 16; i++)
+        vw[i] = 0;
+}
+
+void fws_sha512_init(fws_sha512_ctx *ctx)
+{
+    /* First 64 bits of the fractional parts of the square roots of the
+     * first 8 primes (FIPS 180-4, 5.3.5). */
+    ctx->state[0] = 0x6a09e667f3bcc908;
+    ctx->state[1] = 0xbb67ae8584caa73b;
+    ctx->state[2] = 0x3c6ef372fe94f82b;
+    ctx->state[3] = 0xa54ff53a5f1d36f1;
+    ctx->state[4] = 0x510e527fade682d1;
+    ctx->state[5] = 0x9b05688c2b3e6c1f;
+    ctx->state[6] = 0x1f83d9abfb41bd6b;
+    ctx->state[7] = 0x5be0cd19137e2179;
+    ctx->count = 0;
+}
+
+void fws_sha512_update(fws_sha512_ctx *ctx, const void *in, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)in;
+    size_t used = (size_t)(ctx->count & 127);
+
+    if (len == 0) /* also keeps arithmetic off a NULL in */
+        return;
+    ctx->count += len;
+    if (used != 0) { /* top up the partial block first */
+        size_t take = 128 - used < len ? 128 - used : len;
+        fws_copy(ctx->buf + used, p, take);
+        p += take;
+        len -= take;
+        if (used + take < 128)
+            return;
+        fws_sha512_compress(ctx->state, ctx->buf);
+    }
+    for (; len >= 128; p += 128, len -= 128) /* whole blocks straight from in */
+        fws_sha512_compress(ctx->state, p);
+    fws_copy(ctx->buf, p, len);
+}
+
+void fws_sha512_final(fws_sha512_ctx *ctx, uint8_t out[FWS_SHA512_LEN])
+{
+    size_t used = (size_t)(ctx->count & 127);
+    unsigned i;
+
+    /* Padding: 0x80, zeros up to 112 mod 128, the length in bits as a
+     * 128-bit big-endian number (its top 64 bits are count >> 61).  If the
+     * 0x80 leaves no room for the length, it goes into one extra block. */
+    ctx->buf[used++] = 0x80;
+    if (used > 112) {
+        fws_zero(ctx->buf + used, 128 - used);
+        fws_sha512_compress(ctx->state, ctx->buf);
+        used = 0;
+    }
+    fws_zero(ctx->buf + used, 112 - used);
+    fws_store64_be(ctx->buf + 112, ctx->count >> 61);
+    fws_store64_be(ctx->buf + 120, ctx->count << 3);
+    fws_sha512_compress(ctx->state, ctx->buf);
+    for (i = 0; i < 8; i++)
+        fws_store64_be(out + 8 * i, ctx->state[i]);
+    fws_wipe(ctx, sizeof *ctx);
+}
+
+void fws_sha512(uint8_t out[FWS_SHA512_LEN], const void *in, size_t len)
+{
+    fws_sha512_ctx ctx;
+    fws_sha512_init(&ctx);
+    fws_sha512_update(&ctx, in, len);
+    fws_sha512_final(&ctx, out);
+}
