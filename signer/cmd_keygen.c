@@ -5,6 +5,7 @@
 #include "keyfile.h"
 #include "passphrase.h"
 #include "pem_import.h"
+#include "psk_import.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@ static const char keygen_usage[] =
     "  -o, --output NAME     base name of the files; a trailing .key/.pub is dropped\n"
     "  --import FILE         import an OpenSSL PKCS#8 PEM Ed25519 or X25519 private\n"
     "                        key ('openssl genpkey -algorithm ed25519'); --type may\n"
-    "                        be omitted and must agree if given\n"
+    "                        be omitted and must agree if given.  With --type psk:\n"
+    "                        an existing PSK, 32 raw bytes or 64 hex digits\n"
     "  --passphrase-file F   the passphrase is the first line of F\n"
     "  --passphrase-env VAR  the passphrase is the value of environment variable VAR\n"
     "  --no-passphrase       store the secret unencrypted (still checksummed)\n"
@@ -147,9 +149,6 @@ int cmd_keygen(int argc, char **argv)
     } else if (!import) {
         return cli_usage("keygen", "missing --type ed25519|x25519|psk");
     }
-    if (import && have_type && type == FWS_KEY_PSK)
-        return cli_usage("keygen", "--import reads Ed25519 or X25519 keys; a psk is "
-                                   "generated, not imported");
     if (strength_s && fws_kdf_strength_parse(strength_s, &strength))
         return cli_usage("keygen", "--kdf-strength: '%s' is not interactive, moderate or "
                                    "sensitive",
@@ -178,8 +177,9 @@ int cmd_keygen(int argc, char **argv)
      * .pub is written. */
     if (import) {
         uint8_t seed[32];
-        fws_key_type t;
-        rc = fws_pem_import_file(import, &t, seed);
+        fws_key_type t = FWS_KEY_PSK;
+        rc = have_type && type == FWS_KEY_PSK ? fws_psk_import_file(import, seed)
+                                             : fws_pem_import_file(import, &t, seed);
         if (rc == FWS_EXIT_OK && have_type && t != type) {
             rc = cli_usage("keygen", "--type %s, but %s holds an %s key", type_s, import,
                            fws_key_type_name(t));

@@ -412,7 +412,6 @@ Test(keys_cli, usage_errors_and_help)
         "keygen --type ed25519 -o k --no-passphrase --kdf-strength extreme",
         "keygen --type ed25519 -o k --no-passphrase --kdf-strength moderate",
         "keygen --type ed25519 -o",
-        "keygen --type psk --import x.pem -o k --no-passphrase",
         "pubkey",
         "pubkey a b",
         "pubkey k.pub --format base64",

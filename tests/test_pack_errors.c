@@ -275,3 +275,45 @@ Test(pack_errors, progress_only_on_a_terminal, .timeout = 60)
     remove(path_fmt("%s/tty.fws", fx.dir));
     remove(path_fmt("%s/notty.fws", fx.dir));
 }
+
+/* An existing PSK imports from 32 raw bytes or 64 hex digits; any other
+ * length is refused with the file's name, and no key file appears. */
+Test(pack_errors, psk_import_and_wrong_length)
+{
+    uint8_t raw[33];
+    fill_random(raw, sizeof raw, 6);
+    free(fx_write(&fx, "short.psk", raw, 31));
+    free(fx_write(&fx, "long.psk", raw, 33));
+    free(fx_write(&fx, "raw.psk", raw, 32));
+    char hex[66];
+    for (int i = 0; i < 32; i++)
+        sprintf(hex + 2 * i, "%02x", raw[i]);
+    hex[64] = '\n';
+    free(fx_write(&fx, "hex.psk", hex, 65));
+    const char *bad[] = {"short.psk", "long.psk"};
+    for (int i = 0; i < 2; i++) {
+        run_result r = run("cd '%s' && %s keygen --type psk --import %s -o outpsk --no-passphrase",
+                           fx.dir, FWSEAL_BIN, bad[i]);
+        cr_assert_eq(r.status, 3, "%s: %s", bad[i], r.err);
+        cr_assert(strstr(r.err, "a PSK is exactly 32 bytes, or 64 hex digits"), "%s", r.err);
+        cr_assert(strstr(r.err, bad[i]));
+        run_free(&r);
+        assert_nothing_written();
+    }
+    run_result r = run("cd '%s' && %s keygen --type psk --import raw.psk -o p1 --no-passphrase && "
+                       "%s keygen --type psk --import hex.psk -o p2 --no-passphrase && "
+                       "%s pubkey p1.key --format hex; %s pubkey p2.key --format hex",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "p2.key: a psk has no public key"), "%s", r.err);
+    run_free(&r);
+    /* Both imports are the same key: a container for p1 opens with p2. */
+    r = fx_pack(&fx, "psk.fws", "--encrypt-to p1.key cfg=a.bin");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = fx_verify(&fx, "psk.fws", "--key p2.key");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "digests match"), "%s", r.out);
+    run_free(&r);
+    remove(path_fmt("%s/psk.fws", fx.dir));
+}
