@@ -40,10 +40,13 @@ int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out
 {
     char *end;
     unsigned long long v;
+    int hex = s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     if (!s || !*s || !isdigit((unsigned char)s[0]))
         return -1;
+    if (!hex && s[0] == '0' && s[1])   /* "010" is not octal 8 here */
+        return -1;
     errno = 0;
-    v = strtoull(s, &end, 0);
+    v = strtoull(s, &end, hex ? 16 : 10);
     if (errno || *end || v > max)
         return -1;
     *out = v;

@@ -18,8 +18,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * FWS_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Parses a decimal or 0x-hex unsigned integer no larger than max.  Returns 0
- * on success, -1 on syntax error or overflow. */
+/* Parses a decimal (no leading zeros) or 0x-hex unsigned integer no larger
+ * than max.  Returns 0 on success, -1 on syntax error or overflow. */
 int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 
 /* Each command: argv[0] is the command name; returns an exit status. */

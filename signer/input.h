@@ -49,14 +49,22 @@
  *              segment or an empty segment ("unsafe member name").  An
  *              archive without regular files is an error.  Empty members
  *              follow the raw rule (opts->allow_empty).  Only tar, zip and
- *              cpio formats are read, with gzip, bzip2, xz, lzma, zstd or
- *              compress filters; member data is streamed.
+ *              cpio formats are read; tar and cpio may be compressed with
+ *              gzip, bzip2, xz or zstd, whose checksums are verified to the
+ *              end of the stream (see input_archive.c); member data is
+ *              streamed.
  *
  * Exit statuses (signer/cli.h): FWS_EXIT_USAGE for what is wrong on the
  * command line (spec syntax, NAME, ADDRESS, an @ADDRESS that the kind does
  * not take); FWS_EXIT_IO for what is wrong with a file or its content
  * (missing, unreadable, empty, malformed, unsafe or invalid member names).
  * Duplicate component names are the caller's to check.
+ *
+ * Streaming means an error can surface after earlier components (or part
+ * of the current one) were handed to fn: a corrupt later archive member, a
+ * CRC mismatch found at the end of a compressed stream.  The caller must
+ * treat any non-OK status as "discard everything" (pack writes its output
+ * atomically, so nothing half-made remains).
  */
 #ifndef FWS_INPUT_H
 #define FWS_INPUT_H

@@ -33,6 +33,13 @@ char *fx_path(const fixture *f, const char *name)
     return path_fmt("%s/%s", f->dir, name);
 }
 
+void fx_remove(const fixture *f, const char *name)
+{
+    char *p = fx_path(f, name);
+    remove(p);
+    free(p);
+}
+
 char *fx_write(const fixture *f, const char *name, const void *data, size_t len)
 {
     char *p = fx_path(f, name);

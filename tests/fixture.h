@@ -17,6 +17,8 @@ void fx_init(fixture *f);
 void fx_free(fixture *f);
 /* DIR/NAME, malloc'ed. */
 char *fx_path(const fixture *f, const char *name);
+/* Removes DIR/NAME. */
+void fx_remove(const fixture *f, const char *name);
 /* Writes data to DIR/NAME and returns the path (malloc'ed). */
 char *fx_write(const fixture *f, const char *name, const void *data, size_t len);
 /* `fwseal pack -o DIR/OUT --key DIR/sign1.key --version 1.0.0 --counter 1

@@ -78,7 +78,7 @@ Test(pack_errors, intel_hex_problems)
     run_result r = fx_pack(&fx, "ok.fws", "--hex-max-gap 8192 app=gap.hex");
     cr_assert_eq(r.status, 0, "a larger --hex-max-gap accepts it: %s", r.err);
     run_free(&r);
-    remove(path_fmt("%s/ok.fws", fx.dir));
+    fx_remove(&fx, "ok.fws");
     put("noeof.hex", ":0400000001020304F2\n");
     expect_pack_error("app=noeof.hex", 3, "noeof.hex");
     expect_pack_error("app=sum.hex@0x100", 2, "sum.hex");
@@ -272,8 +272,8 @@ Test(pack_errors, progress_only_on_a_terminal, .timeout = 60)
     cr_assert_eq(r.status, 0);
     cr_assert(!strstr(r.err, "MiB"), "progress without a terminal: %s", r.err);
     run_free(&r);
-    remove(path_fmt("%s/tty.fws", fx.dir));
-    remove(path_fmt("%s/notty.fws", fx.dir));
+    fx_remove(&fx, "tty.fws");
+    fx_remove(&fx, "notty.fws");
 }
 
 /* An existing PSK imports from 32 raw bytes or 64 hex digits; any other
@@ -315,5 +315,5 @@ Test(pack_errors, psk_import_and_wrong_length)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "digests match"), "%s", r.out);
     run_free(&r);
-    remove(path_fmt("%s/psk.fws", fx.dir));
+    fx_remove(&fx, "psk.fws");
 }
