@@ -1,0 +1,125 @@
+/* inspect on damaged files says how far it got; unpack writes nothing
+ * unless every check passes, and never replaces files without --force. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "tamper.h"
+
+static fixture fx;
+static uint8_t *good;
+static size_t good_len;
+
+static void setup(void)
+{
+    fx_init(&fx);
+    uint8_t buf[9000];
+    fill_text(buf, sizeof buf, 41);
+    free(fx_write(&fx, "in.bin", buf, sizeof buf));
+    run_result r = fx_pack(&fx, "good.fws", "--chunk-size 1024 --meta note=hi app=in.bin cfg=in.bin");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *p = fx_path(&fx, "good.fws");
+    good = file_read(p, &good_len);
+    free(p);
+}
+static void teardown(void)
+{
+    free(good);
+    fx_free(&fx);
+}
+TestSuite(inspect_unpack, .init = setup, .fini = teardown, .timeout = 60);
+
+static run_result inspect_json(size_t len)
+{
+    free(fx_write(&fx, "d.fws", good, len));
+    return run("cd '%s' && %s inspect d.fws --json", fx.dir, FWSEAL_BIN);
+}
+
+Test(inspect_unpack, damaged_files_show_what_parsed)
+{
+    layout l;
+    layout_of(good, good_len, &l);
+    struct { size_t len; const char *stopped; const char *present, *absent; } cases[] = {
+        {8, "\"stopped_in\":\"header\"", "\"file_size\":8", "\"header\":"},
+        {16 + l.manifest_len - 1, "\"stopped_in\":\"manifest\"", "\"manifest_length\"", "\"manifest\":"},
+        {l.sig_block + 10, "\"stopped_in\":\"signatures\"", "\"components\"", "\"signatures\":"},
+        {l.cap_block, "\"stopped_in\":\"capsules\"", "\"signatures\"", "\"capsules\":"},
+        {good_len - 1, "\"stopped_in\":\"payload\"", "\"capsules\"", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r = inspect_json(cases[i].len);
+        cr_assert_eq(r.status, 1, "case %zu: %d", i, r.status);
+        cr_assert(strstr(r.out, "\"well_formed\":false"), "%s", r.out);
+        cr_assert(strstr(r.out, cases[i].stopped), "case %zu: %s", i, r.out);
+        cr_assert(strstr(r.out, cases[i].present), "case %zu lacks %s: %s", i, cases[i].present, r.out);
+        if (cases[i].absent)
+            cr_assert(!strstr(r.out, cases[i].absent), "case %zu has %s", i, cases[i].absent);
+        cr_assert(strstr(r.err, "d.fws: damaged:"), "%s", r.err);
+        run_free(&r);
+    }
+    run_result r = inspect_json(good_len);
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "\"well_formed\":true"));
+    cr_assert(strstr(r.out, "\"meta\":{\"note\":\"hi\"}"), "%s", r.out);
+    cr_assert(strstr(r.out, "\"chunks\":"), "%s", r.out);
+    run_free(&r);
+    /* Human output names the stage too. */
+    free(fx_write(&fx, "d.fws", good, 30));
+    r = run("cd '%s' && %s inspect d.fws", fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.out, "format:      version 1"), "%s", r.out);
+    cr_assert(strstr(r.out, "status:      damaged: truncated"), "%s", r.out);
+    run_free(&r);
+}
+
+static void expect_unpack_refused(const char *file, const char *out, int status, const char *msg)
+{
+    run_result r = run("cd '%s' && %s unpack %s --trust sign1.pub -o %s", fx.dir, FWSEAL_BIN, file,
+                       out);
+    cr_assert_eq(r.status, status, "%s: %d %s", file, r.status, r.err);
+    cr_assert(strstr(r.err, msg), "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && ls -a | grep -v -e '^\\.$' -e '^\\.\\.$' -e '\\.key$' -e '\\.pub$' "
+            "-e '\\.fws$' -e '^in.bin$'", fx.dir);
+    cr_assert_str_eq(r.out, "", "left behind: %s", r.out);
+    run_free(&r);
+}
+
+Test(inspect_unpack, rejected_containers_write_nothing)
+{
+    layout l;
+    layout_of(good, good_len, &l);
+    /* A flip in the last chunk: every earlier chunk is authentic and
+     * already went to the staging area; nothing may remain. */
+    good[good_len - 5] ^= 1;
+    free(fx_write(&fx, "late.fws", good, good_len));
+    good[good_len - 5] ^= 1;
+    expect_unpack_refused("late.fws", "outdir", 1, "hash mismatch");
+    expect_unpack_refused("late.fws", "out.tar", 1, "nothing written");
+    free(fx_write(&fx, "short.fws", good, good_len - 100));
+    expect_unpack_refused("short.fws", "outdir", 1, "rejected");
+    expect_unpack_refused("short.fws", "out.tar", 1, "rejected");
+}
+
+Test(inspect_unpack, existing_files_need_force)
+{
+    run_result r = run("cd '%s' && mkdir out && echo old > out/app && "
+                       "%s unpack good.fws --trust sign1.pub -o out", fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "out/app: already exists (use --force"), "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && cat out/app && ls out", fx.dir);
+    cr_assert_str_eq(r.out, "old\napp\n", "nothing else written: %s", r.out);
+    run_free(&r);
+    r = run("cd '%s' && %s unpack good.fws --trust sign1.pub -o out --force && cmp out/app in.bin "
+            "&& cmp out/cfg in.bin", fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && echo x > o.tar && %s unpack good.fws --trust sign1.pub -o o.tar", fx.dir,
+            FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "o.tar: already exists"), "%s", r.err);
+    run_free(&r);
+}
