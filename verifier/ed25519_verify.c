@@ -195,10 +195,13 @@ static int fws_ed25519_has_small_order(const uint8_t s[32])
  * most one addition of L makes it canonical again. */
 static void fws_ed25519_reduce(uint8_t out[32], const uint8_t in[64])
 {
-    uint32_t r[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint32_t r[9];
     uint32_t q, borrow, carry;
     uint64_t t;
     int i, j;
+
+    for (j = 0; j < 9; j++)
+        r[j] = 0;
 
     for (i = 63; i >= 0; i--) {
         for (j = 8; j > 0; j--)
@@ -457,7 +460,10 @@ static void fws_ed25519_double_scalarmult(fws_ge_p2 *r, const uint8_t a[32],
         fws_ge_dbl(&w->t, r);
         fws_ge_p1p1_to_p3(&w->u, &w->t);
         fws_ge_p3_to_cached(last, &w->u); /* 2A */
-        w->u = *A;
+        fws_fe25519_copy(w->u.X, A->X);
+        fws_fe25519_copy(w->u.Y, A->Y);
+        fws_fe25519_copy(w->u.Z, A->Z);
+        fws_fe25519_copy(w->u.T, A->T);
         for (i = 1; i < FWS_ED25519_A_TABLE; i++) {
             fws_ge_add(&w->t, &w->u, last, 0);
             fws_ge_p1p1_to_p3(&w->u, &w->t);

@@ -115,8 +115,7 @@ void fws_fe25519_frombytes(fws_fe25519 h, const uint8_t s[32])
 void fws_fe25519_tobytes(uint8_t s[32], const fws_fe25519 f)
 {
     uint32_t h[10], q;
-    uint64_t acc;
-    unsigned i, bits, j;
+    unsigned i;
 
     /* 1. One carry pass: the value V (congruent to f) now has limbs within
      *    their widths except limb 1 (< 2^25 + small), so V < 2p. */
@@ -135,20 +134,17 @@ void fws_fe25519_tobytes(uint8_t s[32], const fws_fe25519 f)
         h[i] &= (i & 1) ? FWS_M25 : FWS_M26;
     }
     h[9] &= FWS_M25;
-    /* 4. Pack 26, 25, 26, ... bits little-endian: 255 bits, 32 bytes. */
-    acc = 0;
-    bits = 0;
-    j = 0;
-    for (i = 0; i < 10; i++) {
-        acc |= (uint64_t)h[i] << bits;
-        bits += (i & 1) ? 25 : 26;
-        while (bits >= 8) {
-            s[j++] = (uint8_t)acc;
-            acc >>= 8;
-            bits -= 8;
-        }
-    }
-    s[31] = (uint8_t)acc; /* the last 7 bits */
+    /* 4. Pack the limbs (now all within their widths) into eight 32-bit
+     *    words: limb i starts at bit o(i), constant shifts only (a
+     *    variable 64-bit shift would be a libgcc call on Cortex-M0+). */
+    fws_store32_le(s + 0, h[0] | h[1] << 26);
+    fws_store32_le(s + 4, h[1] >> 6 | h[2] << 19);
+    fws_store32_le(s + 8, h[2] >> 13 | h[3] << 13);
+    fws_store32_le(s + 12, h[3] >> 19 | h[4] << 6);
+    fws_store32_le(s + 16, h[5] | h[6] << 25);
+    fws_store32_le(s + 20, h[6] >> 7 | h[7] << 19);
+    fws_store32_le(s + 24, h[7] >> 13 | h[8] << 12);
+    fws_store32_le(s + 28, h[8] >> 20 | h[9] << 6);
 }
 
 void fws_fe25519_add(fws_fe25519 h, const fws_fe25519 f, const fws_fe25519 g)

@@ -8,9 +8,10 @@
  * Constant time: the running time depends only on the input lengths, never
  * on the bytes.
  *
- * Stack: about 200 bytes in fws_sha512_update/final (the 128-byte schedule
- * plus locals).  Context: 208 bytes.  On 32-bit targets every 64-bit
- * operation is a pair of 32-bit ones; the compiler needs no helper calls.
+ * Stack: about 200 bytes in fws_sha512_update/final on x86-64 (the 128-byte
+ * schedule plus locals), about 370 on Cortex-M4 where 64-bit values spill.
+ * Context: 208 bytes.  On 32-bit targets every 64-bit operation is a pair
+ * of 32-bit ones; the compiler needs no helper calls.
  */
 #ifndef FWS_SHA512_H
 #define FWS_SHA512_H
