@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,23 @@ int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+/* The directory part of path ("." when there is none), malloc'ed. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
 int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite)
 {
     struct stat st;
     size_t n;
+    char *dir;
+    mode_t um;
     memset(f, 0, sizeof *f);
     f->fd = -1;
     if (!strcmp(path, "-")) {
@@ -42,26 +56,38 @@ int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite)
     n = strlen(path);
     f->path = strdup(path);
     f->tmp = malloc(n + 16);
-    if (!f->path || !f->tmp) {
+    dir = dir_of(path);
+    if (!f->path || !f->tmp || !dir) {
         cli_error("out of memory");
+        free(dir);
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
     memcpy(f->tmp, path, n);
     memcpy(f->tmp + n, ".tmp-XXXXXX", 12);
-    f->fd = mkstemp(f->tmp);   /* always 0600 */
-    if (f->fd < 0) {
+    /* An unnamed file first: if the process dies, even by SIGKILL, it
+     * vanishes.  Filesystems without O_TMPFILE get a named temporary. */
+    f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (f->fd >= 0) {
+        f->anonymous = 1;
+    } else if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) {
         cli_error("%s: cannot create: %s", path, strerror(errno));
-        free(f->tmp);
-        f->tmp = NULL;
+        free(dir);
         atomic_abort(f);
         return FWS_EXIT_IO;
+    } else {
+        f->fd = mkstemp(f->tmp);   /* always 0600 */
+        if (f->fd < 0) {
+            cli_error("%s: cannot create: %s", path, strerror(errno));
+            free(dir);
+            atomic_abort(f);
+            return FWS_EXIT_IO;
+        }
     }
-    {
-        mode_t um = umask(0);
-        umask(um);
-        f->mode = mode & ~um & 0777;
-    }
+    free(dir);
+    um = umask(0);
+    umask(um);
+    f->mode = mode & ~um & 0777;
     f->no_replace = !overwrite;
     return FWS_EXIT_OK;
 }
@@ -75,14 +101,54 @@ int atomic_write(atomic_file *f, const void *buf, size_t len)
     return FWS_EXIT_OK;
 }
 
+/* Gives the unnamed file the temporary name f->tmp (made unique). */
+static int name_anonymous(atomic_file *f)
+{
+    char proc[64];
+    size_t n = strlen(f->tmp) - 6;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+    for (int tries = 0; tries < 100; tries++) {
+        uint32_t r = randombytes_random();
+        for (int i = 0; i < 6; i++, r >>= 5)
+            f->tmp[n + (size_t)i] = "abcdefghijklmnopqrstuvwxyz012345"[r & 31];
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) == 0) {
+            f->anonymous = 0;   /* from now on it has a name to remove */
+            return 0;
+        }
+        if (errno != EEXIST)
+            return -1;
+    }
+    return -1;
+}
+
 int atomic_commit(atomic_file *f)
 {
+    char proc[64];
     if (!f->tmp) {   /* stdout */
         f->fd = -1;
         return FWS_EXIT_OK;
     }
     if (fchmod(f->fd, f->mode) < 0 || fsync(f->fd) < 0) {
         cli_error("%s: cannot finish writing: %s", f->path, strerror(errno));
+        atomic_abort(f);
+        return FWS_EXIT_IO;
+    }
+    if (f->anonymous && f->no_replace) {
+        /* linkat fails if the name appeared meanwhile: never clobber. */
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, f->path, AT_SYMLINK_FOLLOW) < 0) {
+            cli_error("%s: cannot create: %s", f->path, strerror(errno));
+            atomic_abort(f);
+            return FWS_EXIT_IO;
+        }
+        f->anonymous = 0;
+        free(f->tmp);
+        f->tmp = NULL;
+        atomic_abort(f);   /* closes the descriptor, frees the names */
+        return FWS_EXIT_OK;
+    }
+    if (f->anonymous && name_anonymous(f) < 0) {
+        cli_error("%s: cannot name the output: %s", f->path, strerror(errno));
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
@@ -115,13 +181,15 @@ int atomic_commit(atomic_file *f)
 
 void atomic_abort(atomic_file *f)
 {
-    if (f->tmp) {
+    if (f->tmp || f->anonymous) {
         if (f->fd >= 0)
             close(f->fd);
-        unlink(f->tmp);
-        free(f->tmp);
-        f->tmp = NULL;
+        if (f->tmp && !f->anonymous)
+            unlink(f->tmp);
     }
+    free(f->tmp);
+    f->tmp = NULL;
+    f->anonymous = 0;
     f->fd = -1;
     free(f->path);
     f->path = NULL;

@@ -1,10 +1,12 @@
 /*
  * Output files that appear under their final name only when complete.
  *
- * Data goes to a temporary file beside the target ("NAME.tmp-XXXXXX"), is
- * fsync'ed, and is renamed into place by atomic_commit().  Any failure, or
- * atomic_abort(), unlinks the temporary file, so an interrupted run never
- * leaves a truncated file under the final name.  The path "-" writes to
+ * Data goes to an unnamed file in the target's directory (O_TMPFILE), is
+ * fsync'ed, and gets its name only in atomic_commit(): if the process dies
+ * first, even by SIGKILL, nothing is left.  Where the filesystem lacks
+ * O_TMPFILE, a temporary "NAME.tmp-XXXXXX" is used and renamed into place;
+ * any failure or atomic_abort() unlinks it, but SIGKILL can leave it (never
+ * a truncated file under the final name).  The path "-" writes to
  * standard output instead (not atomic: the caller streams).
  */
 #ifndef FWS_ATOMIC_FILE_H
@@ -18,6 +20,7 @@ typedef struct {
     char *tmp;    /* temporary name, NULL for stdout */
     int fd;
     int no_replace;
+    int anonymous;    /* O_TMPFILE, not yet linked */
     mode_t mode;  /* applied at commit */
 } atomic_file;
 

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,20 @@ int spool_open(payload_spool *s, const char *dir, const uint8_t *key)
         s->buf = NULL;
         return FWS_EXIT_IO;
     }
-    s->fd = mkstemp(tmpl);
+    /* Unnamed (O_TMPFILE) where the filesystem allows, so that nothing
+     * is left even if the process is killed; else created and unlinked. */
+    s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (s->fd < 0) {
+        s->fd = mkstemp(tmpl);
+        if (s->fd >= 0)
+            unlink(tmpl);
+    }
     if (s->fd < 0) {
         cli_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
         free(tmpl);
         spool_close(s);
         return FWS_EXIT_IO;
     }
-    unlink(tmpl);
     free(tmpl);
     if (key) {
         s->encrypt = 1;
