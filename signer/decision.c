@@ -213,8 +213,14 @@ static int feed(router *r, const uint8_t *buf, size_t len)
 static int route(router *r, const uint8_t *buf, size_t len)
 {
     while (len) {
-        const fws_component *c = &r->m->comp[r->cur];
-        uint64_t left = c->stored_size - r->in_done;
+        const fws_component *c;
+        uint64_t left;
+        if (r->cur >= r->m->n_components) {   /* the decoder makes sizes add up */
+            reject(r->v, "inconsistent_sizes", "payload bytes beyond the last component");
+            return -1;
+        }
+        c = &r->m->comp[r->cur];
+        left = c->stored_size - r->in_done;
         size_t n = len < left ? len : (size_t)left;
         if (n && feed(r, buf, n))
             return -1;
