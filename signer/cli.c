@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 void cli_error(const char *fmt, ...)
 {
@@ -51,4 +52,23 @@ int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
+                     const char *shrt, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(lng);
+    if (!strncmp(a, lng, n) && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (strcmp(a, lng) && (!shrt || strcmp(a, shrt)))
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage(cmd, "%s needs a value", a);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
 }

@@ -22,6 +22,13 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * than max.  Returns 0 on success, -1 on syntax error or overflow. */
 int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 
+/* Matches option `lng` (and `shrt`, may be NULL) taking a value, as
+ * "--opt VALUE" or "--opt=VALUE".  Returns 1 and sets *val when matched, 0
+ * when argv[*i] is another option, -1 (usage error printed) when the value
+ * is missing. */
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
+                  const char *shrt, const char **val);
+
 /* Each command: argv[0] is the command name; returns an exit status. */
 int cmd_keygen(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);

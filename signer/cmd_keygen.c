@@ -50,29 +50,6 @@ static const char keygen_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O, bad input file or no passphrase\n";
 
-/* Matches option `lng` (and `shrt`, may be NULL) taking a value, as
- * "--opt VALUE" or "--opt=VALUE".  Returns 1 and sets *val when matched, 0
- * when argv[*i] is another option, -1 (usage error printed) when the value
- * is missing. */
-static int opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
-                     const char *shrt, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    if (!strncmp(a, lng, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (strcmp(a, lng) && (!shrt || strcmp(a, shrt)))
-        return 0;
-    if (*i + 1 >= argc) {
-        cli_usage(cmd, "%s needs a value", a);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
-
 /* "NAME" -> "NAME.key" / "NAME.pub", dropping a trailing ".key"/".pub". */
 static char *with_ext(const char *base, const char *ext)
 {
@@ -123,13 +100,13 @@ int cmd_keygen(int argc, char **argv)
             !strcmp(a, "--password") || !strncmp(a, "--password=", 11))
             return cli_usage("keygen", "passphrases are never taken from the command line; "
                                        "use --passphrase-file F or --passphrase-env VAR");
-        if ((m = opt_value("keygen", argc, argv, &i, "--type", NULL, &type_s)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--output", "-o", &out)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--import", NULL, &import)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--comment", NULL, &comment)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--kdf-strength", NULL, &strength_s)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--passphrase-file", NULL, &pp.file)) ||
-            (m = opt_value("keygen", argc, argv, &i, "--passphrase-env", NULL, &pp.env))) {
+        if ((m = cli_opt_value("keygen", argc, argv, &i, "--type", NULL, &type_s)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--output", "-o", &out)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--import", NULL, &import)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--comment", NULL, &comment)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--kdf-strength", NULL, &strength_s)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--passphrase-file", NULL, &pp.file)) ||
+            (m = cli_opt_value("keygen", argc, argv, &i, "--passphrase-env", NULL, &pp.env))) {
             if (m < 0)
                 return FWS_EXIT_USAGE;
             continue;

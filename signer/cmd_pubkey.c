@@ -29,26 +29,6 @@ static const char pubkey_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O or bad key file\n";
 
-/* As in cmd_keygen.c: "--opt VALUE" or "--opt=VALUE". */
-static int opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
-                     const char *shrt, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    if (!strncmp(a, lng, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (strcmp(a, lng) && (!shrt || strcmp(a, shrt)))
-        return 0;
-    if (*i + 1 >= argc) {
-        cli_usage(cmd, "%s needs a value", a);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
-
 int cmd_pubkey(int argc, char **argv)
 {
     const char *file = NULL, *fmt_s = NULL, *out = "-", *name = NULL;
@@ -69,9 +49,9 @@ int cmd_pubkey(int argc, char **argv)
             force = 1;
             continue;
         }
-        if ((m = opt_value("pubkey", argc, argv, &i, "--format", NULL, &fmt_s)) ||
-            (m = opt_value("pubkey", argc, argv, &i, "--output", "-o", &out)) ||
-            (m = opt_value("pubkey", argc, argv, &i, "--name", NULL, &name))) {
+        if ((m = cli_opt_value("pubkey", argc, argv, &i, "--format", NULL, &fmt_s)) ||
+            (m = cli_opt_value("pubkey", argc, argv, &i, "--output", "-o", &out)) ||
+            (m = cli_opt_value("pubkey", argc, argv, &i, "--name", NULL, &name))) {
             if (m < 0)
                 return FWS_EXIT_USAGE;
             continue;
