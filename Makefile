@@ -31,6 +31,11 @@ FREE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(FORMAT_SRCS) $(VERIFIER_SRCS))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(KEYS_SRCS) $(SIGNER_SRCS))
 LIB       := $(BUILD)/libfwseal.a
 
+# The verifier on the host (build/fwsv) and its two-file amalgamation.
+FWSV_SRCS    := $(wildcard examples/fwsv/*.c)
+DIST         := $(BUILD)/dist
+AMALGAMATION := $(DIST)/fwseal_verify.c $(DIST)/fwseal_verify.h
+
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_SUPPORT := $(filter-out tests/test_%.c,$(TEST_SRCS))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRCS))
@@ -38,10 +43,13 @@ VECTORS   := $(abspath ../shared/vectors)
 TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DFWSEAL_BUILD='"$(abspath $(BUILD))"' \
              -DFWSEAL_SRC='"$(abspath .)"' \
-             -DVECTORS_DIR='"$(VECTORS)"'
+             -DVECTORS_DIR='"$(VECTORS)"' \
+             -DFWSV_BIN='"$(abspath $(BUILD)/fwsv)"' \
+             -DFWSEAL_DIST='"$(abspath $(DIST))"'
 
-.PHONY: all deps test demo clean bench-mem check-one
+.PHONY: all deps test demo clean bench-mem check-one amalgamate
 all: $(BUILD)/fwseal
+all: $(BUILD)/fwsv
 
 deps:
 	@scripts/install-deps.sh $(DEPS_PKGS)
@@ -57,6 +65,16 @@ $(LIB): $(FREE_OBJS) $(HOST_OBJS)
 $(BUILD)/fwseal: $(BUILD)/obj/signer/main.o $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST)
 
+# fwsv: the freestanding verifier behind a thin file-I/O main.
+$(BUILD)/fwsv: $(patsubst %.c,$(BUILD)/obj/%.o,$(FWSV_SRCS)) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST)
+
+# make amalgamate: $(DIST)/fwseal_verify.{c,h} for "copy two files" users.
+amalgamate: $(AMALGAMATION)
+$(AMALGAMATION) &: scripts/amalgamate.sh $(FORMAT_SRCS) $(VERIFIER_SRCS) \
+                   $(wildcard format/*.h verifier/*.h)
+	scripts/amalgamate.sh $(DIST)
+
 $(BUILD)/fwseal-tests: $(TEST_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST) -lcriterion
 
@@ -66,7 +84,7 @@ check-one: $(BUILD)/fwseal $(LIB) | deps
 	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) $(TEST_SUPPORT) $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
 	$(BUILD)/one/t $(ARGS)
 
-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests
+test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION)
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
 
 demo: $(BUILD)/fwseal | deps

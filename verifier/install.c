@@ -1,0 +1,423 @@
+/*
+ * Install: the streaming state machine of a device taking a container
+ * (SPEC.md sections 2-8).  Bytes are pushed in any split; each step
+ * collects exactly the bytes it needs (into the work area, or the context
+ * for a capsule entry), then acts on that copy:
+ *
+ *   header (16) -> manifest (M) -> decode, limits, class, counter
+ *   -> signature block: count, then per entry head (3) and body (72 for
+ *      Ed25519, verified at once; other types skipped unread)
+ *   -> threshold
+ *   -> capsule block: count, then per entry head and body (72 for X25519
+ *      and PSK, unwrapped if the key is not found yet; others skipped)
+ *   -> key found and committed (encrypted containers)
+ *   -> chunks: one stored chunk (data || next hash) in the work area,
+ *      SHA-256 compared with the chain, only then decrypted in place and
+ *      routed to the components (component_out.c)
+ *   -> end: any further byte is FWS_E_TRAILING.
+ *
+ * A step whose length is 0 (an unknown entry with an empty body, a
+ * container with no payload) completes as soon as it is reached, so the
+ * verdict never waits for bytes that will not come.
+ *
+ * Work area (see FWS_WORK_SIZE): [0, 16 + M) the signed region, then the
+ * signature entries that counted (the boot record ends there), then at a
+ * fixed offset the chunk buffer and the inflate window.
+ */
+#include "capsule_unwrap.h"
+#include "component_out.h"
+#include "fws_bytes.h"
+#include "policy_check.h"
+#include "sha512.h"
+
+enum {
+    FWS_ST_HEADER,
+    FWS_ST_MANIFEST,
+    FWS_ST_SIG_COUNT,
+    FWS_ST_SIG_HEAD,
+    FWS_ST_SIG_BODY,
+    FWS_ST_SIG_SKIP,
+    FWS_ST_CAP_COUNT,
+    FWS_ST_CAP_HEAD,
+    FWS_ST_CAP_BODY,
+    FWS_ST_CAP_SKIP,
+    FWS_ST_CHUNK,
+    FWS_ST_END
+};
+
+#define FWS_SIG_ENTRY_LEN (FWS_ENTRY_HEAD_LEN + FWS_SIG_ED25519_BODY)
+#define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_CFG_SIG_BLOCK_MAX)
+
+static uint8_t *fws_install_chunk_buf(const fws_install_ctx *ctx)
+{
+    return ctx->work + FWS_OFF_CHUNK;
+}
+
+static uint8_t *fws_install_window(const fws_install_ctx *ctx)
+{
+    return ctx->work + FWS_OFF_CHUNK + ctx->policy->max_chunk + FWS_HASH_LEN;
+}
+
+/* The signature block of the boot record: count byte, then kept entries. */
+static uint8_t *fws_install_sig_block(const fws_install_ctx *ctx)
+{
+    return ctx->work + FWS_HEADER_LEN + ctx->manifest_len;
+}
+
+static void fws_install_expect(fws_install_ctx *ctx, uint8_t state, uint8_t *dst, uint32_t need)
+{
+    ctx->state = state;
+    ctx->dst = dst;
+    ctx->need = need;
+    ctx->have = 0;
+}
+
+/* Wipes every secret, and the plaintext of an encrypted container still in
+ * the chunk buffer and the inflate window. */
+static void fws_install_wipe(fws_install_ctx *ctx)
+{
+    fws_wipe(ctx->key, sizeof ctx->key);
+    fws_chacha20_wipe(&ctx->chacha);
+    fws_wipe(&ctx->r.sha, sizeof ctx->r.sha);
+    fws_wipe(&ctx->r.inf, sizeof ctx->r.inf);
+    if (ctx->m.encrypted && ctx->state >= FWS_ST_CHUNK)
+        fws_wipe(fws_install_chunk_buf(ctx),
+                 ctx->policy->max_chunk + FWS_HASH_LEN +
+                     (ctx->policy->max_wbits ? (size_t)1 << ctx->policy->max_wbits : 0));
+}
+
+static int fws_install_fail(fws_install_ctx *ctx, int rc)
+{
+    ctx->status = rc;
+    fws_install_wipe(ctx);
+    return rc;
+}
+
+/* ---- signature block ---- */
+
+static int fws_install_sig_next(fws_install_ctx *ctx)
+{
+    int rc;
+    if (ctx->entry_index < ctx->block_count) {
+        fws_install_expect(ctx, FWS_ST_SIG_HEAD,
+                           fws_install_sig_block(ctx) + 1 + ctx->kept * FWS_SIG_ENTRY_LEN,
+                           FWS_ENTRY_HEAD_LEN);
+        return FWS_OK;
+    }
+    rc = fws_sig_tally_result(&ctx->tally, ctx->policy);
+    if (rc != FWS_OK)
+        return rc;
+    /* The boot record's block holds the entries that counted. */
+    fws_install_sig_block(ctx)[0] = ctx->kept;
+    fws_install_expect(ctx, FWS_ST_CAP_COUNT, ctx->entry, 1);
+    return FWS_OK;
+}
+
+/* ---- capsule block ---- */
+
+/* Tries one capsule entry (ctx->entry) with the device's keys, then with
+ * the unwrap callback, unless the key was already found. */
+static void fws_install_try_capsule(fws_install_ctx *ctx)
+{
+    const fws_policy *p = ctx->policy;
+    const uint8_t *body = ctx->entry + FWS_ENTRY_HEAD_LEN;
+    uint8_t type = ctx->eh.type;
+    if (type == FWS_CAPSULE_X25519 && p->x25519_secret && p->x25519_public &&
+        fws_equal(body, ctx->x25519_id, FWS_KEYID_LEN)) {
+        ctx->cap_tried = 1;
+        if (fws_capsule_unwrap_x25519(ctx->key, body, p->x25519_secret, p->x25519_public) == 0 &&
+            fws_capsule_commitment_ok(ctx->key, ctx->m.key_commitment)) {
+            ctx->key_ok = 1;
+            return;
+        }
+    } else if (type == FWS_CAPSULE_PSK && p->psk &&
+               fws_equal(body, ctx->psk_id, FWS_KEYID_LEN)) {
+        ctx->cap_tried = 1;
+        fws_capsule_unwrap_psk(ctx->key, body, p->psk);
+        if (fws_capsule_commitment_ok(ctx->key, ctx->m.key_commitment)) {
+            ctx->key_ok = 1;
+            return;
+        }
+    }
+    if (p->unwrap && p->unwrap(p->unwrap_user, type, body, ctx->key) == 0) {
+        ctx->cap_tried = 1;
+        if (fws_capsule_commitment_ok(ctx->key, ctx->m.key_commitment)) {
+            ctx->key_ok = 1;
+            return;
+        }
+    }
+    fws_wipe(ctx->key, sizeof ctx->key);
+}
+
+static int fws_install_payload_start(fws_install_ctx *ctx);
+
+static int fws_install_cap_next(fws_install_ctx *ctx)
+{
+    const fws_policy *p = ctx->policy;
+    if (ctx->entry_index < ctx->block_count) {
+        fws_install_expect(ctx, FWS_ST_CAP_HEAD, ctx->entry, FWS_ENTRY_HEAD_LEN);
+        return FWS_OK;
+    }
+    if (ctx->m.encrypted && !ctx->key_ok) {
+        if (!(p->x25519_secret && p->x25519_public) && !p->psk && !p->unwrap)
+            return FWS_E_NO_KEY;
+        return ctx->cap_tried ? FWS_E_KEY_COMMITMENT : FWS_E_NO_CAPSULE;
+    }
+    return fws_install_payload_start(ctx);
+}
+
+/* ---- payload ---- */
+
+/* Stored bytes of the next chunk: C + 32, or the last chunk's 1..C.
+ * (Compared, never divided: no 64-bit division helper on 32-bit targets.) */
+static uint32_t fws_install_chunk_len(const fws_install_ctx *ctx)
+{
+    uint64_t left = ctx->m.payload_len - ctx->payload_done;
+    if (left > ctx->m.chunk_size)
+        return ctx->m.chunk_size + FWS_HASH_LEN;
+    return (uint32_t)left;
+}
+
+static int fws_install_payload_start(fws_install_ctx *ctx)
+{
+    int rc;
+    ctx->chunk_index = ctx->payload_done = 0;
+    fws_copy(ctx->expect, ctx->m.first_chunk_hash, FWS_HASH_LEN);
+    fws_router_init(&ctx->r);
+    if (ctx->m.payload_len == 0) {
+        /* No chunks: every component is empty; finish them now. */
+        fws_install_expect(ctx, FWS_ST_END, NULL, 0);
+        rc = fws_router_push(&ctx->r, &ctx->m, ctx->sink, NULL, NULL, 0);
+        if (rc == FWS_OK && !fws_router_done(&ctx->r, &ctx->m))
+            rc = FWS_E_SIZES;
+        return rc;
+    }
+    ctx->chunk_len = fws_install_chunk_len(ctx);
+    fws_install_expect(ctx, FWS_ST_CHUNK, fws_install_chunk_buf(ctx), ctx->chunk_len);
+    return FWS_OK;
+}
+
+/* A whole stored chunk is in the work area: authenticate, decrypt, route. */
+static int fws_install_chunk(fws_install_ctx *ctx)
+{
+    static const uint8_t zero_nonce[FWS_CHACHA20_NONCE_LEN] = {0};
+    uint8_t *buf = fws_install_chunk_buf(ctx);
+    uint8_t h[FWS_HASH_LEN];
+    int last = ctx->m.payload_len - ctx->payload_done <= ctx->m.chunk_size;
+    size_t n = last ? ctx->chunk_len : ctx->m.chunk_size;
+    int rc;
+
+    fws_sha256(h, buf, ctx->chunk_len);
+    if (!fws_equal(h, ctx->expect, FWS_HASH_LEN))
+        return FWS_E_CHUNK_HASH;
+    if (!last)
+        fws_copy(ctx->expect, buf + n, FWS_HASH_LEN);
+    if (ctx->m.encrypted) {
+        /* Chunks start on 64-byte boundaries (C is a multiple of 64) and
+         * P <= 2^38, so the block counter is exact and fits 32 bits. */
+        fws_chacha20_init(&ctx->chacha, ctx->key, zero_nonce, (uint32_t)(ctx->payload_done / 64));
+        rc = fws_chacha20_xor(&ctx->chacha, buf, buf, n);
+        fws_chacha20_wipe(&ctx->chacha);
+        if (rc != 0)
+            return FWS_E_ENCRYPTION;
+    }
+    rc = fws_router_push(&ctx->r, &ctx->m, ctx->sink, fws_install_window(ctx), buf, n);
+    if (rc != FWS_OK)
+        return rc;
+    ctx->payload_done += n;
+    ctx->chunk_index++;
+    if (last) {
+        fws_install_expect(ctx, FWS_ST_END, NULL, 0);
+        return fws_router_done(&ctx->r, &ctx->m) ? FWS_OK : FWS_E_SIZES;
+    }
+    ctx->chunk_len = fws_install_chunk_len(ctx);
+    fws_install_expect(ctx, FWS_ST_CHUNK, buf, ctx->chunk_len);
+    return FWS_OK;
+}
+
+/* ---- the steps ---- */
+
+/* The current step has all its bytes: act on them and set up the next.
+ * Steps of length 0 are taken at once. */
+static int fws_install_step(fws_install_ctx *ctx)
+{
+    uint8_t *w = ctx->work;
+    int rc = FWS_OK;
+    for (;;) {
+        switch (ctx->state) {
+        case FWS_ST_HEADER:
+            rc = fws_policy_check_header(w, &ctx->manifest_len);
+            if (rc == FWS_OK)
+                fws_install_expect(ctx, FWS_ST_MANIFEST, w + FWS_HEADER_LEN, ctx->manifest_len);
+            break;
+        case FWS_ST_MANIFEST:
+            rc = fws_manifest_decode(w + FWS_HEADER_LEN, ctx->manifest_len, &ctx->m, NULL);
+            if (rc == FWS_OK)
+                rc = fws_policy_check_manifest(ctx->policy, &ctx->m);
+            if (rc == FWS_OK)
+                fws_install_expect(ctx, FWS_ST_SIG_COUNT, fws_install_sig_block(ctx), 1);
+            break;
+        case FWS_ST_SIG_COUNT:
+            ctx->block_count = fws_install_sig_block(ctx)[0];
+            ctx->entry_index = ctx->kept = 0;
+            rc = fws_block_count_check(ctx->block_count, 0, ctx->m.encrypted);
+            if (rc == FWS_OK)
+                rc = fws_install_sig_next(ctx);
+            break;
+        case FWS_ST_SIG_HEAD:
+            rc = fws_entry_head_decode(ctx->dst, 0, &ctx->eh);
+            if (rc != FWS_OK)
+                break;
+            if (ctx->eh.type == FWS_SIG_ED25519)
+                fws_install_expect(ctx, FWS_ST_SIG_BODY, ctx->dst + FWS_ENTRY_HEAD_LEN,
+                                   ctx->eh.body_len);
+            else   /* delegated (reserved) or unknown: skipped, never counts */
+                fws_install_expect(ctx, FWS_ST_SIG_SKIP, NULL, ctx->eh.body_len);
+            break;
+        case FWS_ST_SIG_BODY:
+            if (fws_sig_tally_entry(&ctx->tally, ctx->policy, ctx->dst, w,
+                                    FWS_HEADER_LEN + ctx->manifest_len))
+                ctx->kept++;   /* keep it: the next entry goes after it */
+            ctx->entry_index++;
+            rc = fws_install_sig_next(ctx);
+            break;
+        case FWS_ST_SIG_SKIP:
+            ctx->entry_index++;
+            rc = fws_install_sig_next(ctx);
+            break;
+        case FWS_ST_CAP_COUNT:
+            ctx->block_count = ctx->entry[0];
+            ctx->entry_index = 0;
+            rc = fws_block_count_check(ctx->block_count, 1, ctx->m.encrypted);
+            if (rc == FWS_OK)
+                rc = fws_install_cap_next(ctx);
+            break;
+        case FWS_ST_CAP_HEAD:
+            rc = fws_entry_head_decode(ctx->entry, 1, &ctx->eh);
+            if (rc != FWS_OK)
+                break;
+            if (ctx->eh.type == FWS_CAPSULE_X25519 || ctx->eh.type == FWS_CAPSULE_PSK)
+                fws_install_expect(ctx, FWS_ST_CAP_BODY, ctx->entry + FWS_ENTRY_HEAD_LEN,
+                                   ctx->eh.body_len);   /* 72: checked by the decoder */
+            else
+                fws_install_expect(ctx, FWS_ST_CAP_SKIP, NULL, ctx->eh.body_len);
+            break;
+        case FWS_ST_CAP_BODY:
+            if (ctx->m.encrypted && !ctx->key_ok)
+                fws_install_try_capsule(ctx);
+            ctx->entry_index++;
+            rc = fws_install_cap_next(ctx);
+            break;
+        case FWS_ST_CAP_SKIP:
+            ctx->entry_index++;
+            rc = fws_install_cap_next(ctx);
+            break;
+        case FWS_ST_CHUNK:
+            rc = fws_install_chunk(ctx);
+            break;
+        default:
+            rc = FWS_E_STATE;
+            break;
+        }
+        if (rc != FWS_OK || ctx->state == FWS_ST_END || ctx->need != 0)
+            return rc;
+    }
+}
+
+/* ---- API ---- */
+
+int fws_install_init(fws_install_ctx *ctx, const fws_policy *p, const fws_sink *s,
+                     uint8_t *work, size_t work_len)
+{
+    uint8_t h[FWS_SHA512_LEN];
+    int rc;
+    if (!ctx)
+        return FWS_E_STATE;
+    fws_zero(ctx, sizeof *ctx);
+    ctx->policy = p;
+    ctx->sink = s;
+    ctx->work = work;
+    ctx->work_len = work_len;
+    rc = fws_policy_valid(p);
+    if (rc == FWS_OK && (!work || work_len < FWS_WORK_SIZE(p->max_chunk, p->max_wbits)))
+        rc = FWS_E_BUFFER;
+    if (rc != FWS_OK) {
+        ctx->status = rc;
+        return rc;
+    }
+    fws_sig_tally_init(&ctx->tally, p);
+    if (p->psk)
+        fws_capsule_psk_id(ctx->psk_id, p->psk);
+    if (p->x25519_public) {
+        fws_sha512(h, p->x25519_public, 32);
+        fws_copy(ctx->x25519_id, h, FWS_KEYID_LEN);
+    }
+    fws_install_expect(ctx, FWS_ST_HEADER, work, FWS_HEADER_LEN);
+    return FWS_OK;
+}
+
+int fws_install_push(fws_install_ctx *ctx, const uint8_t *data, size_t len)
+{
+    int rc;
+    if (!ctx)
+        return FWS_E_STATE;
+    if (ctx->status != FWS_OK)
+        return ctx->status;
+    if (ctx->finished)
+        return FWS_E_STATE;
+    while (len > 0) {
+        uint32_t n;
+        if (ctx->state == FWS_ST_END)
+            return fws_install_fail(ctx, FWS_E_TRAILING);
+        n = ctx->need - ctx->have;
+        if ((size_t)n > len)
+            n = (uint32_t)len;
+        /* The one read of these input bytes: copied where they are kept,
+         * or (skipped entry bodies) only counted. */
+        if (ctx->dst)
+            fws_copy(ctx->dst + ctx->have, data, n);
+        ctx->have += n;
+        data += n;
+        len -= n;
+        if (ctx->have == ctx->need && (rc = fws_install_step(ctx)) != FWS_OK)
+            return fws_install_fail(ctx, rc);
+    }
+    return FWS_OK;
+}
+
+int fws_install_finish(fws_install_ctx *ctx, fws_measurements *m)
+{
+    if (!ctx)
+        return FWS_E_STATE;
+    ctx->finished = 1;
+    if (ctx->status == FWS_OK && ctx->state != FWS_ST_END)
+        ctx->status = FWS_E_TRUNCATED;
+    if (ctx->status != FWS_OK) {
+        fws_install_wipe(ctx);
+        return ctx->status;
+    }
+    fws_install_wipe(ctx);
+    if (m)
+        fws_measurements_fill(m, &ctx->m, &ctx->tally);
+    return FWS_OK;
+}
+
+int fws_install_boot_record(const fws_install_ctx *ctx, const uint8_t **rec, size_t *len)
+{
+    if (!ctx)
+        return FWS_E_STATE;
+    if (ctx->status != FWS_OK)
+        return ctx->status;
+    if (ctx->state < FWS_ST_CAP_COUNT)
+        return FWS_E_STATE;
+    if (rec)
+        *rec = ctx->work;
+    if (len)
+        *len = FWS_HEADER_LEN + ctx->manifest_len + 1 + (size_t)ctx->kept * FWS_SIG_ENTRY_LEN;
+    return FWS_OK;
+}
+
+int fws_install_inflate_error(const fws_install_ctx *ctx)
+{
+    return (ctx && ctx->status == FWS_E_INFLATE) ? ctx->r.inflate_err : 0;
+}
