@@ -995,6 +995,23 @@ Test(verifier, built_zlib_streams_sizes_and_digests)
     run_free_out(&o);
     free(c);
 
+    /* A back-reference farther than the recorded window: 600 random bytes
+     * repeated, deflated with a 32 KiB window, the header relabelled to a
+     * 512-byte window.  A device holding 512 bytes cannot resolve distance
+     * 600; the host (zlib inflateBack, exact window) must refuse it too. */
+    fill_random(data, 600, 14);
+    memcpy(data + 600, data, 600);
+    zl = zcompress(z, 1 << 20, data, 1200, 15);
+    z[0] = 0x18;                                   /* CM 8, CINFO 1: 2^9 */
+    z[1] = (uint8_t)(z[1] & 0xc0);
+    z[1] = (uint8_t)(z[1] + (31 - (z[0] * 256u + z[1]) % 31) % 31);
+    spec_one(&s, &k1, data, 1200, z, zl, FWS_COMP_ZLIB, 9, 256);
+    c = build(&s, &len);
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_INFLATE);
+    cr_assert_eq(o.inflate_err, FWS_INFLATE_ERR_DIST_WINDOW);
+    run_free_out(&o);
+    free(c);
+
     /* A decompression bomb: 1 MiB of zeros declared as 1000 bytes stops
      * at SIZE, long before the end of the stream. */
     memset(data, 0, 1 << 20);
