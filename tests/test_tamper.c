@@ -301,6 +301,8 @@ Test(tamper, policy_rejections_via_cli)
         {"--class other/class", "another device class"},
         {"--min-counter 6", "security counter 5 is below the floor 6"},
         {"--trust sign2.pub --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
+        /* the same key trusted twice is still one signer */
+        {"--trust sign1.pub --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result r = fx_verify(&fx, "p.fws", cases[i].args);
