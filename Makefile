@@ -12,7 +12,7 @@ BUILD   := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config
+DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config valgrind
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 OPT       := -O2 -g
@@ -45,9 +45,10 @@ TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DFWSEAL_SRC='"$(abspath .)"' \
              -DVECTORS_DIR='"$(VECTORS)"' \
              -DFWSV_BIN='"$(abspath $(BUILD)/fwsv)"' \
-             -DFWSEAL_DIST='"$(abspath $(DIST))"'
+             -DFWSEAL_DIST='"$(abspath $(DIST))"' \
+             -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"'
 
-.PHONY: all deps test demo clean bench-mem check-one amalgamate
+.PHONY: all deps test demo clean bench-mem check-one amalgamate size bench-device
 all: $(BUILD)/fwseal
 all: $(BUILD)/fwsv
 
@@ -75,6 +76,11 @@ $(AMALGAMATION) &: scripts/amalgamate.sh $(FORMAT_SRCS) $(VERIFIER_SRCS) \
                    $(wildcard format/*.h verifier/*.h)
 	scripts/amalgamate.sh $(DIST)
 
+# The constant-time check runs under Valgrind, so no sanitizers here.
+$(BUILD)/ct_secrets: tests/ct/ct_secrets.c $(FORMAT_SRCS) $(VERIFIER_SRCS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -Iformat -Iverifier -o $@ $^
+
 $(BUILD)/fwseal-tests: $(TEST_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST) -lcriterion
 
@@ -84,11 +90,19 @@ check-one: $(BUILD)/fwseal $(LIB) | deps
 	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) $(TEST_SUPPORT) $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
 	$(BUILD)/one/t $(ARGS)
 
-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION)
+test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
 
 demo: $(BUILD)/fwseal | deps
 	@BUILD=$(BUILD) CC=$(CC) sh examples/demo.sh
+
+# Cross-compiled code size and stack of the verifier (Cortex-M0+/M4, RV32).
+size:
+	@BUILD=$(BUILD) sh scripts/size.sh
+
+# Instruction counts on a Cortex-M4 under QEMU.
+bench-device:
+	@BUILD=$(BUILD) sh scripts/bench-device.sh
 
 bench-mem: $(BUILD)/fwseal
 	@BUILD=$(BUILD) sh scripts/bench-mem.sh

@@ -39,18 +39,14 @@ int fws_capsule_unwrap_x25519(uint8_t key[FWS_KEY_LEN], const uint8_t body[FWS_C
     uint8_t z[32], kek[32];
     uint8_t info[FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP) + 64];
     const uint8_t *eph = body + FWS_KEYID_LEN, *wrapped = body + FWS_KEYID_LEN + 32;
-    int rc = 0;
-    if (fws_x25519(z, secret, eph) != 0) {
-        /* Small-order E: no shared secret, nothing to unwrap. */
-        rc = -1;
-        fws_wipe(key, FWS_KEY_LEN);
-    } else {
-        fws_copy(info, FWS_LABEL_X25519_WRAP, FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP));
-        fws_copy(info + FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP), eph, 32);
-        fws_copy(info + FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP) + 32, pub, 32);
-        fws_hkdf_sha256(kek, sizeof kek, NULL, 0, z, sizeof z, info, sizeof info);
-        fws_capsule_xor32(key, wrapped, kek);
-    }
+    /* -1 when Z is all zero (a small-order E).  No branch on it here: the
+     * caller folds it into the accept decision with the commitment check. */
+    int rc = fws_x25519(z, secret, eph);
+    fws_copy(info, FWS_LABEL_X25519_WRAP, FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP));
+    fws_copy(info + FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP), eph, 32);
+    fws_copy(info + FWS_LABEL_LEN(FWS_LABEL_X25519_WRAP) + 32, pub, 32);
+    fws_hkdf_sha256(kek, sizeof kek, NULL, 0, z, sizeof z, info, sizeof info);
+    fws_capsule_xor32(key, wrapped, kek);
     fws_wipe(z, sizeof z);
     fws_wipe(kek, sizeof kek);
     return rc;

@@ -17,8 +17,10 @@
 void fws_capsule_psk_id(uint8_t id[FWS_KEYID_LEN], const uint8_t psk[FWS_KEY_LEN]);
 
 /* K = W XOR HKDF(salt = "", Z = X25519(secret, E), info = label || E || R).
- * Returns 0, or -1 (key wiped) if Z is all zero.  body: the 72-byte
- * capsule body (id || E || W).  The caller checks the commitment. */
+ * Returns 0, or -1 if Z is all zero (key then holds garbage): computed
+ * without branching, so the caller combines it with the commitment check
+ * into the one accept decision.  body: the 72-byte capsule body
+ * (id || E || W). */
 int fws_capsule_unwrap_x25519(uint8_t key[FWS_KEY_LEN], const uint8_t body[FWS_CAPSULE_BODY],
                               const uint8_t secret[32], const uint8_t pub[32]);
 
