@@ -76,6 +76,22 @@ $(AMALGAMATION) &: scripts/amalgamate.sh $(FORMAT_SRCS) $(VERIFIER_SRCS) \
                    $(wildcard format/*.h verifier/*.h)
 	scripts/amalgamate.sh $(DIST)
 
+# examples/sim: an A/B bootloader on simulated NOR flash, built from the
+# amalgamated verifier alone (nothing from libfwseal.a).
+SIM_SRCS := $(wildcard examples/sim/*.c)
+SIM_VERIFY_OBJ := $(BUILD)/obj/dist/fwseal_verify.o
+$(SIM_VERIFY_OBJ): $(AMALGAMATION)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -pedantic -ffreestanding $(OPT) $(WARN) -I$(DIST) $(SANFLAGS) $(CFLAGS) -c $(DIST)/fwseal_verify.c -o $@
+$(BUILD)/sim: $(SIM_SRCS) $(wildcard examples/sim/*.h) $(SIM_VERIFY_OBJ)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(DIST) -Iexamples/sim $(SANFLAGS) $(CFLAGS) \
+	    -o $@ $(SIM_SRCS) $(SIM_VERIFY_OBJ) $(LDFLAGS_ALL)
+all: $(BUILD)/sim
+
+.PHONY: sim-demo
+sim-demo: $(BUILD)/fwseal $(BUILD)/sim
+	@BUILD=$(BUILD) sh examples/sim/demo.sh
+
 # The constant-time check runs under Valgrind, so no sanitizers here.
 $(BUILD)/ct_secrets: tests/ct/ct_secrets.c $(FORMAT_SRCS) $(VERIFIER_SRCS) | deps
 	@mkdir -p $(dir $@)
@@ -90,7 +106,7 @@ check-one: $(BUILD)/fwseal $(LIB) | deps
 	$(CC) $(HOST_CFLAGS) $(TEST_DEFS) -o $(BUILD)/one/t $(T) $(TEST_SUPPORT) $(LIB) $(LDFLAGS_ALL) $(LDLIBS_HOST) -lcriterion
 	$(BUILD)/one/t $(ARGS)
 
-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets
+test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets $(BUILD)/sim
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
 
 demo: $(BUILD)/fwseal | deps
