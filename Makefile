@@ -12,7 +12,8 @@ BUILD   := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config valgrind
+DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config valgrind \
+             gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 OPT       := -O2 -g
@@ -88,7 +89,11 @@ $(BUILD)/sim: $(SIM_SRCS) $(wildcard examples/sim/*.h) $(SIM_VERIFY_OBJ)
 	    -o $@ $(SIM_SRCS) $(SIM_VERIFY_OBJ) $(LDFLAGS_ALL)
 all: $(BUILD)/sim
 
-.PHONY: sim-demo
+.PHONY: sim-demo qemu-demo
+# make qemu-demo: the bare-metal bootloader on QEMU mps2-an386 (examples/qemu-m4/)
+qemu-demo: $(BUILD)/fwseal | deps
+	@BUILD=$(BUILD) sh scripts/qemu-demo.sh
+
 sim-demo: $(BUILD)/fwseal $(BUILD)/sim
 	@BUILD=$(BUILD) sh examples/sim/demo.sh
 

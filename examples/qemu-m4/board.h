@@ -1,7 +1,7 @@
 /*
  * Board support for QEMU's mps2-an386 (Cortex-M4): what startup.c gives
- * the program besides reset.  Shared by the benchmark (bench.c) and the
- * bare-metal bootloader example.
+ * the program besides reset.  Shared by the benchmark (bench.c), the
+ * bare-metal bootloader (bootloader/) and its application (app/).
  *
  * Memory (QEMU hw/arm/mps2.c, AN386): 4 MiB of SSRAM at 0x00000000 used as
  * "flash" (code, constants, the initial .data image) and 4 MiB at
@@ -26,6 +26,10 @@ int main(void);
  * on a loop of known length rather than trusting the 40. */
 void board_ticks_start(void);
 uint64_t board_ticks(void);
+/* Stops SysTick and clears a pending tick, so that a program started
+ * afterwards (the bootloader's application) gets no interrupt it did not
+ * ask for. */
+void board_ticks_stop(void);
 
 /* Stack bounds from link.ld, for painting the stack to measure its use. */
 extern uint32_t _stack_limit[]; /* lowest word of the stack */

@@ -77,6 +77,15 @@ uint64_t board_ticks(void)
     return ((uint64_t)wraps << 24) + (SYST_MAX - cvr);
 }
 
+#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define SCB_ICSR_PENDSTCLR (1u << 25)
+
+void board_ticks_stop(void)
+{
+    SYST_CSR = 0;
+    SCB_ICSR = SCB_ICSR_PENDSTCLR; /* drop a tick that is already pending */
+}
+
 /* ---- Vector table ---- */
 
 typedef void (*vector)(void);
