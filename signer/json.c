@@ -1,5 +1,6 @@
 #include "json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void json_init(json_writer *j, FILE *f)
@@ -9,17 +10,58 @@ void json_init(json_writer *j, FILE *f)
     j->first[0] = 1;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    uint32_t cp;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    /* no overlong forms, no surrogates, nothing past U+10FFFF */
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* A JSON string: escapes quotes, backslashes and controls; bytes that are
+ * not valid UTF-8 (META values may be anything) become U+FFFD. */
 static void put_escaped(FILE *f, const char *s, size_t n)
 {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
     fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t l;
+        if (c == '"' || c == '\\') {
             fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
             fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+            i++;
+        } else if ((l = utf8_len(p + i, n - i)) != 0) {
+            fwrite(p + i, 1, l, f);
+            i += l;
+        } else {
+            fputs("\\ufffd", f);
+            i++;
+        }
     }
     fputc('"', f);
 }

@@ -123,3 +123,18 @@ Test(inspect_unpack, existing_files_need_force)
     cr_assert(strstr(r.err, "o.tar: already exists"), "%s", r.err);
     run_free(&r);
 }
+
+/* META values may hold any bytes; --json output stays valid UTF-8. */
+Test(inspect_unpack, json_is_utf8_whatever_the_meta_bytes)
+{
+    run_result r = run("cd '%s' && %s pack -o meta.fws --key sign1.key --version 1.0.0 --counter 1 "
+                       "--class c --meta \"bin=$(printf 'a\\377\\300\\200b\\342\\202\\254')\" app=in.bin "
+                       ">/dev/null && %s inspect meta.fws --json",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* 0xff, and the overlong 0xc0 0x80, are replaced; the euro sign stays */
+    cr_assert(strstr(r.out, "\"bin\":\"a\\ufffd\\ufffd\\ufffdb\xe2\x82\xac\""), "%s", r.out);
+    for (const char *p = r.out; *p; p++)
+        cr_assert((unsigned char)*p != 0xff && (unsigned char)*p != 0xc0, "raw invalid byte");
+    run_free(&r);
+}
