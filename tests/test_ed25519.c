@@ -17,11 +17,15 @@
 #include "testutil.h"
 #include "wycheproof.h"
 
-/* The verifier again with the smallest window (one table entry, no 2A),
- * renamed, so both table paths are checked against libsodium. */
-#define fws_ed25519_verify fws_ed25519_verify_w2
+/* The verifier again with larger windows than the defaults (2 and 2): four
+ * multiples of A (the table built with 2A parked in the last slot) and the
+ * whole base-point table (B, 3B, ..., 15B), renamed, so both table paths
+ * and every base-point entry are checked against libsodium. */
+#define fws_ed25519_verify fws_ed25519_verify_wide
 #undef FWS_ED25519_WINDOW
-#define FWS_ED25519_WINDOW 2
+#define FWS_ED25519_WINDOW 4
+#undef FWS_ED25519_B_WINDOW
+#define FWS_ED25519_B_WINDOW 5
 #undef FWS_ED25519_VERIFY_H
 #include "../verifier/ed25519_verify.c"
 #undef fws_ed25519_verify
@@ -43,15 +47,15 @@ static void init_sodium(void)
     cr_assert_eq(sodium_init() >= 0, 1);
 }
 
-/* Our decision (both window sizes) must equal libsodium's; returns it. */
+/* Our decision (both window configurations) must equal libsodium's; returns it. */
 static int same_decision(const uint8_t sig[64], const uint8_t *msg, size_t len,
                          const uint8_t pub[32], const char *what, int n)
 {
     int ours = fws_ed25519_verify(sig, msg, len, pub);
-    int w2 = fws_ed25519_verify_w2(sig, msg, len, pub);
+    int wide = fws_ed25519_verify_wide(sig, msg, len, pub);
     int theirs = crypto_sign_verify_detached(sig, msg, len, pub);
     cr_assert_eq(ours, theirs, "%s #%d: ours %d, libsodium %d", what, n, ours, theirs);
-    cr_assert_eq(w2, theirs, "%s #%d (window 2): ours %d, libsodium %d", what, n, w2, theirs);
+    cr_assert_eq(wide, theirs, "%s #%d (windows 4, 5): ours %d, libsodium %d", what, n, wide, theirs);
     return ours;
 }
 
@@ -159,7 +163,7 @@ Test(ed25519, rfc8032_vectors)
         cr_assert_eq(memcmp(sig2, sig, 64), 0, "vector %zu: signature typo?", v);
 
         cr_assert_eq(fws_ed25519_verify(sig, msg, len, pub), 0, "vector %zu", v);
-        cr_assert_eq(fws_ed25519_verify_w2(sig, msg, len, pub), 0, "vector %zu", v);
+        cr_assert_eq(fws_ed25519_verify_wide(sig, msg, len, pub), 0, "vector %zu", v);
         if (len == 0)
             cr_assert_eq(fws_ed25519_verify(sig, NULL, 0, pub), 0);
         /* Any single bit flip anywhere must be rejected. */
@@ -689,22 +693,71 @@ Test(ed25519_helpers, point_canonical_and_small_order)
     }
 }
 
-Test(ed25519_helpers, wnaf_digits_reconstruct_the_scalar)
+/* Width-w NAF, the classic right-to-left recoding, as the reference for
+ * the number of additions: the verifier's top-first recoding (width-w MOF
+ * windows) must produce exactly as many nonzero digits. */
+static int reference_wnaf_weight(const uint8_t s[32], unsigned w)
+{
+    uint32_t k[9];
+    int32_t d, win = (int32_t)1 << w;
+    int weight = 0;
+    for (int j = 0; j < 8; j++)
+        k[j] = (uint32_t)s[4 * j] | (uint32_t)s[4 * j + 1] << 8 | (uint32_t)s[4 * j + 2] << 16 |
+               (uint32_t)s[4 * j + 3] << 24;
+    k[8] = 0;
+    for (int i = 0; i < 256; i++) {
+        if (k[0] & 1) {
+            d = (int32_t)(k[0] & (uint32_t)(win - 1));
+            if (d >= win / 2)
+                d -= win;
+            if (d > 0) {
+                k[0] -= (uint32_t)d;
+            } else {
+                uint32_t add = (uint32_t)-d;
+                for (int j = 0; j < 9 && add != 0; j++) {
+                    k[j] += add;
+                    add = k[j] < add;
+                }
+            }
+            weight++;
+        }
+        for (int j = 0; j < 8; j++)
+            k[j] = (k[j] >> 1) | (k[j + 1] << 31);
+        k[8] >>= 1;
+    }
+    return weight;
+}
+
+Test(ed25519_helpers, recoded_digits_reconstruct_the_scalar)
 {
     init_sodium();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 600; i++) {
         uint8_t s[32], back[32], tmp[32];
-        int8_t naf[256];
+        int8_t naf[254];
         unsigned w = 2 + (unsigned)(i % 5);
+        fws_ed25519_recoder r;
         random_scalar(s, (uint64_t)(i + 5));
         if (i == 0)
             memset(s, 0, 32);
-        fws_ed25519_wnaf(naf, s, w);
-        /* sum naf[i] 2^i mod L with libsodium scalar arithmetic, and the
-         * wNAF shape: odd digits below 2^(w-1), w-1 zeros after each. */
+        if (i >= 500) { /* edge shapes: 2^253 - 1, 2^252 + random, runs */
+            memset(s, 0, 32);
+            switch (i % 4) {
+            case 0: memset(s, 0xff, 31); s[31] = 0x1f; break;
+            case 1: fill_random(s, 31, (uint64_t)i); s[31] = 0x10; break;
+            case 2: memset(s, 0xaa, 31); s[31] = 0x0a; break;
+            default: s[(i / 4) % 32] = (uint8_t)(1u << (i % 8)); s[31] &= 0x1f; break;
+            }
+        }
+        fws_ed25519_recoder_init(&r, s);
+        for (int j = 253; j >= 0; j--)
+            naf[j] = (int8_t)fws_ed25519_digit(&r, j, (int)w);
+        /* sum naf[i] 2^i mod L with libsodium scalar arithmetic (exact
+         * for the random scalars below L; the edge shapes, up to 2^253,
+         * are compared mod L), odd digits below 2^(w-1), and exactly as
+         * many of them as the width-w NAF has. */
         memset(back, 0, 32);
-        int gap = 0, seen = 0;
-        for (int j = 255; j >= 0; j--) {
+        int weight = 0;
+        for (int j = 253; j >= 0; j--) {
             uint8_t two[32] = {2}, d[32] = {0};
             crypto_core_ed25519_scalar_mul(tmp, back, two);
             memcpy(back, tmp, 32);
@@ -712,19 +765,19 @@ Test(ed25519_helpers, wnaf_digits_reconstruct_the_scalar)
             if (v != 0) {
                 cr_assert(v & 1, "even digit");
                 cr_assert_lt(v < 0 ? -v : v, 1 << (w - 1));
-                cr_assert(!seen || gap >= (int)w - 1, "digits too close, w=%u", w);
-                seen = 1;
+                weight++;
                 d[0] = (uint8_t)(v < 0 ? -v : v);
                 if (v < 0)
                     crypto_core_ed25519_scalar_sub(tmp, back, d);
                 else
                     crypto_core_ed25519_scalar_add(tmp, back, d);
                 memcpy(back, tmp, 32);
-                gap = 0;
-            } else {
-                gap++;
             }
         }
-        cr_assert_eq(memcmp(back, s, 32), 0, "wNAF w=%u case %d", w, i);
+        uint8_t wide[64] = {0}, s_mod_l[32];
+        memcpy(wide, s, 32);
+        crypto_core_ed25519_scalar_reduce(s_mod_l, wide);
+        cr_assert_eq(memcmp(back, s_mod_l, 32), 0, "recoding w=%u case %d", w, i);
+        cr_assert_eq(weight, reference_wnaf_weight(s, w), "weight w=%u case %d", w, i);
     }
 }

@@ -1388,3 +1388,94 @@ Test(inflate, random_garbage)
             "inflate random inputs: %zu (%zu accepted, %zu need more, %zu rejected: %s), all as zlib\n",
             t.cases, t.accept, t.more, t.reject, errs(&t, ebuf, sizeof ebuf));
 }
+
+/* Codes of up to 15 bits, longer than the decoder's lookup tables (9 bits
+ * for literals/lengths, 7 for distances), so that both the table hits and
+ * the bit-by-bit decoding of long codes are used, every length and
+ * distance extra-bit count among them: the lengths 1, 2, ..., 15, 15 (a
+ * complete code of 16 codes) for both codes, in two assignments of the
+ * lengths to the symbols, over windows of 512 bytes (many wraps) and 32
+ * KiB, fed in one buffer, random pieces and one byte at a time; each
+ * stream also checked against zlib. */
+Test(inflate, long_codes)
+{
+    static const uint16_t lsyms[2][16] = {
+        {'e', 't', 257, 'a', 265, 0, 'z', 270, 255, 280, 128, 284, 10, 285, 'q', 256},
+        {256, 'q', 285, 10, 284, 128, 280, 255, 270, 'z', 0, 265, 'a', 257, 't', 'e'}};
+    static const uint8_t dsyms[2][16] = {{0, 4, 1, 9, 2, 12, 3, 15, 5, 6, 7, 8, 10, 11, 13, 14},
+                                         {14, 13, 11, 10, 8, 7, 6, 5, 15, 3, 12, 2, 9, 1, 4, 0}};
+    size_t cases = 0;
+    for (int a = 0; a < 2; a++) {
+        uint8_t ll[288] = {0}, dl[32] = {0};
+        uint16_t lc[288], dc[32];
+        uint8_t *want = malloc(1 << 16);
+        size_t n = 0, tokens = 0, longcodes = 0;
+        rng_t g = rng_new(4242 + (uint64_t)a);
+        BW(w);
+        for (int i = 0; i < 16; i++) {
+            ll[lsyms[a][i]] = (uint8_t)(i < 15 ? i + 1 : 15);
+            dl[dsyms[a][i]] = (uint8_t)(i < 15 ? i + 1 : 15);
+        }
+        canon(ll, 286, lc);
+        canon(dl, 16, dc);
+        zlib_head(&w, 1, 0);
+        dyn_lens(&w, 1, ll, 286, dl, 16);
+        /* Tokens until the compressed stream nears the bit writer's 4 KiB
+         * or the output 64 KiB: a literal, or a match of a length and
+         * distance the codes have. */
+        while (w.n < sizeof w.buf - 64 && n < (1u << 16) - 300) {
+            unsigned pick = (unsigned)rnd_below(&g, 16), sym = lsyms[a][pick];
+            if (sym == 256 || (sym > 256 && n == 0))
+                continue; /* a match needs a byte behind it */
+            if (sym < 256) {
+                bw_code(&w, lc[sym], ll[sym]);
+                want[n++] = (uint8_t)sym;
+            } else {
+                unsigned li = sym - 257, len, dsym, dist, k;
+                len = lbase[li] + (unsigned)rnd_below(&g, 1u << lext[li]);
+                if (li == 28)
+                    len = 258;
+                do
+                    dsym = dsyms[a][rnd_below(&g, 16)];
+                while (dbase[dsym] > n);
+                dist = dbase[dsym] + (unsigned)rnd_below(&g, 1u << dext[dsym]);
+                if (dist > n)
+                    dist = dbase[dsym];
+                bw_code(&w, lc[sym], ll[sym]);
+                bw_put(&w, len - lbase[li], lext[li]);
+                bw_code(&w, dc[dsym], dl[dsym]);
+                bw_put(&w, dist - dbase[dsym], dext[dsym]);
+                for (k = 0; k < len; k++, n++)
+                    want[n] = want[n - dist];
+                longcodes += dl[dsym] > 7;
+            }
+            longcodes += ll[sym] > 9;
+            tokens++;
+        }
+        bw_code(&w, lc[256], ll[256]);
+        zlib_trailer(&w, want, n);
+        cr_assert_gt(longcodes, 100, "assignment %d: only %zu long codes", a, longcodes);
+        for (unsigned wbits = 9; wbits <= 15; wbits += 6) {
+            result r = {0};
+            char what[80];
+            snprintf(what, sizeof what, "long codes, assignment %d, window 2^%u", a, wbits);
+            expect_out(&w, wbits, 1, want, n, what); /* one buffer, random pieces, zlib */
+            run_ours(w.buf, w.n, wbits, 1, FEED_BYTE, 3, &r);
+            cr_assert_eq(r.code, FWS_INFLATE_DONE, "%s, 1-byte pushes: %s", what, fws_inflate_error_name(r.code));
+            cr_assert_eq(r.consumed, w.n);
+            cr_assert(r.len == n && memcmp(r.out, want, n) == 0, "%s, 1-byte pushes: output", what);
+            res_free(&r);
+            cases++;
+        }
+        /* Every truncation needs more input, as in zlib. */
+        for (size_t cut = 0; cut < w.n; cut += 1 + cut / 64) {
+            char what[80];
+            snprintf(what, sizeof what, "long codes, assignment %d, cut at %zu", a, cut);
+            cr_assert_eq(differ(w.buf, cut, 15, 1, cut, what), V_MORE, "%s", what);
+        }
+        fprintf(stderr, "inflate long codes: assignment %d, %zu tokens (%zu codes over the table widths), %zu bytes out\n", a,
+                tokens, longcodes, n);
+        free(want);
+    }
+    cr_assert_eq(cases, 4);
+}

@@ -13,23 +13,36 @@
  *      mod L (cofactorless; a non-canonical R can never match).
  *
  * Everything here is public (signature, key, message), so the code is
- * variable time: sliding-window (wNAF) double-scalar multiplication.
+ * variable time: a double-scalar multiplication [h](-A) + [S]B from the
+ * top bit down, both scalars recoded on the fly into signed odd digits
+ * (sliding windows over the "mutual opposite form", exactly as sparse as a
+ * width-w NAF, with no digit arrays).
  *
- * Cost: about 253 doublings (4 sq + 3 mul each) and 42 + 253/(w + 1)
- * point additions (about 8 mul each), w = FWS_ED25519_WINDOW, plus one
- * square root (decoding A) and one inversion (encoding R'): with w = 4
- * about 1,530 field multiplications and 1,520 squarings, plus SHA-512 over
- * 64 + msg_len bytes.  On x86-64 that is roughly 2x libsodium's time
- * (which uses 64-bit limbs there); the limbs here are chosen for 32-bit
- * MCUs.
+ * Cost: 254 doublings (4 sq + 3 mul each), about 254/(w + 1) additions of
+ * a multiple of A (8 mul each, w = FWS_ED25519_WINDOW) and 254/(wB + 1) of
+ * a multiple of B (7 mul, wB = FWS_ED25519_B_WINDOW), plus one square root
+ * (decoding A) and one inversion (encoding R'), about 310 field operations
+ * each: with the defaults about 2,000 multiplications and 1,530
+ * squarings, plus SHA-512 over 64 + msg_len bytes.  Measured on Cortex-M4
+ * (-Os, `make bench-device`, defaults): 2.41 million instructions for a
+ * 552-byte message (SHA-512 about 72,000 of them); 4.4 KiB of code with
+ * SHA-512 (`make size`: 4,536 bytes with the caller).
  *
- * Stack (measured with -fstack-usage, -Os, w = 4): the function's own frame
- * is 2.2 KiB (two 256-byte digit arrays, the 640-byte table of A
- * multiples, point temporaries; the decode, hash, multiply and encode
- * phases share one union), and its deepest callee chain (invert ->
- * pow250 -> mul) adds about 600 bytes: 2.8 KiB peak with gcc on x86-64,
- * 2.7 KiB with clang for Cortex-M4.  Flash: 768 bytes of base-point table.
- * No heap, no recursion, no static mutable state.
+ * Stack (-fstack-usage, -Os, defaults): the function's own frame is about
+ * 820 bytes on Cortex-M4 (the accumulator, a p1p1 temporary, A and the
+ * base-point multiple being added, 160 bytes each; the decode, hash,
+ * multiply and encode phases share one union), and its deepest callee
+ * chain (a field multiplication under the small-order check or a point
+ * operation) adds about 380: 1,192 bytes static, 1,196 measured.  No heap,
+ * no recursion, no static mutable state.
+ *
+ * Trade-offs (Cortex-M4, against the defaults; all measured):
+ *   FWS_ED25519_WINDOW=3      +142 bytes of code, +152 of stack, -109,000 instructions
+ *   FWS_ED25519_WINDOW=4      +210 bytes, 1,676 bytes of stack, -147,000
+ *   FWS_ED25519_B_WINDOW=3    +100 bytes (96 of table), -99,000
+ *   FWS_ED25519_B_WINDOW=4    +292 bytes, -174,000
+ *   FWS_FE25519_FAST_SQ=1     +356 bytes, +56 of stack, -102,000 (X25519 too)
+ *   all three of w=3, wB=3, FAST_SQ: 5,126 bytes, 1,404 of stack, 2.10 M.
  */
 #ifndef FWS_ED25519_VERIFY_H
 #define FWS_ED25519_VERIFY_H
@@ -39,19 +52,16 @@
 
 #include "fws_config.h" /* may set FWS_ED25519_WINDOW for the whole build */
 
-/* Window width for the public key's multiples, 2..6.  The verifier keeps
- * 2^(w-2) multiples of A (160 bytes each) on the stack.  Measured field
- * operations per verification (squarings count about 0.6 multiplication):
- *   w = 2:  160 bytes, 1,760 mul + 1,520 sq  (10% more work than w = 4)
- *   w = 3:  320 bytes, 1,610 mul + 1,520 sq  (3% more)
- *   w = 4:  640 bytes, 1,530 mul + 1,520 sq  (default)
- *   w = 5: 1280 bytes, 1,490 mul + 1,520 sq  (1.3% less)
- *   w = 6: 2560 bytes, 1,520 mul + 1,520 sq  (table building eats the gain)
- * The base point's multiples are a constant table with a fixed window of
- * 5.  On Cortex-M0+ the 64-bit products go through libgcc's __aeabi_lmul,
- * see fe25519.h. */
+/* Window width for the public key's multiples, 2..5: the verifier keeps
+ * 2^(w-2) odd multiples of A (160 bytes each) on the stack; see the
+ * trade-offs above. */
 #ifndef FWS_ED25519_WINDOW
-#define FWS_ED25519_WINDOW 4
+#define FWS_ED25519_WINDOW 2
+#endif
+/* Window width for the base point's multiples, 2..5: a constant table of
+ * 2^(wB-2) affine points, 96 bytes of flash each. */
+#ifndef FWS_ED25519_B_WINDOW
+#define FWS_ED25519_B_WINDOW 2
 #endif
 
 #define FWS_ED25519_SIG_LEN 64

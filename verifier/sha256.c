@@ -1,11 +1,10 @@
 /*
  * SHA-256 (FIPS 180-4).  See sha256.h.
  *
- * Written for size: one loop of 64 rounds, with the message schedule kept
- * as a 16-word ring (w[i & 15]) instead of the usual 64-word array, which
- * saves 192 bytes of stack.  Unrolling the rounds 8 ways (renaming a..h
- * instead of shifting them) measured only 12% faster on x86-64 for 1.5 KiB
- * more code, so there is no unroll switch.
+ * Written for speed at a small price in code: the schedule expanded into
+ * 64 words (192 bytes more stack than a 16-word ring), four rounds per
+ * turn with the roles of a..h renamed.  The padding goes through update,
+ * so the block logic exists once.
  */
 #include "sha256.h"
 
@@ -26,17 +25,41 @@ static const uint32_t fws_sha256_k[64] = {
     0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
     0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
+/* Initial hash value: first 32 bits of the fractional parts of the square
+ * roots of the first 8 primes (FIPS 180-4, 5.3.3). */
+static const uint32_t fws_sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
 #define FWS_ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-/* Hashes one 64-byte block into state. */
+/* Hashes one 64-byte block into state.
+ *
+ * Speed: the message schedule is expanded into all 64 words first (192
+ * bytes more stack than a 16-word ring, but the rounds then only load), and
+ * the rounds run four per turn with the eight variables renamed (their
+ * roles come back after four rounds with four swaps, which the compiler
+ * turns into register renaming), so they stay in registers: about 23
+ * instructions a round on Cortex-M4 instead of about 70 for a rolled loop
+ * that moves them.  Each schedule word is cleared (a volatile store) in
+ * the round that uses it last, instead of in a loop afterwards.  Measured
+ * on Cortex-M4 (-Os): 42.2 instructions per byte for 516 bytes of code;
+ * two rounds per turn gave 49 (-128 bytes), eight 41.5 (+320 bytes); a
+ * 16-word ring expanded 16 words at a time 54.5 (index masks and
+ * spills). */
 static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
 {
-    uint32_t w[16], a, b, c, d, e, f, g, h, t1, t2;
+    uint32_t w[64], a, b, c, d, e, f, g, h, t1, x, y;
     volatile uint32_t *vw = w;
     unsigned i;
 
     for (i = 0; i < 16; i++)
         w[i] = fws_load32_be(block + 4 * i);
+    for (i = 16; i < 64; i++) {
+        x = w[i - 15];
+        y = w[i - 2];
+        w[i] = w[i - 16] + (FWS_ROR32(x, 7) ^ FWS_ROR32(x, 18) ^ (x >> 3)) + w[i - 7] +
+               (FWS_ROR32(y, 17) ^ FWS_ROR32(y, 19) ^ (y >> 10));
+    }
     a = state[0];
     b = state[1];
     c = state[2];
@@ -45,26 +68,24 @@ static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
     f = state[5];
     g = state[6];
     h = state[7];
-    for (i = 0; i < 64; i++) {
-        if (i >= 16) {
-            /* w[i] = s1(w[i-2]) + w[i-7] + s0(w[i-15]) + w[i-16]; the ring
-             * slot i & 15 holds w[i-16] until it is overwritten here. */
-            uint32_t x = w[(i - 15) & 15], y = w[(i - 2) & 15];
-            w[i & 15] += (FWS_ROR32(x, 7) ^ FWS_ROR32(x, 18) ^ (x >> 3)) + w[(i - 7) & 15] +
-                         (FWS_ROR32(y, 17) ^ FWS_ROR32(y, 19) ^ (y >> 10));
-        }
-        t1 = h + (FWS_ROR32(e, 6) ^ FWS_ROR32(e, 11) ^ FWS_ROR32(e, 25)) + (g ^ (e & (f ^ g))) +
-             fws_sha256_k[i] + w[i & 15];
-        t2 = (FWS_ROR32(a, 2) ^ FWS_ROR32(a, 13) ^ FWS_ROR32(a, 22)) + ((a & b) | (c & (a | b)));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
+#define FWS_SHA256_ROUND(a, b, c, d, e, f, g, h, j)                                                 \
+    t1 = h + (FWS_ROR32(e, 6) ^ FWS_ROR32(e, 11) ^ FWS_ROR32(e, 25)) + (g ^ (e & (f ^ g))) +     \
+         fws_sha256_k[i + (j)] + w[i + (j)];                                                      \
+    vw[i + (j)] = 0; /* its last use: clear it (the block may be a secret) */                     \
+    d += t1;                                                                                      \
+    h = t1 + (FWS_ROR32(a, 2) ^ FWS_ROR32(a, 13) ^ FWS_ROR32(a, 22)) + ((a & b) | (c & (a | b)));
+    for (i = 0; i < 64; i += 4) {
+        FWS_SHA256_ROUND(a, b, c, d, e, f, g, h, 0)
+        FWS_SHA256_ROUND(h, a, b, c, d, e, f, g, 1)
+        FWS_SHA256_ROUND(g, h, a, b, c, d, e, f, 2)
+        FWS_SHA256_ROUND(f, g, h, a, b, c, d, e, 3)
+        /* the roles moved by four: swap the halves back */
+        t1 = a; a = e; e = t1;
+        t1 = b; b = f; f = t1;
+        t1 = c; c = g; g = t1;
+        t1 = d; d = h; h = t1;
     }
+#undef FWS_SHA256_ROUND
     state[0] += a;
     state[1] += b;
     state[2] += c;
@@ -73,25 +94,13 @@ static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
     state[5] += f;
     state[6] += g;
     state[7] += h;
-    /* The schedule holds the block's words, secret when the block is an
-     * HMAC key pad, and nothing else would clear this stack.  Word stores
-     * through a volatile pointer: fws_wipe's byte loop cost 10% here. */
-    for (i = 0; i < 16; i++)
-        vw[i] = 0;
 }
 
 void fws_sha256_init(fws_sha256_ctx *ctx)
 {
-    /* First 32 bits of the fractional parts of the square roots of the
-     * first 8 primes (FIPS 180-4, 5.3.3). */
-    ctx->state[0] = 0x6a09e667;
-    ctx->state[1] = 0xbb67ae85;
-    ctx->state[2] = 0x3c6ef372;
-    ctx->state[3] = 0xa54ff53a;
-    ctx->state[4] = 0x510e527f;
-    ctx->state[5] = 0x9b05688c;
-    ctx->state[6] = 0x1f83d9ab;
-    ctx->state[7] = 0x5be0cd19;
+    unsigned i;
+    for (i = 0; i < 8; i++)
+        ctx->state[i] = fws_sha256_iv[i];
     ctx->count = 0;
 }
 
@@ -119,21 +128,20 @@ void fws_sha256_update(fws_sha256_ctx *ctx, const void *in, size_t len)
 
 void fws_sha256_final(fws_sha256_ctx *ctx, uint8_t out[FWS_SHA256_LEN])
 {
-    size_t used = (size_t)(ctx->count & 63);
+    uint8_t pad[16];
     unsigned i;
 
     /* Padding: 0x80, zeros up to 56 mod 64, the length in bits (64-bit
-     * big-endian).  If the 0x80 leaves no room for the length, the length
-     * goes into one extra block. */
-    ctx->buf[used++] = 0x80;
-    if (used > 56) {
-        fws_zero(ctx->buf + used, 64 - used);
-        fws_sha256_compress(ctx->state, ctx->buf);
-        used = 0;
-    }
-    fws_zero(ctx->buf + used, 56 - used);
-    fws_store64_be(ctx->buf + 56, ctx->count << 3);
-    fws_sha256_compress(ctx->state, ctx->buf);
+     * big-endian), all through update (zeros eight at a time from pad:
+     * no second copy of the block logic). */
+    fws_store64_be(pad, ctx->count << 3);
+    pad[8] = 0x80;
+    fws_sha256_update(ctx, pad + 8, 1);
+    for (i = 0; i < 8; i++)
+        pad[8 + i] = 0;
+    while ((i = (unsigned)(56 - ctx->count) & 63) != 0)
+        fws_sha256_update(ctx, pad + 8, i < 8 ? i : 8);
+    fws_sha256_update(ctx, pad, 8);
     for (i = 0; i < 8; i++)
         fws_store32_be(out + 4 * i, ctx->state[i]);
     fws_wipe(ctx, sizeof *ctx);

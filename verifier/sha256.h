@@ -2,16 +2,19 @@
  * SHA-256 (FIPS 180-4), streaming and one-shot.
  *
  * Boot-time hashing of the payload dominates boot time, so this is the
- * verifier's workhorse; it is nonetheless kept as plain loops (one round
- * function, a 16-word rolling message schedule) because flash is scarcer
- * than cycles on the targets.
+ * verifier's workhorse: the message schedule is expanded into all 64
+ * words first and the rounds run four per turn with the variables renamed,
+ * so they stay in registers.  Cortex-M4 (-Os, `make bench-device`): 42.2
+ * instructions per byte (the rolled loop it replaced: 69.7), 1,128 bytes of
+ * code (256 of them the round constants; the rolled loop: 1,030).
  *
  * Constant time: the running time depends only on the input lengths, never
- * on the bytes, so the same code hashes secrets (HMAC/HKDF keys).
+ * on the bytes, so the same code hashes secrets (HMAC/HKDF keys); the
+ * schedule words are cleared as they are used.
  *
- * Stack (measured, clang -Os, Cortex-M4): about 170 bytes below
- * fws_sha256_update/final (the 64-byte message schedule plus saved
- * registers), 290 for the one-shot fws_sha256.  Context: 104 bytes.
+ * Stack (-fstack-usage, -Os, Cortex-M4): 392 bytes below
+ * fws_sha256_update/final (the 256-byte schedule plus saved registers),
+ * 512 for the one-shot fws_sha256.  Context: 104 bytes.
  */
 #ifndef FWS_SHA256_H
 #define FWS_SHA256_H

@@ -3,15 +3,19 @@
  *
  * In fwseal SHA-512 appears only inside Ed25519 (h = SHA-512(R || A || M)
  * over the small signed manifest) and in key ids, so this is written for
- * size, like sha256.c: one round loop, a 16-word rolling schedule.
+ * size: one round loop over the state kept in an array, a 16-word rolling
+ * schedule, the padding fed through update.  Cortex-M4 (-Os): 1,686 bytes
+ * (640 of them the round constants, 64 the initial value), 111
+ * instructions per byte.
  *
  * Constant time: the running time depends only on the input lengths, never
  * on the bytes.
  *
- * Stack: about 200 bytes in fws_sha512_update/final on x86-64 (the 128-byte
- * schedule plus locals), about 370 on Cortex-M4 where 64-bit values spill.
- * Context: 208 bytes.  On 32-bit targets every 64-bit operation is a pair
- * of 32-bit ones; the compiler needs no helper calls.
+ * Stack (-fstack-usage, -Os, Cortex-M4): 328 bytes below
+ * fws_sha512_update/final (the 128-byte schedule and the 64-byte state
+ * copy), 544 for the one-shot fws_sha512 (its context on top).  Context:
+ * 208 bytes.  On 32-bit targets every 64-bit operation is a pair of 32-bit
+ * ones; the compiler needs no helper calls.
  */
 #ifndef FWS_SHA512_H
 #define FWS_SHA512_H
