@@ -62,16 +62,16 @@
  *  - fws_measurements gained timestamp and size[].
  *  - FWS_BOOT_SCRATCH, the minimum scratch for fws_boot_check.
  *
- * Sizes (measured): sizeof(fws_install_ctx) = 2,560 bytes with 4-byte
- * pointers (Cortex-M, RV32), 2,736 on LP64 hosts; the inflater's state is
- * 1,076 of them.  Work area: FWS_WORK_SIZE(4096, 12) = 17,033 bytes,
- * FWS_WORK_SIZE(4096, 15) = 45,705, of which 8,192 + 601 are the signed
- * region and the kept signatures (FWS_CFG_MAX_MANIFEST=1024 saves 7,168).
- * Stack (arm-none-eabi-gcc -Os, Cortex-M4, -fstack-usage): install's
- * deepest path is the Ed25519 verification inside a push, about 2.7 KiB;
- * the capsule unwrap about 1.1 KiB; fws_boot_check keeps a decoded
- * manifest (840 bytes) on its own stack, about 3.9 KiB in all.  Plus the
- * sink's and the reader's own use.
+ * Sizes (measured, `make size`): sizeof(fws_install_ctx) = 3,536 bytes
+ * with 4-byte pointers (Cortex-M, RV32), 3,720 on LP64 hosts; the
+ * inflater's state with its decoding tables is 2,052 of them.  Work area:
+ * FWS_WORK_SIZE(4096, 12) = 17,033 bytes, FWS_WORK_SIZE(4096, 15) = 45,705,
+ * of which 8,192 + 601 are the signed region and the kept signatures
+ * (FWS_CFG_MAX_MANIFEST=1024 saves 7,168).  Worst-case stack along the
+ * call graph (arm-none-eabi-gcc -Os, Cortex-M4): fws_install_push 1,344
+ * (Ed25519 inside a push), fws_install_init 720, fws_boot_check 2,416 (it
+ * keeps a decoded manifest on its own stack); plus the sink's and the
+ * reader's own use.
  */
 #ifndef FWS_VERIFY_H
 #define FWS_VERIFY_H
