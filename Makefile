@@ -49,7 +49,7 @@ TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DFWSEAL_DIST='"$(abspath $(DIST))"' \
              -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"'
 
-.PHONY: all deps test demo clean bench-mem check-one amalgamate size bench-device
+.PHONY: all deps test demo clean bench-mem check-one amalgamate size bench-device fuzz
 all: $(BUILD)/fwseal
 all: $(BUILD)/fwsv
 
@@ -113,6 +113,16 @@ check-one: $(BUILD)/fwseal $(LIB) | deps
 
 test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets $(BUILD)/sim
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
+ifneq ($(SAN),1)
+	@# Fuzz smoke (the harnesses are ASan/UBSan builds already): 20 s each,
+	@# every saved regression replayed; fails on any finding.
+	@FUZZ_SECONDS=20 BUILD=$(BUILD) sh scripts/fuzz.sh
+endif
+
+# make fuzz FUZZ_SECONDS=N: every libFuzzer harness for N seconds.
+FUZZ_SECONDS ?= 60
+fuzz: $(BUILD)/fwseal
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) sh scripts/fuzz.sh
 
 demo: $(BUILD)/fwseal | deps
 	@BUILD=$(BUILD) CC=$(CC) sh examples/demo.sh

@@ -1,0 +1,257 @@
+/*
+ * The verifier's boot entry point, fws_boot_check(), on a boot record and
+ * an installed image taken from the input, compared with an independent
+ * decision written here on libsodium (signatures, threshold, SHA-256 of
+ * each component) over the shared header/manifest decoder.
+ *
+ * Input: mode byte (FZ_MODE_*: threshold, class, small limits, floor),
+ * fix byte, scratch byte, then a container-shaped record (header ||
+ * manifest || signature block) followed by the image: the components'
+ * installed bytes back to back in manifest order.  Fix bits:
+ *   0x01  rewrite each DIGEST from the image (so the digest loop passes);
+ *   0x02  keep the signature block (else re-sign with sign1, and sign2
+ *         when the mode asks for threshold 2);
+ *   0x04  hand the image to fws_boot_check as trailing record bytes too
+ *         (they must be ignored).
+ * Scratch: FWS_BOOT_SCRATCH + 37 * byte bytes; 255 means 255 bytes (too
+ * small: FWS_E_BUFFER expected).
+ *
+ * The reader checks the verifier's side of the contract: component index
+ * in range, reads within SIZE, no larger than the scratch, and each
+ * component read once, in order, without overlap (single fetch).
+ */
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "fws_bytes.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FIX_DIGESTS 0x01
+#define FIX_KEEP_SIGS 0x02
+#define FIX_TRAILING 0x04
+
+static fz_keys keys;
+static int ready;
+
+typedef struct {
+    const uint8_t *img;
+    size_t img_len;
+    int have_m;
+    fws_manifest m;
+    uint64_t start[FWS_MAX_COMPONENTS];   /* image offset of each component */
+    uint64_t next[FWS_MAX_COMPONENTS];    /* next offset expected per component */
+    int last_index;
+    size_t scratch_len;
+} reader_state;
+
+static int reader(void *user, uint8_t index, uint64_t offset, uint8_t *buf, size_t len)
+{
+    reader_state *s = user;
+    if (!s->have_m)
+        fz_fail("boot read before a valid manifest");
+    if (index >= s->m.n_components)
+        fz_fail("boot read of component %u of %u", index, s->m.n_components);
+    if ((int)index < s->last_index)
+        fz_fail("boot read component %u after %d", index, s->last_index);
+    s->last_index = index;
+    if (len == 0 || len > s->scratch_len)
+        fz_fail("boot read of %zu bytes with %zu of scratch", len, s->scratch_len);
+    if (offset != s->next[index])
+        fz_fail("boot read component %u at %llu, expected %llu (reads twice or skips)", index,
+                (unsigned long long)offset, (unsigned long long)s->next[index]);
+    if (len > s->m.comp[index].size - offset)
+        fz_fail("boot read past component %u's size", index);
+    s->next[index] = offset + len;
+    if (s->start[index] > s->img_len || offset > s->img_len - s->start[index] ||
+        len > s->img_len - s->start[index] - offset)
+        return 1;   /* the image is shorter: a read error */
+    memcpy(buf, s->img + s->start[index] + offset, len);
+    return 0;
+}
+
+/* The independent decision.  rec[0..rec_len) is what boot is given. */
+static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const uint8_t *img,
+                  size_t img_len)
+{
+    fws_header h;
+    fws_manifest m;
+    size_t signed_len, pos;
+    unsigned count, counted = 0, i, t;
+    uint64_t off = 0;
+
+    if (rec_len < FWS_HEADER_LEN || fws_header_decode(rec, &h) != FWS_OK)
+        return 0;
+    if (h.manifest_len > FWS_CFG_MAX_MANIFEST || rec_len - FWS_HEADER_LEN < h.manifest_len)
+        return 0;
+    signed_len = FWS_HEADER_LEN + h.manifest_len;
+    if (fws_manifest_decode(rec + FWS_HEADER_LEN, h.manifest_len, &m, NULL) != FWS_OK)
+        return 0;
+    if (m.chunk_size > p->max_chunk)
+        return 0;
+    for (i = 0; i < m.n_components; i++)
+        if (m.comp[i].method == FWS_COMP_ZLIB && m.comp[i].wbits > p->max_wbits)
+            return 0;
+    if (p->class_id && memcmp(m.class_id, p->class_id, FWS_CLASS_LEN))
+        return 0;
+    if (m.counter < p->counter_floor)
+        return 0;
+    /* Signature block: count 1..8, entries type != 0, body <= 1024, an
+     * Ed25519 entry exactly 72 bytes. */
+    pos = signed_len;
+    if (rec_len - pos < 1)
+        return 0;
+    count = rec[pos++];
+    if (count < 1 || count > FWS_MAX_SIGNATURES)
+        return 0;
+    for (i = 0; i < count; i++) {
+        unsigned type, bl;
+        if (rec_len - pos < 3)
+            return 0;
+        type = rec[pos];
+        bl = fws_load16_le(rec + pos + 1);
+        pos += 3;
+        if (type == 0 || bl > FWS_MAX_ENTRY_BODY || (type == FWS_SIG_ED25519 && bl != 72) ||
+            rec_len - pos < bl)
+            return 0;
+        if (type == FWS_SIG_ED25519)
+            for (t = 0; t < p->n_trusted; t++)
+                if (!(counted & (1u << t)) && !memcmp(rec + pos, keys.key[t].id, 8) &&
+                    crypto_sign_verify_detached(rec + pos + 8, rec, signed_len, p->trusted[t]) ==
+                        0) {
+                    counted |= 1u << t;
+                    break;
+                }
+        pos += bl;
+    }
+    if ((unsigned)__builtin_popcount(counted) < p->threshold)
+        return 0;
+    for (i = 0; i < m.n_components; i++) {
+        uint8_t d[32];
+        uint64_t sz = m.comp[i].size;
+        if (off > img_len || sz > img_len - off)
+            return 0;
+        crypto_hash_sha256(d, img + off, (size_t)sz);
+        if (memcmp(d, m.comp[i].digest, 32))
+            return 0;
+        off += sz;
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t mode, fix, sb, *buf, *rec, *scratch, sigs[1 + 3 * 75];
+    size_t len, img_off, rec_len, scratch_len, signed_len;
+    fz_layout l;
+    fz_fields f;
+    fws_policy p;
+    fws_measurements meas;
+    reader_state st;
+    int rc, want;
+
+    if (!ready) {
+        fz_keys_init(&keys);
+        ready = 1;
+    }
+    if (size < 3)
+        return 0;
+    mode = data[0];
+    fix = data[1];
+    sb = data[2];
+    len = size - 3;
+    buf = malloc(len ? len : 1);
+    memcpy(buf, data + 3, len);
+    fz_layout_of(buf, len, &l);
+    img_off = l.cap_off;   /* the record ends after the signature block */
+
+    memset(&st, 0, sizeof st);
+    st.last_index = -1;
+    st.img = buf + img_off;
+    st.img_len = len - img_off;
+    if (len >= FWS_HEADER_LEN) {
+        fz_fields_of(buf + FWS_HEADER_LEN, l.m_len, &f);
+        if (fix & FIX_DIGESTS) {
+            uint64_t off = 0;
+            for (int i = 0; i < f.n; i++) {
+                uint64_t sz;
+                if (f.comp[i].size == SIZE_MAX)
+                    break;
+                sz = fws_load64_le(buf + FWS_HEADER_LEN + f.comp[i].size);
+                if (off > st.img_len || sz > st.img_len - off)
+                    break;
+                if (f.comp[i].digest != SIZE_MAX)
+                    crypto_hash_sha256(buf + FWS_HEADER_LEN + f.comp[i].digest, st.img + off,
+                                       (size_t)sz);
+                off += sz;
+            }
+        }
+    }
+
+    /* Build the record. */
+    signed_len = len < FWS_HEADER_LEN ? len : FWS_HEADER_LEN + l.m_len;
+    if ((fix & FIX_KEEP_SIGS) || len < FWS_HEADER_LEN) {
+        rec_len = img_off;
+        rec = malloc((fix & FIX_TRAILING) ? len + 1 : rec_len + 1);
+        memcpy(rec, buf, (fix & FIX_TRAILING) ? len : rec_len);
+        if (fix & FIX_TRAILING)
+            rec_len = len;
+    } else {
+        size_t sl = fz_sig_block(&keys,
+                                 (1u << FZ_SIGN1) |
+                                     ((mode & FZ_MODE_THRESH2) ? 1u << FZ_SIGN2 : 0),
+                                 buf, signed_len, sigs);
+        rec_len = signed_len + sl + ((fix & FIX_TRAILING) ? st.img_len : 0);
+        rec = malloc(rec_len);
+        memcpy(rec, buf, signed_len);
+        memcpy(rec + signed_len, sigs, sl);
+        if (fix & FIX_TRAILING)
+            memcpy(rec + signed_len + sl, st.img, st.img_len);
+    }
+
+    fz_device_policy(&keys, mode, &p);
+    /* Component starts in the image, from the manifest boot will trust. */
+    if (rec_len >= FWS_HEADER_LEN + l.m_len && len >= FWS_HEADER_LEN &&
+        fws_manifest_decode(rec + FWS_HEADER_LEN, l.m_len, &st.m, NULL) == FWS_OK) {
+        uint64_t off = 0;
+        st.have_m = 1;
+        for (int i = 0; i < st.m.n_components; i++) {
+            st.start[i] = off;
+            off = st.m.comp[i].size > UINT64_MAX - off ? UINT64_MAX : off + st.m.comp[i].size;
+        }
+    }
+    scratch_len = sb == 255 ? 255 : FWS_BOOT_SCRATCH + 37 * (size_t)sb;
+    scratch = malloc(scratch_len);
+    st.scratch_len = scratch_len;
+
+    rc = fws_boot_check(&p, rec_len ? rec : NULL, rec_len, reader, &st, scratch, scratch_len,
+                        &meas);
+    if (rc < 0 || rc >= FWS_STATUS_END)
+        fz_fail("boot: status %d", rc);
+    if (sb == 255) {
+        if (rc != FWS_E_BUFFER)
+            fz_fail("boot with a 255-byte scratch: %s", fws_status_name(rc));
+    } else {
+        want = oracle(&p, rec, rec_len, st.img, st.img_len);
+        if (want != (rc == FWS_OK))
+            fz_fail("boot says %s, the independent check says %s (mode 0x%02x fix 0x%02x)",
+                    fws_status_name(rc), want ? "accept" : "reject", mode, fix);
+        if (rc == FWS_OK) {
+            if (!st.have_m || meas.n_components != st.m.n_components ||
+                meas.counter != st.m.counter || meas.n_signers < p.threshold)
+                fz_fail("boot measurements do not match the manifest");
+            for (int i = 0; i < meas.n_components; i++)
+                if (st.next[i] != st.m.comp[i].size || meas.size[i] != st.m.comp[i].size)
+                    fz_fail("boot accepted component %d after reading %llu of %llu bytes", i,
+                            (unsigned long long)st.next[i],
+                            (unsigned long long)st.m.comp[i].size);
+        }
+    }
+    free(scratch);
+    free(rec);
+    free(buf);
+    return 0;
+}
