@@ -49,7 +49,7 @@ TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DFWSEAL_DIST='"$(abspath $(DIST))"' \
              -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"'
 
-.PHONY: all deps test demo clean bench-mem check-one amalgamate size bench-device fuzz
+.PHONY: all deps test demo clean bench bench-mem check-one amalgamate size bench-device fuzz
 all: $(BUILD)/fwseal
 all: $(BUILD)/fwsv
 
@@ -134,6 +134,10 @@ size:
 # Instruction counts on a Cortex-M4 under QEMU.
 bench-device:
 	@BUILD=$(BUILD) sh scripts/bench-device.sh
+
+# Host throughput against gzip, pigz, sha256sum and the peers (issue 6).
+bench: $(BUILD)/fwseal
+	@BUILD=$(BUILD) sh scripts/bench.sh
 
 bench-mem: $(BUILD)/fwseal
 	@BUILD=$(BUILD) sh scripts/bench-mem.sh

@@ -10,6 +10,7 @@
 #include "fws_manifest.h"
 #include "input.h"
 #include "keyfile.h"
+#include "parallel_deflate.h"
 #include "passphrase.h"
 #include "payload_spool.h"
 
@@ -41,6 +42,8 @@ static const char usage_text[] =
     "  -e, --encrypt-to FILE    X25519 public key (.pub) or PSK (.key); repeatable\n"
     "  -l, --level N            0 (store) .. 9 (smallest); default 6\n"
     "      --window-bits N      zlib window 9..15 (device RAM: 2^N bytes); default 15\n"
+    "  -j, --jobs N             compress on N threads, 1..32; default: the number of CPUs\n"
+    "                           (the output does not depend on N)\n"
     "      --chunk-size N       authenticated chunk size, 256..1048576, multiple of 64;\n"
     "                           default 4096 (the device holds one chunk in RAM)\n"
     "      --meta KEY=VALUE     signed, non-critical metadata; repeatable\n"
@@ -64,7 +67,7 @@ typedef struct {
 } comp_info;
 
 typedef struct {
-    int level, wbits;
+    int level, wbits, jobs;
     payload_spool spool;
     comp_info comps[FWS_MAX_COMPONENTS];
     int n;
@@ -88,7 +91,7 @@ static int on_component(void *user, fws_component_src *src)
     snprintf(c->name, sizeof c->name, "%s", src->name);
     c->has_address = src->has_address;
     c->address = src->address;
-    if (component_write(src, ps->level, ps->wbits, &ps->spool, &c->res))
+    if (component_write(src, ps->level, ps->wbits, ps->jobs, &ps->spool, &c->res))
         return FWS_EXIT_IO;
     ps->n++;
     return FWS_EXIT_OK;
@@ -345,6 +348,7 @@ int cmd_pack(int argc, char **argv)
         {"counter", required_argument, 0, OPT_COUNTER},
         {"class", required_argument, 0, OPT_CLASS}, {"encrypt-to", required_argument, 0, 'e'},
         {"level", required_argument, 0, 'l'},      {"window-bits", required_argument, 0, OPT_WBITS},
+        {"jobs", required_argument, 0, 'j'},
         {"chunk-size", required_argument, 0, OPT_CHUNK},
         {"meta", required_argument, 0, OPT_META},
         {"allow-empty", no_argument, 0, OPT_ALLOW_EMPTY},
@@ -370,10 +374,11 @@ int cmd_pack(int argc, char **argv)
     meta_args = calloc((size_t)argc, sizeof *meta_args);
     ps->level = 6;
     ps->wbits = 15;
+    ps->jobs = pdef_default_jobs();
     ps->spool.fd = -1;
     memset(&m, 0, sizeof m);
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "o:k:e:l:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:k:e:l:j:h", opts, NULL)) != -1) {
         switch (opt) {
         case 'o': output = optarg; break;
         case 'k':
@@ -405,6 +410,13 @@ int cmd_pack(int argc, char **argv)
                 goto done;
             }
             ps->level = (int)v;
+            break;
+        case 'j':
+            if (cli_parse_u64(optarg, PDEF_MAX_JOBS, &v) || v < 1) {
+                rc = cli_usage("pack", "--jobs '%s': expected 1..%d", optarg, PDEF_MAX_JOBS);
+                goto done;
+            }
+            ps->jobs = (int)v;
             break;
         case OPT_WBITS:
             if (cli_parse_u64(optarg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS) {
@@ -484,7 +496,7 @@ int cmd_pack(int argc, char **argv)
     }
     if (n_rcpt)
         randombytes_buf(content_key, sizeof content_key);
-    if ((rc = spool_open(&ps->spool, spool_dir, n_rcpt ? content_key : NULL)))
+    if ((rc = spool_open(&ps->spool, spool_dir, n_rcpt ? content_key : NULL, m.chunk_size)))
         goto fail;
     for (i = optind; i < argc; i++)
         if ((rc = fws_input_visit(argv[i], &in_opts, on_component, ps)))

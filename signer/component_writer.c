@@ -1,71 +1,81 @@
 #include "component_writer.h"
 #include "cli.h"
+#include "parallel_deflate.h"
 #include "progress.h"
+#include "sha256_host.h"
 
-#include <sodium.h>
 #include <stdlib.h>
-#include <zlib.h>
 
 #define IO_BUF (64 * 1024)
 
-int component_write(fws_component_src *src, int level, int wbits, payload_spool *spool,
-                    component_result *res)
-{
-    crypto_hash_sha256_state st;
-    z_stream z = {0};
-    uint8_t *in = malloc(IO_BUF), *out = malloc(IO_BUF);
-    uint64_t start = spool->len;
-    int rc = FWS_EXIT_IO, zrc, flush;
-    long n;
+/* The plaintext side of the pipeline: every byte read is hashed and
+ * counted here, on the calling thread, as the compressor pulls it. */
+typedef struct {
+    fws_component_src *src;
+    host_sha256 sha;
+    uint64_t size;
     progress bar;
+} plain_reader;
 
-    res->size = 0;
-    progress_start(&bar, src->origin);
-    if (!in || !out) {
+static long plain_read(void *ctx, uint8_t *buf, size_t cap)
+{
+    plain_reader *r = ctx;
+    long n = r->src->read(r->src->ctx, buf, cap);
+    if (n > 0) {
+        host_sha256_update(&r->sha, buf, (size_t)n);
+        r->size += (uint64_t)n;
+        progress_add(&r->bar, (uint64_t)n);
+    }
+    return n;
+}
+
+static int spool_sink(void *ctx, const uint8_t *data, size_t len)
+{
+    return spool_write(ctx, data, len);
+}
+
+/* Level 0: the plaintext is the stored bytes. */
+static int store(plain_reader *r, payload_spool *spool)
+{
+    uint8_t *buf = malloc(IO_BUF);
+    long n;
+    int rc = FWS_EXIT_IO;
+    if (!buf) {
         cli_error("out of memory");
-        goto done;
+        return FWS_EXIT_IO;
     }
-    if (level > 0 && deflateInit2(&z, level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        cli_error("zlib: cannot initialise deflate");
-        goto done;
-    }
-    crypto_hash_sha256_init(&st);
-    do {
-        n = src->read(src->ctx, in, IO_BUF);
-        if (n < 0)
-            goto done_z;
-        crypto_hash_sha256_update(&st, in, (size_t)n);
-        res->size += (uint64_t)n;
-        progress_add(&bar, (uint64_t)n);
-        if (level == 0) {
-            if (spool_write(spool, in, (size_t)n))
-                goto done_z;
-            continue;
-        }
-        z.next_in = in;
-        z.avail_in = (uInt)n;
-        flush = n == 0 ? Z_FINISH : Z_NO_FLUSH;
-        do {
-            z.next_out = out;
-            z.avail_out = IO_BUF;
-            zrc = deflate(&z, flush);
-            if (zrc == Z_STREAM_ERROR) {
-                cli_error("%s: zlib deflate failed", src->origin);
-                goto done_z;
-            }
-            if (spool_write(spool, out, IO_BUF - z.avail_out))
-                goto done_z;
-        } while (z.avail_out == 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
-    } while (n > 0);
-    crypto_hash_sha256_final(&st, res->digest);
-    res->stored_size = spool->len - start;
-    rc = FWS_EXIT_OK;
-done_z:
-    if (level > 0)
-        deflateEnd(&z);
-done:
-    progress_end(&bar);
-    free(in);
-    free(out);
+    while ((n = plain_read(r, buf, IO_BUF)) > 0)
+        if (spool_write(spool, buf, (size_t)n))
+            goto out;
+    if (n == 0)
+        rc = FWS_EXIT_OK;
+out:
+    free(buf);
     return rc;
+}
+
+int component_write(fws_component_src *src, int level, int wbits, int jobs,
+                    payload_spool *spool, component_result *res)
+{
+    plain_reader r;
+    uint64_t start = spool->len;
+    int rc;
+
+    r.src = src;
+    r.size = 0;
+    host_sha256_init(&r.sha);
+    progress_start(&r.bar, src->origin);
+    if (level == 0) {
+        rc = store(&r, spool);
+    } else {
+        pdef_params p = {level, wbits, jobs, src->origin};
+        rc = pdeflate(&p, plain_read, &r, spool_sink, spool, NULL, NULL);
+    }
+    progress_end(&r.bar);
+    if (rc)
+        return rc;
+    host_sha256_final(&r.sha, res->digest);
+    res->size = r.size;
+    res->stored_size = spool->len - start;
+    return FWS_EXIT_OK;
 }

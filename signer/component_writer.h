@@ -1,5 +1,9 @@
-/* One component into the payload: hash the plaintext, compress it with
- * zlib (or store it at level 0), append to the spool.  Streaming. */
+/* One component into the payload: hash the plaintext as it is read,
+ * compress it with zlib on `jobs` threads (signer/parallel_deflate.h) or
+ * store it at level 0, and append the result to the spool (which encrypts
+ * it and feeds the chunk chain).  One streaming pass over the input; the
+ * hashing and the spooling run on the calling thread while the workers
+ * compress. */
 #ifndef FWS_COMPONENT_WRITER_H
 #define FWS_COMPONENT_WRITER_H
 
@@ -14,8 +18,10 @@ typedef struct {
     uint8_t digest[32];     /* SHA-256 of the plaintext */
 } component_result;
 
-/* level 0: method none; 1..9: zlib with 2^wbits window. */
-int component_write(fws_component_src *src, int level, int wbits, payload_spool *spool,
-                    component_result *res);
+/* level 0: method none (no threads); 1..9: zlib with 2^wbits window,
+ * compressed on jobs (1..PDEF_MAX_JOBS) threads; the output does not
+ * depend on jobs. */
+int component_write(fws_component_src *src, int level, int wbits, int jobs,
+                    payload_spool *spool, component_result *res);
 
 #endif

@@ -10,11 +10,14 @@
 
 static const uint8_t zero_nonce[12];
 
-int spool_open(payload_spool *s, const char *dir, const uint8_t *key)
+#define EMIT_BATCH (1024 * 1024)   /* payload bytes read per batch while emitting */
+
+int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size)
 {
     char *tmpl = NULL;
     memset(s, 0, sizeof *s);
     s->fd = -1;
+    chain_init(&s->chain, chunk_size);
     s->buf = malloc(SPOOL_BUF);
     if (!s->buf || asprintf(&tmpl, "%s/.fwseal-payload-XXXXXX", dir) < 0) {
         cli_error("out of memory");
@@ -52,6 +55,11 @@ static int spool_drain(payload_spool *s)
     if (s->encrypt)
         crypto_stream_chacha20_ietf_xor_ic(s->buf, s->buf, s->fill, zero_nonce,
                                            (uint32_t)(off / 64), s->key);
+    if (chain_absorb(&s->chain, s->buf, s->fill)) {
+        cli_error("out of memory for the chunk hashes of a %llu-byte payload",
+                  (unsigned long long)s->len);
+        return FWS_EXIT_IO;
+    }
     if (write_all(s->fd, s->buf, s->fill) < 0) {
         cli_error("temporary payload file: write failed: %s", strerror(errno));
         return FWS_EXIT_IO;
@@ -100,65 +108,55 @@ static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
     return FWS_EXIT_OK;
 }
 
-static size_t chunk_len(const payload_spool *s, uint32_t chunk_size, uint64_t i)
-{
-    uint64_t start = i * chunk_size;
-    return (size_t)(s->len - start < chunk_size ? s->len - start : chunk_size);
-}
-
 int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t **hashes, uint64_t *n)
 {
-    uint64_t count = s->len / chunk_size + (s->len % chunk_size != 0), i;
-    uint8_t *h, *buf;
     *hashes = NULL;
-    *n = count;
-    if (!count)
-        return FWS_EXIT_OK;
-    h = malloc(count * 32);
-    buf = malloc(chunk_size);
-    if (!h || !buf) {
-        cli_error("out of memory for %llu chunk hashes", (unsigned long long)count);
-        free(h);
-        free(buf);
+    *n = 0;
+    if (chunk_size != s->chain.chunk_size || s->fill) {
+        cli_error("internal error: chunk chain finished with chunk size %u, opened with %u%s",
+                  chunk_size, s->chain.chunk_size, s->fill ? ", spool not flushed" : "");
         return FWS_EXIT_IO;
     }
-    for (i = count; i-- > 0;) {
-        crypto_hash_sha256_state st;
-        size_t len = chunk_len(s, chunk_size, i);
-        if (read_at(s->fd, buf, len, i * chunk_size)) {
-            free(h);
-            free(buf);
-            return FWS_EXIT_IO;
-        }
-        crypto_hash_sha256_init(&st);
-        crypto_hash_sha256_update(&st, buf, len);
-        if (i + 1 < count)
-            crypto_hash_sha256_update(&st, h + (i + 1) * 32, 32);
-        crypto_hash_sha256_final(&st, h + i * 32);
+    if (chain_finish(&s->chain, hashes, n)) {
+        cli_error("out of memory for %llu chunk hashes",
+                  (unsigned long long)(s->len / chunk_size + 1));
+        return FWS_EXIT_IO;
     }
-    free(buf);
-    *hashes = h;
     return FWS_EXIT_OK;
 }
 
 int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uint64_t n,
                atomic_file *out)
 {
-    uint8_t *buf = malloc(chunk_size);
-    uint64_t i;
+    /* Whole chunks per batch: one pread, then chunk||next hash assembled
+     * into one buffer and written with one atomic_write. */
+    uint64_t per = EMIT_BATCH / chunk_size ? EMIT_BATCH / chunk_size : 1, i = 0;
+    uint8_t *in = malloc((size_t)(per * chunk_size)), *buf = malloc((size_t)(per * (chunk_size + 32)));
     int rc = FWS_EXIT_OK;
-    if (!buf) {
+    if (!in || !buf) {
         cli_error("out of memory");
-        return FWS_EXIT_IO;
+        rc = FWS_EXIT_IO;
     }
-    for (i = 0; i < n && rc == FWS_EXIT_OK; i++) {
-        size_t len = chunk_len(s, chunk_size, i);
-        rc = read_at(s->fd, buf, len, i * chunk_size);
-        if (!rc)
-            rc = atomic_write(out, buf, len);
-        if (!rc && i + 1 < n)
-            rc = atomic_write(out, hashes + (i + 1) * 32, 32);
+    while (rc == FWS_EXIT_OK && i < n) {
+        uint64_t k = n - i < per ? n - i : per, off = i * chunk_size, j;
+        size_t len = (size_t)(s->len - off < k * chunk_size ? s->len - off : k * chunk_size);
+        size_t pos = 0, at = 0;
+        rc = read_at(s->fd, in, len, off);
+        for (j = 0; rc == FWS_EXIT_OK && j < k; j++) {
+            size_t clen = len - at < chunk_size ? len - at : chunk_size;
+            memcpy(buf + pos, in + at, clen);
+            pos += clen;
+            at += clen;
+            if (i + j + 1 < n) {
+                memcpy(buf + pos, hashes + (i + j + 1) * 32, 32);
+                pos += 32;
+            }
+        }
+        if (rc == FWS_EXIT_OK)
+            rc = atomic_write(out, buf, pos);
+        i += k;
     }
+    free(in);
     free(buf);
     return rc;
 }
@@ -170,5 +168,6 @@ void spool_close(payload_spool *s)
     s->fd = -1;
     free(s->buf);
     s->buf = NULL;
+    chain_free(&s->chain);
     sodium_memzero(s->key, sizeof s->key);
 }

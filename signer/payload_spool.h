@@ -2,9 +2,12 @@
  * The payload on its way into a container (SPEC.md section 6): components'
  * stored bytes are appended, encrypted with ChaCha20 at their payload
  * offset when a content key is set, and spooled to an unlinked temporary
- * file.  Then the chunk hash chain is computed backwards over the spool
- * and the chunks are emitted forwards, each followed by the next's hash.
- * Memory: one 64 KiB buffer plus 32 bytes per chunk.
+ * file.  The chunk hash chain's forward half runs on the ciphertext as it
+ * is spooled (signer/chunk_chain.h keeps each chunk's SHA-256 midstate);
+ * the backward half then needs no read of the spool, and the chunks are
+ * emitted forwards, each followed by the next's hash, in batches of about
+ * 1 MiB.  Memory: one 64 KiB buffer plus 32 bytes per chunk; 2 MiB more
+ * while emitting.
  */
 #ifndef FWS_PAYLOAD_SPOOL_H
 #define FWS_PAYLOAD_SPOOL_H
@@ -12,6 +15,7 @@
 #include <stdint.h>
 
 #include "atomic_file.h"
+#include "chunk_chain.h"
 
 #define SPOOL_BUF (64 * 1024)   /* a multiple of 64: encryption stays block-aligned */
 
@@ -22,14 +26,17 @@ typedef struct {
     uint8_t key[32];
     uint8_t *buf;          /* SPOOL_BUF bytes */
     size_t fill;
+    chunk_chain chain;     /* over the stored (encrypted) payload */
 } payload_spool;
 
-/* Creates the spool in directory dir.  key is the content key or NULL. */
-int spool_open(payload_spool *s, const char *dir, const uint8_t *key);
+/* Creates the spool in directory dir.  key is the content key or NULL;
+ * chunk_size is the manifest's C (a multiple of 64, 256..1048576). */
+int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size);
 int spool_write(payload_spool *s, const uint8_t *data, size_t len);
 /* Flushes the buffer; after this, spool_chain and spool_emit. */
 int spool_flush(payload_spool *s);
-/* H_0..H_{n-1} into a malloc'ed array of n*32 bytes (NULL when n == 0). */
+/* H_0..H_{n-1} into a malloc'ed array of n*32 bytes (NULL when n == 0).
+ * chunk_size must be the one given to spool_open.  Reads nothing back. */
 int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t **hashes, uint64_t *n);
 /* Writes S_0..S_{n-1} to out. */
 int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uint64_t n,
