@@ -136,7 +136,7 @@ bench-device:
 	@BUILD=$(BUILD) sh scripts/bench-device.sh
 
 # Host throughput against gzip, pigz, sha256sum and the peers (issue 6).
-bench: $(BUILD)/fwseal
+bench: $(BUILD)/fwseal $(LIB)
 	@BUILD=$(BUILD) sh scripts/bench.sh
 
 bench-mem: $(BUILD)/fwseal
