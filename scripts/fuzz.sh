@@ -62,14 +62,14 @@ cat >"$OUT/fuzz.mk" <<'EOF'
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 COMMON   := -g -O1 $(WARN) $(SAN) -fsanitize=fuzzer-no-link
-INCLUDES := -Iformat -Iverifier -Ikeys -Isigner -Itests/fuzz
+INCLUDES := -Iformat -Iverifier -Ikeys -Isigner -Itests -Itests/fuzz
 FREE     := -std=c99 -pedantic -ffreestanding -Iformat -Iverifier $(COMMON)
 HOST     := -std=c11 -D_GNU_SOURCE $(INCLUDES) $(COMMON)
 LIBS     := -lsodium -lz -larchive
 SRCS := $(wildcard format/*.c verifier/*.c keys/*.c) $(filter-out signer/main.c,$(wildcard signer/*.c))
 OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(SRCS))
 LIB  := $(OUT)/libfwseal-fuzz.a
-COMMON_OBJ := $(OUT)/obj/tests/fuzz/fuzz_common.o
+COMMON_OBJ := $(OUT)/obj/tests/fuzz/fuzz_common.o $(OUT)/obj/tests/inflate_oracle.o
 
 all: $(addprefix $(OUT)/,$(TARGETS)) $(OUT)/fwseal $(OUT)/fuzz_corpus_tool
 

@@ -117,7 +117,7 @@ static int parse_block(container *c, int is_capsule)
     return 0;
 }
 
-int container_parse(container *c)
+static int parse_header_and_manifest(container *c)
 {
     fws_diag d;
     int err;
@@ -147,9 +147,11 @@ int container_parse(container *c)
                      FWS_HEADER_LEN + d.offset, fws_format_err_name(err));
     }
     c->stage = STAGE_MANIFEST;
-    if (parse_block(c, 0))
-        return -1;
-    c->stage = STAGE_SIGNATURES;
+    return 0;
+}
+
+static int parse_capsules(container *c)
+{
     if (parse_block(c, 1))
         return -1;
     c->stage = STAGE_CAPSULES;
@@ -165,6 +167,22 @@ int container_parse(container *c)
     }
     return 0;
 }
+
+int container_parse_to(container *c, parse_stage upto)
+{
+    if (c->stage < STAGE_MANIFEST && parse_header_and_manifest(c))
+        return -1;
+    if (upto >= STAGE_SIGNATURES && c->stage < STAGE_SIGNATURES) {
+        if (parse_block(c, 0))
+            return -1;
+        c->stage = STAGE_SIGNATURES;
+    }
+    if (upto >= STAGE_CAPSULES && c->stage < STAGE_CAPSULES && parse_capsules(c))
+        return -1;
+    return 0;
+}
+
+int container_parse(container *c) { return container_parse_to(c, STAGE_CAPSULES); }
 
 int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64_t *offset)
 {

@@ -55,6 +55,11 @@ void container_open_stream(container *c, FILE *f, const char *name);
 void container_close(container *c);
 /* Header, manifest, signature and capsule blocks.  0, or -1 with c->err. */
 int container_parse(container *c);
+/* The same in steps: parses on from the last stage reached up to `upto`
+ * (STAGE_MANIFEST, STAGE_SIGNATURES or STAGE_CAPSULES), so that decide()
+ * checks class, counter and signatures before it reads the unsigned
+ * capsule block, in the order of SPEC.md section 8 (as the device does). */
+int container_parse_to(container *c, parse_stage upto);
 /* The next chunk's payload bytes after its hash matched: 1 with data, 0 at
  * the clean end (no trailing bytes), -1 with c->err. */
 int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64_t *offset);

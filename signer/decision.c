@@ -315,6 +315,15 @@ static int check_component(payload_src *s, const component_sink *sink, int index
     return 0;
 }
 
+static int parse_to(container *c, parse_stage upto, verdict *v)
+{
+    if (container_parse_to(c, upto) == 0)
+        return 0;
+    reject(v, c->reason, "%s", c->err);
+    v->io_error = !strcmp(c->reason, "io_error");
+    return -1;
+}
+
 void decide(container *c, const policy *p, const component_sink *sink, verdict *v)
 {
     payload_src s;
@@ -326,11 +335,8 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
 
     memset(v, 0, sizeof *v);
     memset(&s, 0, sizeof s);
-    if (container_parse(c)) {
-        reject(v, c->reason, "%s", c->err);
-        v->io_error = !strcmp(c->reason, "io_error");
+    if (parse_to(c, STAGE_MANIFEST, v))
         return;
-    }
     if (p->check_class && memcmp(c->m.class_id, p->class_id, FWS_CLASS_LEN)) {
         reject(v, "wrong_class", "the container is for another device class");
         return;
@@ -340,7 +346,8 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
                p->min_counter);
         return;
     }
-    if (check_signatures(c, p, v))
+    if (parse_to(c, STAGE_SIGNATURES, v) || check_signatures(c, p, v) ||
+        parse_to(c, STAGE_CAPSULES, v))
         return;
     s.c = c;
     s.v = v;

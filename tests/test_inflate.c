@@ -2,25 +2,22 @@
  * verifier/inflate.c against zlib.
  *
  * Oracles: zlib's deflate makes the streams and zlib's inflate decides on
- * every stream we decide on.  To decide exactly what our window allows
- * (a distance reaches at most min(output so far, 2^wbits) back), zlib is
- * given output space only up to the window size and then one byte per
- * call: with a larger output buffer zlib would accept distances reaching
- * into the current output buffer beyond its window.  We compare the verdict
- * (accept / needs more input / reject), the error class (zlib's message),
- * the bytes consumed, and the output (equal, or ours a prefix of zlib's on a
- * rejection because we do not flush after an error).
+ * every stream we decide on, run as tests/inflate_oracle.h describes: the
+ * same verdict, error class, bytes consumed and output (ours a prefix of
+ * zlib's on a rejection).
  *
  * Hand-built streams (a small bit writer below, with its own canonical-code
  * builder) reach each error code; each is also checked against zlib.
  */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "inflate.h"
+#include "inflate_oracle.h"
 #include "testutil.h"
 
 /* ---------------------------------------------------------------- rng */
@@ -138,178 +135,56 @@ static uint8_t *zcompress(const uint8_t *in, size_t n, int level, int window_bit
 
 /* ---------------------------------------------------- running inflaters */
 
-enum { V_MORE = 0, V_ACCEPT = 1, V_REJECT = -1 };
+typedef io_result result;
+enum { V_MORE = IO_MORE, V_ACCEPT = IO_ACCEPT, V_REJECT = IO_REJECT };
 
-typedef struct {
-    int verdict;     /* V_* */
-    int code;        /* our return value, or the class of zlib's error */
-    size_t consumed; /* input bytes used */
-    uint8_t *out;
-    size_t len, cap;
-    size_t pieces, max_piece;
-    size_t abort_after; /* sink returns nonzero on this call (1-based); 0 never */
-} result;
-
-static void res_free(result *r)
-{
-    free(r->out);
-    memset(r, 0, sizeof *r);
-}
-
-static void res_append(result *r, const uint8_t *p, size_t n)
-{
-    if (r->len + n > r->cap) {
-        r->cap = (r->len + n) * 2 + 1024;
-        r->out = realloc(r->out, r->cap);
-    }
-    memcpy(r->out + r->len, p, n);
-    r->len += n;
-}
-
-static int sink(void *user, const uint8_t *data, size_t len)
-{
-    result *r = user;
-    r->pieces++;
-    if (len > r->max_piece)
-        r->max_piece = len;
-    cr_assert(len > 0, "empty sink call");
-    res_append(r, data, len);
-    return r->abort_after != 0 && r->pieces >= r->abort_after;
-}
+static void res_free(result *r) { io_result_free(r); }
 
 enum { FEED_ONE, FEED_BYTE, FEED_RANDOM };
 static const char *const feed_name[] = {"one buffer", "1-byte pushes", "random splits"};
 
-/* Runs our inflater on s[0..n) fed as `feed`.  The window is malloc'ed to
- * exactly 2^wbits bytes so the sanitizers catch any access past it. */
+typedef struct {
+    int feed;
+    rng_t g;
+    int ended;
+} feeder;
+
+static size_t next_piece(void *state, size_t left)
+{
+    feeder *f = state;
+    size_t k;
+    if (left == 0)   /* random feeding sometimes ends with an empty push */
+        return f->feed == FEED_RANDOM && !f->ended++ && rnd_below(&f->g, 2) ? 0 : IO_STOP;
+    if (f->feed == FEED_ONE)
+        return left;
+    if (f->feed == FEED_BYTE)
+        return 1;
+    k = rnd_below(&f->g, 10);
+    return k == 0 ? 0 : k < 7 ? 1 + rnd_below(&f->g, 16) : rnd_below(&f->g, 5000);
+}
+
+static void fail_test(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cr_assert_fail("%s", msg);
+}
+
+/* Our inflater on s[0..n) fed as `feed`. */
 static void run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, int feed, uint64_t seed, result *r)
 {
-    fws_inflate_ctx ctx;
-    uint8_t *window = malloc(FWS_INFLATE_WINDOW_SIZE(wbits));
-    rng_t g = rng_new(seed);
-    size_t pos = 0, piece, used;
-    int ret = FWS_INFLATE_OK;
-
-    memset(window, 0xA5, FWS_INFLATE_WINDOW_SIZE(wbits));
-    cr_assert_eq(fws_inflate_init(&ctx, window, wbits, zw), FWS_INFLATE_OK);
-    while (pos < n || (feed == FEED_RANDOM && pos == n && rnd_below(&g, 2))) {
-        if (feed == FEED_ONE)
-            piece = n - pos;
-        else if (feed == FEED_BYTE)
-            piece = 1;
-        else {
-            size_t k = rnd_below(&g, 10);
-            piece = k == 0 ? 0 : k < 7 ? 1 + rnd_below(&g, 16) : rnd_below(&g, 5000);
-        }
-        if (piece > n - pos)
-            piece = n - pos;
-        used = 12345;
-        ret = fws_inflate_push(&ctx, piece ? s + pos : NULL, piece, &used, sink, r);
-        if (ret != FWS_INFLATE_OK) {
-            cr_assert(used <= piece);
-            pos += used;
-            break;
-        }
-        cr_assert_eq(used, piece, "OK but consumed %zu of %zu", used, piece);
-        pos += piece;
-        if (piece == 0 && pos == n)
-            break;
-    }
-    r->code = ret;
-    r->verdict = ret == FWS_INFLATE_DONE ? V_ACCEPT : ret < 0 ? V_REJECT : V_MORE;
-    r->consumed = pos;
-    if (ret != FWS_INFLATE_OK) {
-        /* Sticky: another push changes nothing. */
-        size_t before = r->len;
-        used = 99;
-        cr_assert_eq(fws_inflate_push(&ctx, s, n, &used, sink, r), ret);
-        cr_assert_eq(used, 0);
-        cr_assert_eq(r->len, before);
-    }
-    if (ret == FWS_INFLATE_DONE)
-        cr_assert_eq(fws_inflate_adler32(&ctx), adler32(adler32(0, NULL, 0), r->out, (uInt)r->len),
-                     "adler32 accessor");
-    free(window);
-}
-
-/* zlib's messages mapped to our codes (both distance errors are one class). */
-static int zlib_class(const char *msg)
-{
-    static const struct {
-        const char *msg;
-        int code;
-    } map[] = {
-        {"incorrect header check", FWS_INFLATE_ERR_HEADER},
-        {"unknown compression method", FWS_INFLATE_ERR_METHOD},
-        {"invalid window size", FWS_INFLATE_ERR_WINDOW},
-        {"invalid block type", FWS_INFLATE_ERR_BLOCK_TYPE},
-        {"invalid stored block lengths", FWS_INFLATE_ERR_STORED_LEN},
-        {"too many length or distance symbols", FWS_INFLATE_ERR_TOO_MANY},
-        {"invalid code lengths set", FWS_INFLATE_ERR_CL_CODE},
-        {"invalid bit length repeat", FWS_INFLATE_ERR_REPEAT},
-        {"invalid code -- missing end-of-block", FWS_INFLATE_ERR_NO_EOB},
-        {"invalid literal/lengths set", FWS_INFLATE_ERR_LITLEN_CODE},
-        {"invalid distances set", FWS_INFLATE_ERR_DIST_CODE},
-        {"invalid literal/length code", FWS_INFLATE_ERR_LITLEN_SYM},
-        {"invalid distance code", FWS_INFLATE_ERR_DIST_SYM},
-        {"invalid distance too far back", FWS_INFLATE_ERR_DIST_START},
-        {"incorrect data check", FWS_INFLATE_ERR_ADLER},
-    };
-    size_t i;
-    for (i = 0; msg && i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(msg, map[i].msg) == 0)
-            return map[i].code;
-    cr_assert_fail("unexpected zlib message '%s'", msg ? msg : "(null)");
-    return 0;
-}
-
-static int our_class(int code)
-{
-    return code == FWS_INFLATE_ERR_DIST_WINDOW ? FWS_INFLATE_ERR_DIST_START : code;
+    feeder f = {feed, rng_new(seed), 0};
+    io_fail = fail_test;
+    io_run_ours(s, n, wbits, zw, next_piece, &f, r);
 }
 
 static void run_zlib(const uint8_t *s, size_t n, unsigned wbits, int zw, result *r)
 {
-    z_stream z;
-    size_t wsize = (size_t)1 << wbits, room;
-    int ret;
-    memset(&z, 0, sizeof z);
-    cr_assert_eq(inflateInit2(&z, zw ? (int)wbits : -(int)wbits), Z_OK);
-    z.next_in = (Bytef *)(uintptr_t)s;
-    z.avail_in = (uInt)n;
-    for (;;) {
-        room = z.total_out < wsize ? wsize - z.total_out : 1;
-        if (r->len + room > r->cap) {
-            r->cap = (r->len + room) * 2 + 1024;
-            r->out = realloc(r->out, r->cap);
-        }
-        z.next_out = r->out + r->len;
-        z.avail_out = (uInt)room;
-        ret = inflate(&z, Z_NO_FLUSH);
-        r->len = z.total_out;
-        if (ret == Z_STREAM_END) {
-            r->verdict = V_ACCEPT;
-            break;
-        }
-        if (ret == Z_DATA_ERROR) {
-            r->verdict = V_REJECT;
-            r->code = zlib_class(z.msg);
-            break;
-        }
-        if (ret == Z_NEED_DICT) {
-            r->verdict = V_REJECT;
-            r->code = FWS_INFLATE_ERR_DICT;
-            break;
-        }
-        if (ret == Z_BUF_ERROR) { /* no progress possible: input used up */
-            cr_assert_eq(z.avail_in, 0);
-            r->verdict = V_MORE;
-            break;
-        }
-        cr_assert_eq(ret, Z_OK);
-    }
-    r->consumed = n - z.avail_in; /* total_in misses the DICTID on Z_NEED_DICT */
-    inflateEnd(&z);
+    io_fail = fail_test;
+    io_run_zlib(s, n, wbits, zw, r);
 }
 
 /* Case counters, printed by each test. */
@@ -362,7 +237,7 @@ static int differ(const uint8_t *s, size_t n, unsigned wbits, int zw, uint64_t s
                                        : "more",
                  z.verdict == V_REJECT ? fws_inflate_error_name(z.code) : "");
     if (a.verdict == V_REJECT)
-        cr_assert_eq(our_class(a.code), z.code, "%s: we say %s, zlib %s", what,
+        cr_assert_eq(io_our_class(a.code), z.code, "%s: we say %s, zlib %s", what,
                      fws_inflate_error_name(a.code), fws_inflate_error_name(z.code));
     if (a.code == FWS_INFLATE_ERR_DIST_START)
         cr_assert(z.len < ((size_t)1 << wbits), "%s: before-start with a full window", what);

@@ -23,52 +23,7 @@ static void setup(void)
 static void teardown(void) { fx_free(&fx); }
 TestSuite(verifier, .init = setup, .fini = teardown, .timeout = 240);
 
-/* ---- policy from the fixture's key files ---- */
-
-typedef struct {
-    uint8_t trusted[8][32];
-    uint8_t class_id[16];
-    fws_key dev;
-    fws_policy p;
-} vpol;
-
-static void load(const char *name, fws_key *k)
-{
-    fws_passphrase_src pp = {NULL, NULL};
-    char *path = fx_path(&fx, name);
-    cr_assert_eq(fws_key_load(path, &pp, k), 0, "%s", path);
-    free(path);
-}
-
-/* trust: space-separated key names ("sign1 sign2"); device: key file or NULL. */
-static void vp_init(vpol *v, const char *trust, const char *device)
-{
-    char names[128], *tok, *save;
-    memset(v, 0, sizeof *v);
-    snprintf(names, sizeof names, "%s", trust);
-    for (tok = strtok_r(names, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        char file[64];
-        fws_key k;
-        snprintf(file, sizeof file, "%s.pub", tok);
-        load(file, &k);
-        memcpy(v->trusted[v->p.n_trusted++], k.pub, 32);
-    }
-    v->p.trusted = (const uint8_t(*)[32])v->trusted;
-    v->p.threshold = 1;
-    host_class_id("test/class", v->class_id);
-    v->p.class_id = v->class_id;
-    v->p.max_chunk = 65536;
-    v->p.max_wbits = 15;
-    if (device) {
-        load(device, &v->dev);
-        if (v->dev.type == FWS_KEY_X25519) {
-            v->p.x25519_secret = v->dev.secret;
-            v->p.x25519_public = v->dev.pub;
-        } else {
-            v->p.psk = v->dev.secret;
-        }
-    }
-}
+static void load(const char *name, fws_key *k) { tp_load_key(&fx, name, k); }
 
 /* ---- a sink that records everything ---- */
 
@@ -350,7 +305,7 @@ Test(verifier, roundtrip_levels_windows_chunks)
     in[0] = (input){"app", a, sizeof a};
     in[1] = (input){"cfg/radio.bin", b, sizeof b};
     in[2] = (input){"empty", b, 0};
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     static const struct { int level, wbits; unsigned chunk; } cases[] = {
         {0, 15, 256},  {0, 15, 4096}, {1, 9, 256},  {6, 12, 512},
         {9, 15, 4096}, {9, 10, 65536}, {6, 15, 320}, {9, 9, 1024},
@@ -370,7 +325,7 @@ Test(verifier, roundtrip_sizes_around_the_chunk)
     uint8_t buf[2048];
     vpol v;
     fill_random(buf, sizeof buf, 3);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         input in[2] = {{"a", buf, sizes[i]}, {"b", buf, sizes[i] / 2}};
         roundtrip("--level 0 --chunk-size 256", in, 2, &v, "sign1");
@@ -383,7 +338,7 @@ Test(verifier, roundtrip_zero_length_components)
     uint8_t buf[600];
     vpol v;
     fill_text(buf, sizeof buf, 4);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     /* Every component empty: P = 0, no chunks at all. */
     input none[3] = {{"x", buf, 0}, {"y", buf, 0}, {"z", buf, 0}};
     roundtrip("--level 0", none, 3, &v, "sign1");
@@ -400,13 +355,13 @@ Test(verifier, roundtrip_encrypted_and_several_signers)
     fill_text(a, sizeof a, 5);
     fill_random(b, sizeof b, 6);
     input in[2] = {{"app", a, sizeof a}, {"cfg", b, sizeof b}};
-    vp_init(&v, "sign1", "dev.key");
+    vp_init(&v, &fx, "sign1", "dev.key");
     roundtrip("--encrypt-to dev.pub --chunk-size 512", in, 2, &v, "sign1");
     roundtrip("--encrypt-to psk.key --encrypt-to dev.pub --level 0 --chunk-size 256", in, 2, &v,
               "sign1");
-    vp_init(&v, "sign1", "psk.key");
+    vp_init(&v, &fx, "sign1", "psk.key");
     roundtrip("--encrypt-to dev2.pub --encrypt-to psk.key --chunk-size 1024", in, 2, &v, "sign1");
-    vp_init(&v, "sign3 sign1 sign2", NULL);
+    vp_init(&v, &fx, "sign3 sign1 sign2", NULL);
     v.p.threshold = 3;
     roundtrip("--key sign2.key --key sign3.key", in, 2, &v, "sign1 sign2 sign3");
 }
@@ -448,7 +403,7 @@ static void corrupt_each_chunk(const char *args, const char *device, int compres
     snprintf(argv, sizeof argv, "%s one=one.bin", args);
     uint8_t *c = pack("ch.fws", argv, &len);
     layout_of(c, len, &l);
-    vp_init(&v, "sign1", device);
+    vp_init(&v, &fx, "sign1", device);
     size_t n = (size_t)((l.payload_len + l.chunk_size - 1) / l.chunk_size), stride = l.chunk_size + 32;
     cr_assert(n >= 3, "%zu chunks", n);
     for (size_t i = 0; i < n; i++) {
@@ -509,7 +464,7 @@ Test(verifier, policy_counter_class_threshold_trust)
     free(fx_write(&fx, "a.bin", a, sizeof a));
     uint8_t *c = pack("p.fws", "--counter 9 --key sign2.key a=a.bin", &len);
 
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     v.p.counter_floor = 9;
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
     v.p.counter_floor = 10;
@@ -526,18 +481,18 @@ Test(verifier, policy_counter_class_threshold_trust)
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
 
     /* Signed by sign1 and sign2. */
-    vp_init(&v, "sign1 sign2 sign3", NULL);
+    vp_init(&v, &fx, "sign1 sign2 sign3", NULL);
     for (int k = 1; k <= 3; k++) {
         v.p.threshold = (uint8_t)k;
         cr_assert_eq(install_status(&v.p, c, len), k <= 2 ? FWS_OK : FWS_E_THRESHOLD, "k=%d", k);
     }
-    vp_init(&v, "sign3", NULL);
+    vp_init(&v, &fx, "sign3", NULL);
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_UNTRUSTED);
-    vp_init(&v, "sign3 sign2", NULL);
+    vp_init(&v, &fx, "sign3 sign2", NULL);
     v.p.threshold = 2;
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_THRESHOLD);
     /* One key listed twice is one signer. */
-    vp_init(&v, "sign1 sign1", NULL);
+    vp_init(&v, &fx, "sign1 sign1", NULL);
     v.p.threshold = 2;
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_THRESHOLD);
     free(c);
@@ -566,7 +521,7 @@ Test(verifier, device_limits_refuse_at_the_manifest)
     free(fx_write(&fx, "a.bin", a, sizeof a));
     uint8_t *c = pack("w.fws", "--level 9 --window-bits 12 --chunk-size 4096 a=a.bin", &len);
     layout_of(c, len, &l);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     for (int w = 0; w <= 15; w = w ? w + 1 : 9) {
         v.p.max_wbits = (uint8_t)w;
         int rc = first_error(&v.p, c, len, &at, &got);
@@ -655,16 +610,16 @@ Test(verifier, encrypted_keys_callback_and_wrong_devices)
     free(fx_write(&fx, "a.bin", a, sizeof a));
     uint8_t *c = pack("e.fws", "--encrypt-to dev2.pub --encrypt-to dev.pub --encrypt-to psk.key "
                                "--chunk-size 256 a=a.bin", &len);
-    vp_init(&v, "sign1", "dev.key");
+    vp_init(&v, &fx, "sign1", "dev.key");
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
-    vp_init(&v, "sign1", "psk.key");
+    vp_init(&v, &fx, "sign1", "psk.key");
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
-    vp_init(&v, "sign1", "psk2.key");
+    vp_init(&v, &fx, "sign1", "psk2.key");
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_NO_CAPSULE);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_NO_KEY);
     /* The right secret with another public key: the KEK binds R. */
-    vp_init(&v, "sign1", "dev.key");
+    vp_init(&v, &fx, "sign1", "dev.key");
     fws_key d2;
     load("dev2.pub", &d2);
     v.p.x25519_public = d2.pub;
@@ -672,14 +627,14 @@ Test(verifier, encrypted_keys_callback_and_wrong_devices)
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_KEY_COMMITMENT);
 
     uint8_t *only_dev2 = pack("e2.fws", "--encrypt-to dev2.pub a=a.bin", &len2);
-    vp_init(&v, "sign1", "dev.key");
+    vp_init(&v, &fx, "sign1", "dev.key");
     cr_assert_eq(install_status(&v.p, only_dev2, len2), FWS_E_NO_CAPSULE);
 
     /* Secure element callback: the only way in, or after the built-in keys. */
     se_state se;
     memset(&se, 0, sizeof se);
     load("dev.key", &se.dev);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     v.p.unwrap = se_unwrap;
     v.p.unwrap_user = &se;
     run_install(&v.p, c, len, FEED_BYTES, 0, &o);
@@ -704,7 +659,7 @@ Test(verifier, encrypted_keys_callback_and_wrong_devices)
     layout_of(c3, len3, &l3);
     layout_of(c4, len3, &l4);
     memcpy(c3 + l3.cap_block, c4 + l4.cap_block, l3.payload - l3.cap_block);
-    vp_init(&v, "sign1", "dev.key");
+    vp_init(&v, &fx, "sign1", "dev.key");
     cr_assert_eq(install_status(&v.p, c3, len3), FWS_E_KEY_COMMITMENT);
     free(c);
     free(only_dev2);
@@ -726,7 +681,7 @@ Test(verifier, boot_record_and_images)
     free(fx_write(&fx, "a.bin", a, sizeof a));
     free(fx_write(&fx, "b.bin", b, sizeof b));
     uint8_t *c = pack("b.fws", "--encrypt-to psk.key --key sign2.key --counter 4 a=a.bin b=b.bin", &len);
-    vp_init(&v, "sign2", "psk.key");
+    vp_init(&v, &fx, "sign2", "psk.key");
     run_install(&v.p, c, len, FEED_RANDOM, 5, &o);
     cr_assert_eq(o.status, FWS_OK);
     input img[2] = {{"a", o.sink.buf[0], o.sink.len[0]}, {"b", o.sink.buf[1], o.sink.len[1]}};
@@ -743,10 +698,10 @@ Test(verifier, boot_record_and_images)
     v.p.counter_floor = 5;
     cr_assert_eq(boot(&v.p, o.record, o.record_len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_E_ROLLBACK);
     v.p.counter_floor = 0;
-    vp_init(&v, "sign1", NULL);   /* sign1 signed, but its entry was not kept */
+    vp_init(&v, &fx, "sign1", NULL);   /* sign1 signed, but its entry was not kept */
     cr_assert_eq(boot(&v.p, o.record, o.record_len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_E_UNTRUSTED);
     cr_assert_eq(boot(&v.p, c, len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_OK);   /* whole container */
-    vp_init(&v, "sign2", NULL);
+    vp_init(&v, &fx, "sign2", NULL);
     /* Every flipped image byte position class: first, middle, last. */
     size_t pos[3] = {0, 2500, 4999};
     for (int i = 0; i < 3; i++) {
@@ -937,7 +892,7 @@ Test(verifier, built_zlib_streams_sizes_and_digests)
     size_t len;
     uint8_t *data = calloc(1, 1 << 20), *z = malloc(1 << 20), *c;
     load("sign1.key", &k1);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     tp_init(&tp, &fx, 1, NULL);
     fill_text(data, 20000, 13);
     size_t zl = zcompress(z, 1 << 20, data, 20000, 12);
@@ -1052,7 +1007,7 @@ Test(verifier, built_unusual_entries)
 
     /* Unknown and delegated signature entries are skipped; an empty body
      * last in the block is taken at once. */
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     tp_init(&tp, &fx, 1, NULL);
     spec_one(&s, &k1, data, sizeof data, data, sizeof data, FWS_COMP_NONE, 0, 256);
     s.sigs_extra[0] = entry(FWS_SIG_DELEGATED, 200, 0xAA);
@@ -1067,7 +1022,7 @@ Test(verifier, built_unusual_entries)
 
     /* A key that signs twice counts once; a bad signature by a trusted key
      * does not reject by itself; an unknown key id is ignored. */
-    vp_init(&v, "sign1 sign2", NULL);
+    vp_init(&v, &fx, "sign1 sign2", NULL);
     v.p.threshold = 2;
     tp_init(&tp, &fx, 2, NULL);
     tp.p.threshold = 2;
@@ -1096,7 +1051,7 @@ Test(verifier, built_unusual_entries)
      * last with an empty body: the verdict comes with the last byte. */
     uint8_t key[32];
     randombytes_buf(key, sizeof key);
-    vp_init(&v, "sign1", "psk.key");
+    vp_init(&v, &fx, "sign1", "psk.key");
     tp_init(&tp, &fx, 1, "psk.key");
     spec_one(&s, &k1, data, 0, data, 0, FWS_COMP_NONE, 0, 256);
     s.key = key;
@@ -1125,86 +1080,6 @@ Test(verifier, built_unusual_entries)
     free(c);
 }
 
-/* ---- every bit flip: the same decision as the host ---- */
-
-static uint8_t *pack_small(const char *out, const char *args, size_t *len)
-{
-    uint8_t a[1500], b[400];
-    char argv[512];
-    fill_text(a, sizeof a, 21);
-    fill_random(b, sizeof b, 22);
-    free(fx_write(&fx, "a.bin", a, sizeof a));
-    free(fx_write(&fx, "b.bin", b, sizeof b));
-    snprintf(argv, sizeof argv, "--chunk-size 256 --meta build=7 %s app=a.bin cfg=b.bin", args);
-    return pack(out, argv, len);
-}
-
-static void flips_agree(const char *pack_args, const char *trust, int n_trusted,
-                        const char *device)
-{
-    size_t len, flips = 0, cuts = 0, byte_fed = 0;
-    uint8_t *c = pack_small("f.fws", pack_args, &len);
-    vpol v;
-    test_policy tp;
-    size_t work_len;
-    uint8_t *work;
-    fws_install_ctx *ctx = malloc(sizeof *ctx);
-    vp_init(&v, trust, device);
-    v.p.threshold = (uint8_t)n_trusted;
-    tp_init(&tp, &fx, n_trusted, device);
-    tp.p.threshold = n_trusted;
-    work_len = FWS_WORK_SIZE(v.p.max_chunk, v.p.max_wbits);
-    work = malloc(work_len);
-    cr_assert(tp_decide(&tp, c, len, NULL));
-    cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
-    for (size_t i = 0; i < len; i++) {
-        for (int bit = 0; bit < 8; bit++, flips++) {
-            int rc;
-            c[i] ^= (uint8_t)(1u << bit);
-            fws_install_init(ctx, &v.p, NULL, work, work_len);
-            rc = fws_install_push(ctx, c, len);
-            rc = rc ? rc : fws_install_finish(ctx, NULL);
-            int host = tp_decide(&tp, c, len, NULL);
-            cr_assert_eq(rc == FWS_OK, host, "flip %zu/%d: verifier %s, host %s", i, bit,
-                         fws_status_name(rc), host ? "accepts" : "rejects");
-            cr_assert_neq(rc, FWS_OK, "flip %zu/%d accepted", i, bit);
-            if (i % 97 == 0 && bit == 3) {   /* a sample, one byte at a time */
-                run_out o;
-                run_install(&v.p, c, len, FEED_BYTES, 0, &o);
-                cr_assert_eq(o.status, rc);
-                run_free_out(&o);
-                byte_fed++;
-            }
-            c[i] ^= (uint8_t)(1u << bit);
-        }
-    }
-    for (size_t n = 0; n < len; n++, cuts++) {
-        fws_install_init(ctx, &v.p, NULL, work, work_len);
-        int rc = fws_install_push(ctx, c, n);
-        rc = rc ? rc : fws_install_finish(ctx, NULL);
-        cr_assert_neq(rc, FWS_OK, "cut to %zu accepted", n);
-        cr_assert(!tp_decide(&tp, c, n, NULL));
-        if (rc != FWS_E_TRUNCATED)   /* only a cut inside the manifest decides otherwise */
-            cr_assert(n >= 16 && n < 16 + fws_load32_le(c + 8), "cut %zu: %s", n, fws_status_name(rc));
-    }
-    fprintf(stderr, "verifier: %zu-byte container (%s): %zu bit flips and %zu truncations rejected "
-                    "as by the host (%zu also one byte at a time)\n",
-            len, pack_args, flips, cuts, byte_fed);
-    free(work);
-    free(ctx);
-    free(c);
-}
-
-Test(verifier, every_bit_flip_as_the_host_compressed) { flips_agree("--level 9", "sign1", 1, NULL); }
-Test(verifier, every_bit_flip_as_the_host_x25519)
-{
-    flips_agree("--level 1 --encrypt-to dev.pub", "sign1", 1, "dev.key");
-}
-Test(verifier, every_bit_flip_as_the_host_psk_two_signers)
-{
-    flips_agree("--encrypt-to psk.key --key sign2.key", "sign1 sign2", 2, "psk.key");
-}
-
 /* ---- API ---- */
 
 static int refusing_sink(void *user, uint8_t index, const fws_component *c, uint64_t offset,
@@ -1226,7 +1101,7 @@ Test(verifier, api_sink_refusal_and_misuse)
     fill_random(a, sizeof a, 15);
     free(fx_write(&fx, "a.bin", a, sizeof a));
     uint8_t *c = pack("api.fws", "--level 0 --chunk-size 256 a=a.bin", &len);
-    vp_init(&v, "sign1", NULL);
+    vp_init(&v, &fx, "sign1", NULL);
     size_t work_len = FWS_WORK_SIZE(v.p.max_chunk, v.p.max_wbits);
     uint8_t *work = malloc(work_len);
     fws_install_ctx ctx;

@@ -7,231 +7,99 @@
  * the rest is the stream.
  *
  * Oracle: zlib's inflate() with the same windowBits (negative for raw),
- * given output space only up to the window size and then one byte per
- * call, so that a back-reference may reach min(output so far, 2^wbits)
- * back, exactly the rule of inflate.h (with a larger output buffer zlib
- * would also accept distances into the current output buffer beyond its
- * window; tests/test_inflate.c explains the same set-up).  Both must give
- * the same verdict (accepted / needs more input / rejected), the same
- * error class, the same number of bytes consumed and the same output (ours
- * may stop earlier on a rejection: it does not flush after an error).
+ * run as tests/inflate_oracle.h describes.  Both must give the same
+ * verdict (accepted / needs more input / rejected), the same error class,
+ * the same number of bytes consumed and the same output (ours may stop
+ * earlier on a rejection: it does not flush after an error).
  * Output is capped at FZ_OUT_CAP; a stream that reaches it is not compared.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "fuzz_common.h"
 #include "inflate.h"
+#include "inflate_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_OUT_CAP ((size_t)1 << 20)
 
-enum { V_MORE, V_ACCEPT, V_REJECT };
-
+/* Byte 1 of the input: 0 one buffer, 1 byte by byte, else pseudo-random
+ * pieces (empty ones included) from that seed. */
 typedef struct {
-    int verdict, code;     /* code: our status, or the class of zlib's error */
-    size_t consumed;
-    uint8_t *out;
-    size_t len, cap;
-    int capped;            /* output reached FZ_OUT_CAP */
-} result;
+    uint8_t split;
+    uint64_t g;
+    int pushed;
+} feeder;
 
-static int append(result *r, const uint8_t *p, size_t n)
+static size_t next_piece(void *state, size_t left)
 {
-    if (n == 0)
-        return 0;
-    if (n > FZ_OUT_CAP - r->len) {
-        r->capped = 1;
+    feeder *f = state;
+    uint64_t k;
+    if (left == 0)   /* done, after at least one push (an empty stream gets one) */
+        return f->pushed ? IO_STOP : (f->pushed = 1, 0);
+    f->pushed = 1;
+    if (f->split == 0)
+        return left;
+    if (f->split == 1)
         return 1;
-    }
-    if (r->len + n > r->cap) {
-        r->cap = (r->len + n) * 2 + 4096;
-        r->out = realloc(r->out, r->cap);
-        if (!r->out)
-            fz_fail("out of memory");
-    }
-    memcpy(r->out + r->len, p, n);
-    r->len += n;
-    return 0;
+    k = fz_rand(&f->g) % 10;
+    return k == 0 ? 0 : k < 7 ? 1 + fz_rand(&f->g) % 16 : fz_rand(&f->g) % 5000;
 }
 
-static int sink(void *user, const uint8_t *d, size_t n)
+static void fail_fuzz(const char *fmt, ...)
 {
-    result *r = user;
-    if (n == 0 || !d)
-        fz_fail("inflate sink called with %zu bytes at %p", n, (const void *)d);
-    return append(r, d, n);
-}
-
-static void run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, uint8_t split, result *r)
-{
-    fws_inflate_ctx ctx;
-    uint8_t *window = malloc(FWS_INFLATE_WINDOW_SIZE(wbits));   /* exact: ASan bounds */
-    uint64_t g = 0x9E3779B97F4A7C15ull * (split + 1u);
-    size_t pos = 0, piece, used;
-    int ret = FWS_INFLATE_OK, ret2;
-
-    if (fws_inflate_init(&ctx, window, wbits, zw) != FWS_INFLATE_OK)
-        fz_fail("fws_inflate_init(%u) failed", wbits);
-    for (;;) {
-        if (split == 0)
-            piece = n - pos;
-        else if (split == 1)
-            piece = 1;
-        else {
-            uint64_t k = fz_rand(&g) % 10;
-            piece = k == 0 ? 0 : k < 7 ? 1 + fz_rand(&g) % 16 : fz_rand(&g) % 5000;
-        }
-        if (piece > n - pos)
-            piece = n - pos;
-        used = (size_t)-1;
-        ret = fws_inflate_push(&ctx, piece ? s + pos : NULL, piece, &used, sink, r);
-        if (ret != FWS_INFLATE_OK) {
-            if (used > piece)
-                fz_fail("inflate consumed %zu of %zu", used, piece);
-            pos += used;
-            break;
-        }
-        if (used != piece)
-            fz_fail("inflate returned OK but consumed %zu of %zu", used, piece);
-        pos += piece;
-        if (pos == n)
-            break;
-    }
-    r->code = ret;
-    r->verdict = ret == FWS_INFLATE_DONE ? V_ACCEPT : ret < 0 ? V_REJECT : V_MORE;
-    r->consumed = pos;
-    if (ret < FWS_INFLATE_ERR_MIN || ret > FWS_INFLATE_DONE)
-        fz_fail("inflate returned %d", ret);
-    if (!strcmp(fws_inflate_error_name(ret), "unknown"))
-        fz_fail("inflate status %d has no name", ret);
-    if (ret != FWS_INFLATE_OK && !r->capped) {
-        size_t before = r->len;
-        used = 99;
-        ret2 = fws_inflate_push(&ctx, s, n, &used, sink, r);
-        if (ret2 != ret || used != 0 || r->len != before)
-            fz_fail("inflate verdict %d not sticky (%d, consumed %zu)", ret, ret2, used);
-    }
-    if (ret == FWS_INFLATE_DONE &&
-        fws_inflate_adler32(&ctx) != adler32(adler32(0, NULL, 0), r->out, (uInt)r->len))
-        fz_fail("fws_inflate_adler32 differs from zlib's adler32 of the output");
-    free(window);
-}
-
-static int zlib_class(const char *msg)
-{
-    static const struct {
-        const char *msg;
-        int code;
-    } map[] = {
-        {"incorrect header check", FWS_INFLATE_ERR_HEADER},
-        {"unknown compression method", FWS_INFLATE_ERR_METHOD},
-        {"invalid window size", FWS_INFLATE_ERR_WINDOW},
-        {"invalid block type", FWS_INFLATE_ERR_BLOCK_TYPE},
-        {"invalid stored block lengths", FWS_INFLATE_ERR_STORED_LEN},
-        {"too many length or distance symbols", FWS_INFLATE_ERR_TOO_MANY},
-        {"invalid code lengths set", FWS_INFLATE_ERR_CL_CODE},
-        {"invalid bit length repeat", FWS_INFLATE_ERR_REPEAT},
-        {"invalid code -- missing end-of-block", FWS_INFLATE_ERR_NO_EOB},
-        {"invalid literal/lengths set", FWS_INFLATE_ERR_LITLEN_CODE},
-        {"invalid distances set", FWS_INFLATE_ERR_DIST_CODE},
-        {"invalid literal/length code", FWS_INFLATE_ERR_LITLEN_SYM},
-        {"invalid distance code", FWS_INFLATE_ERR_DIST_SYM},
-        {"invalid distance too far back", FWS_INFLATE_ERR_DIST_START},
-        {"incorrect data check", FWS_INFLATE_ERR_ADLER},
-    };
-    for (size_t i = 0; msg && i < sizeof map / sizeof map[0]; i++)
-        if (!strcmp(msg, map[i].msg))
-            return map[i].code;
-    fz_fail("unexpected zlib message '%s'", msg ? msg : "(null)");
-}
-
-static void run_zlib(const uint8_t *s, size_t n, unsigned wbits, int zw, result *r)
-{
-    z_stream z;
-    size_t wsize = (size_t)1 << wbits;
-    uint8_t *buf = malloc(wsize);
-    int ret;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, zw ? (int)wbits : -(int)wbits) != Z_OK)
-        fz_fail("inflateInit2");
-    z.next_in = (Bytef *)(uintptr_t)s;
-    z.avail_in = (uInt)n;
-    for (;;) {
-        size_t room = z.total_out < wsize ? wsize - z.total_out : 1;
-        z.next_out = buf;
-        z.avail_out = (uInt)room;
-        ret = inflate(&z, Z_NO_FLUSH);
-        if (append(r, buf, room - z.avail_out))
-            break;
-        if (ret == Z_STREAM_END) {
-            r->verdict = V_ACCEPT;
-            break;
-        }
-        if (ret == Z_DATA_ERROR) {
-            r->verdict = V_REJECT;
-            r->code = zlib_class(z.msg);
-            break;
-        }
-        if (ret == Z_NEED_DICT) {
-            r->verdict = V_REJECT;
-            r->code = FWS_INFLATE_ERR_DICT;
-            break;
-        }
-        if (ret == Z_BUF_ERROR) {   /* no progress: input used up */
-            if (z.avail_in)
-                fz_fail("zlib: Z_BUF_ERROR with %u input bytes left", z.avail_in);
-            r->verdict = V_MORE;
-            break;
-        }
-        if (ret != Z_OK)
-            fz_fail("zlib inflate returned %d", ret);
-    }
-    r->consumed = n - z.avail_in;   /* total_in misses the DICTID on Z_NEED_DICT */
-    inflateEnd(&z);
-    free(buf);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fz_fail("%s", msg);
 }
 
 static const char *vname(int v)
 {
-    return v == V_ACCEPT ? "accept" : v == V_REJECT ? "reject" : "needs more input";
+    return v == IO_ACCEPT ? "accept" : v == IO_REJECT ? "reject" : "needs more input";
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    result ours, theirs;
+    io_result ours = {0}, theirs = {0};
+    feeder f;
     unsigned wbits;
     int zw;
     if (size < 2)
         return 0;
     wbits = 9 + (data[0] & 7) % 7;
     zw = !(data[0] & 8);
-    memset(&ours, 0, sizeof ours);
-    memset(&theirs, 0, sizeof theirs);
-    run_ours(data + 2, size - 2, wbits, zw, data[1], &ours);
-    run_zlib(data + 2, size - 2, wbits, zw, &theirs);
+    f.split = data[1];
+    f.g = 0x9E3779B97F4A7C15ull * (data[1] + 1u);
+    f.pushed = 0;
+    ours.out_limit = theirs.out_limit = FZ_OUT_CAP;
+    io_fail = fail_fuzz;
+    io_run_ours(data + 2, size - 2, wbits, zw, next_piece, &f, &ours);
+    io_run_zlib(data + 2, size - 2, wbits, zw, &theirs);
     if (!ours.capped && !theirs.capped) {
-        int oc = ours.code == FWS_INFLATE_ERR_DIST_WINDOW ? FWS_INFLATE_ERR_DIST_START : ours.code;
+        int oc = io_our_class(ours.code);
         if (ours.verdict != theirs.verdict)
             fz_fail("wbits %u %s: ours %s (%s), zlib %s", wbits, zw ? "zlib" : "raw",
                     vname(ours.verdict), fws_inflate_error_name(ours.code), vname(theirs.verdict));
-        if (ours.verdict == V_REJECT && oc != theirs.code)
+        if (ours.verdict == IO_REJECT && oc != theirs.code)
             fz_fail("wbits %u %s: ours rejects with %s, zlib with %s", wbits, zw ? "zlib" : "raw",
                     fws_inflate_error_name(ours.code), fws_inflate_error_name(theirs.code));
         if (ours.consumed != theirs.consumed)
             fz_fail("wbits %u %s: %s; ours consumed %zu bytes, zlib %zu", wbits,
                     zw ? "zlib" : "raw", vname(ours.verdict), ours.consumed, theirs.consumed);
-        if (ours.verdict != V_REJECT ? ours.len != theirs.len : ours.len > theirs.len)
+        if (ours.verdict != IO_REJECT ? ours.len != theirs.len : ours.len > theirs.len)
             fz_fail("wbits %u %s: %s; ours output %zu bytes, zlib %zu", wbits,
                     zw ? "zlib" : "raw", vname(ours.verdict), ours.len, theirs.len);
         if (ours.len && memcmp(ours.out, theirs.out, ours.len))
             fz_fail("wbits %u %s: output differs from zlib's", wbits, zw ? "zlib" : "raw");
     }
-    free(ours.out);
-    free(theirs.out);
+    io_result_free(&ours);
+    io_result_free(&theirs);
     return 0;
 }
