@@ -84,11 +84,19 @@ void vp_init(vpol *v, const fixture *f, const char *trust, const char *device)
 
 int vp_status(const vpol *v, const uint8_t *c, size_t len, size_t step)
 {
+    /* Kept between calls: a fresh megabyte per case would dominate the
+     * exhaustive suites' time under AddressSanitizer. */
+    static uint8_t *work;
+    static size_t work_cap;
+    static fws_install_ctx ctx_store;
+    fws_install_ctx *ctx = &ctx_store;
     size_t work_len = FWS_WORK_SIZE(v->p.max_chunk, v->p.max_wbits), pos = 0;
-    uint8_t *work = malloc(work_len);
-    fws_install_ctx *ctx = malloc(sizeof *ctx);
     int rc;
-    cr_assert(work && ctx);
+    if (work_len > work_cap) {
+        free(work);
+        work = malloc(work_cap = work_len);
+        cr_assert(work);
+    }
     rc = fws_install_init(ctx, &v->p, NULL, work, work_len);
     cr_assert_eq(rc, FWS_OK, "init: %s", fws_status_name(rc));
     while (rc == FWS_OK && pos < len) {
@@ -96,10 +104,7 @@ int vp_status(const vpol *v, const uint8_t *c, size_t len, size_t step)
         rc = fws_install_push(ctx, c + pos, n);
         pos += n;
     }
-    rc = rc ? rc : fws_install_finish(ctx, NULL);
-    free(ctx);
-    free(work);
-    return rc;
+    return rc ? rc : fws_install_finish(ctx, NULL);
 }
 
 uint8_t *tp_pack_small(const fixture *f, const char *out, const char *args, size_t *len)

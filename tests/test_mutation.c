@@ -19,7 +19,11 @@
 #include "tamper.h"
 
 static fixture fx;
-static void setup(void) { fx_init(&fx); }
+static void setup(void)
+{
+    cr_assert(file_exists(FWSV_BIN), "%s missing: 'make test' builds it", FWSV_BIN);
+    fx_init(&fx);
+}
 static void teardown(void) { fx_free(&fx); }
 TestSuite(mutation, .init = setup, .fini = teardown, .timeout = 600);
 
@@ -175,13 +179,15 @@ static size_t chunk_len(const layout *l, size_t n, size_t container_len, size_t 
     return i + 1 < n ? l->chunk_size + 32 : container_len - chunk_start(l, i);
 }
 
-/* out = c with [a, a+alen) replaced by the given pieces. */
+/* out = c with [a, a+alen) replaced by the given pieces (n1, n2 may be 0). */
 static size_t splice(uint8_t *out, const uint8_t *c, size_t len, size_t a, size_t alen,
                      const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2)
 {
     memcpy(out, c, a);
-    memcpy(out + a, p1, n1);
-    memcpy(out + a + n1, p2, n2);
+    if (n1)
+        memcpy(out + a, p1, n1);
+    if (n2)
+        memcpy(out + a + n1, p2, n2);
     memcpy(out + a + n1 + n2, c + a + alen, len - a - alen);
     return len - alen + n1 + n2;
 }
