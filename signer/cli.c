@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "parallel_deflate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,6 +53,15 @@ int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_parse_jobs(const char *cmd, const char *arg, int *jobs)
+{
+    unsigned long long v;
+    if (cli_parse_u64(arg, PDEF_MAX_JOBS, &v) || v < 1)
+        return cli_usage(cmd, "--jobs '%s': expected 1..%d", arg, PDEF_MAX_JOBS);
+    *jobs = (int)v;
+    return FWS_EXIT_OK;
 }
 
 int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,

@@ -22,6 +22,10 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * than max.  Returns 0 on success, -1 on syntax error or overflow. */
 int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 
+/* Parses the value of -j/--jobs: 1..PDEF_MAX_JOBS threads.  Returns
+ * FWS_EXIT_OK with *jobs set, or FWS_EXIT_USAGE (message printed). */
+int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
+
 /* Matches option `lng` (and `shrt`, may be NULL) taking a value, as
  * "--opt VALUE" or "--opt=VALUE".  Returns 1 and sets *val when matched, 0
  * when argv[*i] is another option, -1 (usage error printed) when the value

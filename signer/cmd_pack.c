@@ -412,11 +412,8 @@ int cmd_pack(int argc, char **argv)
             ps->level = (int)v;
             break;
         case 'j':
-            if (cli_parse_u64(optarg, PDEF_MAX_JOBS, &v) || v < 1) {
-                rc = cli_usage("pack", "--jobs '%s': expected 1..%d", optarg, PDEF_MAX_JOBS);
+            if ((rc = cli_parse_jobs("pack", optarg, &ps->jobs)))
                 goto done;
-            }
-            ps->jobs = (int)v;
             break;
         case OPT_WBITS:
             if (cli_parse_u64(optarg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS) {

@@ -6,6 +6,7 @@
  */
 #include "atomic_file.h"
 #include "cli.h"
+#include "parallel_deflate.h"
 #include "policy_args.h"
 
 #include <archive.h>
@@ -28,6 +29,9 @@ static const char usage_text[] =
     "options:\n" POLICY_HELP
     "  -o, --output DIR|OUT.tar  where to write the components\n"
     "  --force              replace existing files\n"
+    "  -j, --jobs N         1: check and write on one thread; 2..32: read, inflate and\n"
+    "                       hash the payload on three overlapping threads (same output);\n"
+    "                       default: the number of CPUs\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 written, 1 rejected, 2 usage, 3 I/O or key problem.\n";
@@ -198,6 +202,7 @@ int cmd_unpack(int argc, char **argv)
     static const struct option opts[] = {POLICY_LONG_OPTIONS,
                                          {"output", required_argument, 0, 'o'},
                                          {"force", no_argument, 0, 'f'},
+                                         {"jobs", required_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     policy_args *a = malloc(sizeof *a);
@@ -207,14 +212,14 @@ int cmd_unpack(int argc, char **argv)
     policy p;
     verdict v;
     const char *output = NULL;
-    int opt, force = 0, rc, tar_mode, dir_created = 0;
+    int opt, force = 0, jobs = pdef_default_jobs(), rc, tar_mode, dir_created = 0;
     size_t olen;
 
     memset(&o, 0, sizeof o);
     o.fd = -1;
     policy_args_init(a, "unpack");
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:hj:", opts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             rc = FWS_EXIT_OK;
@@ -223,6 +228,9 @@ int cmd_unpack(int argc, char **argv)
             output = optarg;
         } else if (opt == 'f') {
             force = 1;
+        } else if (opt == 'j') {
+            if ((rc = cli_parse_jobs("unpack", optarg, &jobs)))
+                goto done;
         } else if ((rc = policy_args_option(a, opt, optarg))) {
             goto done;
         }
@@ -241,6 +249,7 @@ int cmd_unpack(int argc, char **argv)
     }
     if ((rc = policy_args_load(a, &p)))
         goto done;
+    p.jobs = jobs;
     olen = strlen(output);
     tar_mode = olen > 4 && !strcmp(output + olen - 4, ".tar");
     if ((rc = container_open(c, argv[optind])))

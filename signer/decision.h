@@ -3,6 +3,10 @@
  * section 8) on libsodium and zlib: policy, signatures and threshold,
  * key unwrap and commitment, chunk chain, decryption, inflate, digests.
  * `fwseal verify` and `fwseal unpack` both run it; unpack passes a sink.
+ * The payload is checked in three stages (chunk chain and decryption;
+ * inflate; sizes, digests and sink) that run in turn or, with policy.jobs
+ * >= 2, overlapped on three threads (signer/payload_pipeline.h), with the
+ * same decision either way: the first failure in stream order wins.
  */
 #ifndef FWS_DECISION_H
 #define FWS_DECISION_H
@@ -18,10 +22,14 @@ typedef struct {
     uint8_t class_id[FWS_CLASS_LEN];
     uint32_t min_counter;
     const fws_key *device_key;     /* X25519 or PSK secret, or NULL */
+    int jobs;                      /* 0, 1: one thread; 2 or more: the three-stage
+                                    * pipeline of payload_pipeline.h (same decision) */
 } policy;
 
 /* Plaintext of each component in order, after every earlier check passed
- * for the bytes it carries.  Return nonzero to stop (decision = error). */
+ * for the bytes it carries.  Return nonzero to stop (decision = error).
+ * Called on decide()'s thread, with the same bytes in the same pieces
+ * whatever policy.jobs. */
 typedef struct {
     int (*begin)(void *user, int index, const fws_component *c);
     int (*data)(void *user, int index, const uint8_t *buf, size_t len);
