@@ -1,5 +1,6 @@
 #include "fixture.h"
 
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,18 @@ run_result fx_pack(const fixture *f, const char *out, const char *args)
     return run("cd '%s' && %s pack -o %s --key sign1.key --version 1.0.0 --counter 1 "
                "--class test/class %s",
                f->dir, FWSEAL_BIN, out, args);
+}
+
+uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size_t *len)
+{
+    run_result r = fx_pack(f, out, args);
+    cr_assert_eq(r.status, 0, "pack %s: %s", args, r.err);
+    run_free(&r);
+    char *p = fx_path(f, out);
+    uint8_t *c = file_read(p, len);
+    cr_assert(c, "%s", p);
+    free(p);
+    return c;
 }
 
 run_result fx_verify(const fixture *f, const char *file, const char *args)

@@ -24,6 +24,8 @@ char *fx_write(const fixture *f, const char *name, const void *data, size_t len)
 /* `fwseal pack -o DIR/OUT --key DIR/sign1.key --version 1.0.0 --counter 1
  *  --class test/class ARGS` run in DIR (ARGS may name files relative to DIR). */
 run_result fx_pack(const fixture *f, const char *out, const char *args);
+/* fx_pack, which must succeed; returns DIR/OUT's bytes (malloc'ed). */
+uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size_t *len);
 /* `fwseal verify DIR/FILE --trust DIR/sign1.pub --class test/class ARGS` in DIR. */
 run_result fx_verify(const fixture *f, const char *file, const char *args);
 /* Compressible test data: text-like lines with a seed. */

@@ -8,19 +8,24 @@
 
 #include "inflate.h"
 
-static void fail_abort(const char *fmt, ...) __attribute__((noreturn));
-static void fail_abort(const char *fmt, ...)
+static void fail_abort(const char *msg)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "inflate oracle: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
+    fprintf(stderr, "inflate oracle: %s\n", msg);
     abort();
 }
 
-void (*io_fail)(const char *fmt, ...) = fail_abort;
+void (*io_fail)(const char *msg) = fail_abort;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    io_fail(msg);
+}
 
 void io_result_free(io_result *r)
 {
@@ -40,7 +45,7 @@ static int append(io_result *r, const uint8_t *p, size_t n)
         r->cap = (r->len + n) * 2 + 1024;
         r->out = realloc(r->out, r->cap);
         if (!r->out)
-            io_fail("out of memory");
+            fail("out of memory");
     }
     if (n)
         memcpy(r->out + r->len, p, n);
@@ -52,7 +57,7 @@ static int sink(void *user, const uint8_t *data, size_t len)
 {
     io_result *r = user;
     if (len == 0 || !data)
-        io_fail("inflate sink called with %zu bytes at %p", len, (const void *)data);
+        fail("inflate sink called with %zu bytes at %p", len, (const void *)data);
     r->pieces++;
     if (len > r->max_piece)
         r->max_piece = len;
@@ -71,10 +76,10 @@ void io_run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, io_next_pie
     int ret = FWS_INFLATE_OK;
 
     if (!window)
-        io_fail("out of memory");
+        fail("out of memory");
     memset(window, 0xA5, FWS_INFLATE_WINDOW_SIZE(wbits));
     if (fws_inflate_init(&ctx, window, wbits, zw) != FWS_INFLATE_OK)
-        io_fail("fws_inflate_init(%u) failed", wbits);
+        fail("fws_inflate_init(%u) failed", wbits);
     while ((piece = next(state, n - pos)) != IO_STOP) {
         if (piece > n - pos)
             piece = n - pos;
@@ -82,21 +87,21 @@ void io_run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, io_next_pie
         ret = fws_inflate_push(&ctx, piece ? s + pos : NULL, piece, &used, sink, r);
         if (ret != FWS_INFLATE_OK) {
             if (used > piece)
-                io_fail("inflate consumed %zu of %zu", used, piece);
+                fail("inflate consumed %zu of %zu", used, piece);
             pos += used;
             break;
         }
         if (used != piece)
-            io_fail("inflate returned OK but consumed %zu of %zu", used, piece);
+            fail("inflate returned OK but consumed %zu of %zu", used, piece);
         pos += piece;
     }
     r->code = ret;
     r->verdict = ret == FWS_INFLATE_DONE ? IO_ACCEPT : ret < 0 ? IO_REJECT : IO_MORE;
     r->consumed = pos;
     if (ret < FWS_INFLATE_ERR_MIN || ret > FWS_INFLATE_DONE)
-        io_fail("inflate returned %d", ret);
+        fail("inflate returned %d", ret);
     if (!strcmp(fws_inflate_error_name(ret), "unknown"))
-        io_fail("inflate status %d has no name", ret);
+        fail("inflate status %d has no name", ret);
     if (ret != FWS_INFLATE_OK && !r->capped) {
         /* Sticky: another push changes nothing. */
         size_t before = r->len;
@@ -104,11 +109,11 @@ void io_run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, io_next_pie
         used = 99;
         again = fws_inflate_push(&ctx, s, n, &used, sink, r);
         if (again != ret || used != 0 || r->len != before)
-            io_fail("inflate verdict %d not sticky (%d, consumed %zu)", ret, again, used);
+            fail("inflate verdict %d not sticky (%d, consumed %zu)", ret, again, used);
     }
     if (ret == FWS_INFLATE_DONE &&
         fws_inflate_adler32(&ctx) != adler32(adler32(0, NULL, 0), r->out, (uInt)r->len))
-        io_fail("fws_inflate_adler32 differs from zlib's adler32 of the output");
+        fail("fws_inflate_adler32 differs from zlib's adler32 of the output");
     free(window);
 }
 
@@ -137,7 +142,7 @@ int io_zlib_class(const char *msg)
     for (size_t i = 0; msg && i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(msg, map[i].msg))
             return map[i].code;
-    io_fail("unexpected zlib message '%s'", msg ? msg : "(null)");
+    fail("unexpected zlib message '%s'", msg ? msg : "(null)");
     return 0;
 }
 
@@ -154,7 +159,7 @@ void io_run_zlib(const uint8_t *s, size_t n, unsigned wbits, int zw, io_result *
     int ret;
     memset(&z, 0, sizeof z);
     if (!buf || inflateInit2(&z, zw ? (int)wbits : -(int)wbits) != Z_OK)
-        io_fail("inflateInit2");
+        fail("inflateInit2");
     z.next_in = (Bytef *)(uintptr_t)s;
     z.avail_in = (uInt)n;
     for (;;) {
@@ -180,12 +185,12 @@ void io_run_zlib(const uint8_t *s, size_t n, unsigned wbits, int zw, io_result *
         }
         if (ret == Z_BUF_ERROR) {   /* no progress possible: input used up */
             if (z.avail_in)
-                io_fail("zlib: Z_BUF_ERROR with %u input bytes left", z.avail_in);
+                fail("zlib: Z_BUF_ERROR with %u input bytes left", z.avail_in);
             r->verdict = IO_MORE;
             break;
         }
         if (ret != Z_OK)
-            io_fail("zlib inflate returned %d", ret);
+            fail("zlib inflate returned %d", ret);
     }
     r->consumed = n - z.avail_in;   /* total_in misses the DICTID on Z_NEED_DICT */
     inflateEnd(&z);

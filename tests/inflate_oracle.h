@@ -35,10 +35,11 @@ typedef struct {
 #define IO_STOP ((size_t)-1)
 typedef size_t (*io_next_piece)(void *state, size_t left);
 
-/* Called on a failure of the code under test that no verdict explains
- * (a non-sticky error, a bad consumed count, ...); must not return.
- * Default: print and abort.  Criterion tests point it at cr_assert_fail. */
-extern void (*io_fail)(const char *fmt, ...);
+/* Called with a message on a failure of the code under test that no
+ * verdict explains (a non-sticky error, a bad consumed count, ...); must
+ * not return.  Default: print and abort.  Criterion tests point it at a
+ * cr_assert_fail, the fuzz harness at fz_fail. */
+extern void (*io_fail)(const char *msg);
 
 void io_run_ours(const uint8_t *s, size_t n, unsigned wbits, int zw, io_next_piece next,
                  void *state, io_result *r);

@@ -116,14 +116,7 @@ uint8_t *tp_pack_small(const fixture *f, const char *out, const char *args, size
     free(fx_write(f, "a.bin", a, sizeof a));
     free(fx_write(f, "b.bin", b, sizeof b));
     snprintf(argv, sizeof argv, "--chunk-size 256 --meta build=7 %s app=a.bin cfg=b.bin", args);
-    run_result r = fx_pack(f, out, argv);
-    cr_assert_eq(r.status, 0, "pack %s: %s", args, r.err);
-    run_free(&r);
-    char *p = fx_path(f, out);
-    uint8_t *c = file_read(p, len);
-    cr_assert(c);
-    free(p);
-    return c;
+    return fx_pack_bytes(f, out, argv, len);
 }
 
 void layout_of(const uint8_t *c, size_t len, layout *l)

@@ -195,14 +195,7 @@ static void run_all_splits(const fws_policy *p, const uint8_t *c, size_t len, ru
 
 static uint8_t *pack(const char *out, const char *args, size_t *len)
 {
-    run_result r = fx_pack(&fx, out, args);
-    cr_assert_eq(r.status, 0, "pack %s: %s", args, r.err);
-    run_free(&r);
-    char *p = fx_path(&fx, out);
-    uint8_t *c = file_read(p, len);
-    cr_assert(c);
-    free(p);
-    return c;
+    return fx_pack_bytes(&fx, out, args, len);
 }
 
 typedef struct {
