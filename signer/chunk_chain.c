@@ -1,28 +1,76 @@
 #include "chunk_chain.h"
+#include "atomic_file.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-void chain_init(chunk_chain *c, uint32_t chunk_size)
+void chain_init(chunk_chain *c, uint32_t chunk_size, int fd)
 {
     memset(c, 0, sizeof *c);
     c->chunk_size = chunk_size;
+    c->fd = fd;
     host_sha256_init(&c->cur);
+}
+
+static int read_entries(int fd, uint64_t first, uint64_t count, uint8_t *out)
+{
+    size_t len = (size_t)count * 32;
+    off_t off = (off_t)(first * 32);
+    while (len) {
+        ssize_t n = pread(fd, out, len, off);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n == 0)
+                errno = EIO;   /* the file is shorter than the chain */
+            return -1;
+        }
+        out += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return 0;
+}
+
+static int write_entries(int fd, uint64_t first, uint64_t count, const uint8_t *in)
+{
+    size_t len = (size_t)count * 32;
+    off_t off = (off_t)(first * 32);
+    while (len) {
+        ssize_t n = pwrite(fd, in, len, off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        in += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return 0;
+}
+
+/* Writes the buffered entries to the file. */
+static int flush_entries(chunk_chain *c)
+{
+    uint64_t k = c->n_full - c->n_written;
+    if (k && write_entries(c->fd, c->n_written, k, c->buf))
+        return -1;
+    c->n_written = c->n_full;
+    return 0;
 }
 
 /* Keeps the midstate of the chunk just completed (its state words in host
  * order; the length is C for every full chunk, so it need not be kept). */
 static int keep_midstate(chunk_chain *c)
 {
-    if (c->n_full == c->cap) {
-        uint64_t cap = c->cap ? c->cap * 2 : 1024;
-        uint8_t *p = cap <= SIZE_MAX / 32 ? realloc(c->mid, (size_t)(cap * 32)) : NULL;
-        if (!p)
-            return -1;
-        c->mid = p;
-        c->cap = cap;
-    }
-    memcpy(c->mid + c->n_full * 32, c->cur.h, 32);
+    if (!c->buf && !(c->buf = malloc(CHAIN_BUF_ENTRIES * 32)))
+        return -1;
+    if (c->n_full - c->n_written == CHAIN_BUF_ENTRIES && flush_entries(c))
+        return -1;
+    memcpy(c->buf + (c->n_full - c->n_written) * 32, c->cur.h, 32);
     c->n_full++;
     host_sha256_init(&c->cur);
     c->in_chunk = 0;
@@ -56,44 +104,59 @@ static void finish_from_midstate(const uint8_t *mid, uint64_t len, const uint8_t
     host_sha256_final(&s, out);
 }
 
-int chain_finish(chunk_chain *c, uint8_t **hashes, uint64_t *n)
+int chain_finish(chunk_chain *c, uint8_t h0[32], uint64_t *n)
 {
-    uint64_t count = c->n_full + (c->in_chunk != 0), i;
+    uint64_t count, hi;
     uint8_t next[32];
-    *hashes = NULL;
-    *n = count;
-    if (!count) {
-        chain_free(c);
-        return 0;
-    }
+    memset(h0, 0, 32);
+    if (!c->buf && !(c->buf = malloc(CHAIN_BUF_ENTRIES * 32)))
+        return -1;
     if (c->in_chunk) {
-        /* The last chunk is short: hash it out now, into its own entry. */
-        if (c->n_full == c->cap) {
-            uint8_t *p = realloc(c->mid, (size_t)((c->cap + 1) * 32));
-            if (!p)
-                return -1;
-            c->mid = p;
-            c->cap++;
+        /* The last chunk is short: hash it out now, as its own entry. */
+        if (c->n_full - c->n_written == CHAIN_BUF_ENTRIES && flush_entries(c))
+            return -1;
+        host_sha256_final(&c->cur, c->buf + (c->n_full - c->n_written) * 32);
+        c->n_full++;
+        c->in_chunk = 0;
+    } else if (c->n_full) {
+        /* The last chunk is full: S_{n-1} = D_{n-1}, nothing appended.  Its
+         * midstate is still buffered: a flush happens only before an entry
+         * is added. */
+        uint8_t *last = c->buf + (c->n_full - 1 - c->n_written) * 32;
+        finish_from_midstate(last, c->chunk_size, NULL, 0, last);
+    }
+    count = *n = c->n_full;
+    if (!count)
+        return 0;
+    if (flush_entries(c))
+        return -1;
+    /* Backward, a buffer of entries at a time: H_i from midstate i and H_{i+1}. */
+    if (read_entries(c->fd, count - 1, 1, next))
+        return -1;
+    for (hi = count - 1; hi > 0;) {
+        uint64_t lo = hi > CHAIN_BUF_ENTRIES ? hi - CHAIN_BUF_ENTRIES : 0, i;
+        if (read_entries(c->fd, lo, hi - lo, c->buf))
+            return -1;
+        for (i = hi; i-- > lo;) {
+            uint8_t *e = c->buf + (i - lo) * 32;
+            finish_from_midstate(e, c->chunk_size, next, 32, e);
+            memcpy(next, e, 32);
         }
-        host_sha256_final(&c->cur, c->mid + c->n_full * 32);
-    } else {
-        /* The last chunk is full: S_{n-1} = D_{n-1}, nothing appended. */
-        finish_from_midstate(c->mid + (count - 1) * 32, c->chunk_size, NULL, 0,
-                             c->mid + (count - 1) * 32);
+        if (write_entries(c->fd, lo, hi - lo, c->buf))
+            return -1;
+        hi = lo;
     }
-    memcpy(next, c->mid + (count - 1) * 32, 32);
-    for (i = count - 1; i-- > 0;) {
-        finish_from_midstate(c->mid + i * 32, c->chunk_size, next, 32, next);
-        memcpy(c->mid + i * 32, next, 32);
-    }
-    *hashes = c->mid;
-    c->mid = NULL;
-    chain_free(c);
+    memcpy(h0, next, 32);
     return 0;
+}
+
+int chain_hashes(const chunk_chain *c, uint64_t first, uint64_t count, uint8_t *out)
+{
+    return count ? read_entries(c->fd, first, count, out) : 0;
 }
 
 void chain_free(chunk_chain *c)
 {
-    free(c->mid);
-    chain_init(c, c->chunk_size);
+    free(c->buf);
+    chain_init(c, c->chunk_size, c->fd);
 }

@@ -11,9 +11,11 @@
  * 32-byte H_{i+1} and the padding into each midstate: one compression per
  * chunk, and the payload is never read back for hashing.
  *
- * Memory: 32 bytes per chunk (the midstates, then the hashes in their
- * place), grown by doubling: about 0.8 % of the payload at the default
- * 4096-byte chunks.  Not thread-safe: one thread feeds a chain.
+ * Memory: the midstates go to a caller-provided file (32 bytes per chunk:
+ * 0.8 % of the payload at the default 4096-byte chunks) through a 64 KiB
+ * buffer, and the backward pass rewrites them there as the hashes, block by
+ * block from the end, so memory stays at 64 KiB whatever the payload size.
+ * Not thread-safe: one thread feeds a chain.
  */
 #ifndef FWS_CHUNK_CHAIN_H
 #define FWS_CHUNK_CHAIN_H
@@ -23,23 +25,29 @@
 
 #include "sha256_host.h"
 
+#define CHAIN_BUF_ENTRIES 2048   /* 32-byte entries held before a write: 64 KiB */
+
 typedef struct {
     uint32_t chunk_size;  /* C: a multiple of 64, 64..2^31 */
     host_sha256 cur;      /* state over the current chunk's bytes so far */
     uint64_t in_chunk;    /* bytes of the current chunk absorbed */
-    uint8_t *mid;         /* 32 bytes per completed chunk */
+    int fd;               /* entry i at offset 32*i */
+    uint8_t *buf;         /* entries n_written.. not yet in the file */
     uint64_t n_full;      /* completed chunks */
-    uint64_t cap;         /* entries allocated in mid */
+    uint64_t n_written;   /* entries in the file */
 } chunk_chain;
 
-void chain_init(chunk_chain *c, uint32_t chunk_size);
+/* fd: an empty file open for reading and writing, owned by the caller. */
+void chain_init(chunk_chain *c, uint32_t chunk_size, int fd);
 /* Absorbs payload bytes in order, any split.  Returns 0, or -1 when out
- * of memory (nothing printed). */
+ * of memory or the file cannot be written (errno; nothing printed). */
 int chain_absorb(chunk_chain *c, const uint8_t *data, size_t len);
-/* Finishes the chain: *hashes gets H_0..H_{n-1} (n*32 bytes, malloc'ed,
- * the caller frees; NULL when the payload is empty) and *n the chunk
- * count.  The chain is left empty.  Returns 0, or -1 when out of memory. */
-int chain_finish(chunk_chain *c, uint8_t **hashes, uint64_t *n);
+/* Finishes the chain: the file then holds H_0..H_{n-1}; *n gets the chunk
+ * count and h0 gets H_0 (all zero when the payload is empty).  Returns 0,
+ * or -1 (errno). */
+int chain_finish(chunk_chain *c, uint8_t h0[32], uint64_t *n);
+/* After chain_finish: H_first..H_{first+count-1} into out.  0 or -1 (errno). */
+int chain_hashes(const chunk_chain *c, uint64_t first, uint64_t count, uint8_t *out);
 void chain_free(chunk_chain *c);
 
 #endif

@@ -222,17 +222,17 @@ static int write_container(pack_state *ps, fws_manifest *m, fws_key *signers, in
                            fws_key *recipients, int n_recipients, const uint8_t *content_key,
                            atomic_file *out)
 {
-    uint8_t *hashes = NULL, *signed_region = NULL, commitment[32], zero[32] = {0};
+    uint8_t *signed_region = NULL, commitment[32], h0[32];
     uint8_t head[FWS_ENTRY_HEAD_LEN], count;
     uint64_t n_chunks;
     size_t mlen;
     int rc, i;
 
-    if ((rc = spool_flush(&ps->spool)) || (rc = spool_chain(&ps->spool, m->chunk_size, &hashes,
+    if ((rc = spool_flush(&ps->spool)) || (rc = spool_chain(&ps->spool, m->chunk_size, h0,
                                                            &n_chunks)))
         return rc;
     m->payload_len = ps->spool.len;
-    m->first_chunk_hash = hashes ? hashes : zero;
+    m->first_chunk_hash = h0;
     m->n_components = (uint8_t)ps->n;
     for (i = 0; i < ps->n; i++) {
         fws_component *c = &m->comp[i];
@@ -301,9 +301,8 @@ static int write_container(pack_state *ps, fws_manifest *m, fws_key *signers, in
         if ((rc = atomic_write(out, head, sizeof head)) || (rc = atomic_write(out, body, sizeof body)))
             goto out;
     }
-    rc = spool_emit(&ps->spool, m->chunk_size, hashes, n_chunks, out);
+    rc = spool_emit(&ps->spool, m->chunk_size, n_chunks, out);
 out:
-    free(hashes);
     free(signed_region);
     return rc;
 }

@@ -12,34 +12,42 @@ static const uint8_t zero_nonce[12];
 
 #define EMIT_BATCH (1024 * 1024)   /* payload bytes read per batch while emitting */
 
-int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size)
+/* An unnamed read-write file in dir (O_TMPFILE where the filesystem
+ * allows, so that nothing is left even if the process is killed; else
+ * created and unlinked at once), or -1 with a message. */
+static int open_unnamed(const char *dir)
 {
     char *tmpl = NULL;
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    if (asprintf(&tmpl, "%s/.fwseal-payload-XXXXXX", dir) < 0) {
+        cli_error("out of memory");
+        return -1;
+    }
+    fd = mkstemp(tmpl);
+    if (fd >= 0)
+        unlink(tmpl);
+    else
+        cli_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
+    free(tmpl);
+    return fd;
+}
+
+int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size)
+{
     memset(s, 0, sizeof *s);
     s->fd = -1;
-    chain_init(&s->chain, chunk_size);
+    chain_init(&s->chain, chunk_size, -1);
     s->buf = malloc(SPOOL_BUF);
-    if (!s->buf || asprintf(&tmpl, "%s/.fwseal-payload-XXXXXX", dir) < 0) {
+    if (!s->buf) {
         cli_error("out of memory");
-        free(s->buf);
-        s->buf = NULL;
         return FWS_EXIT_IO;
     }
-    /* Unnamed (O_TMPFILE) where the filesystem allows, so that nothing
-     * is left even if the process is killed; else created and unlinked. */
-    s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (s->fd < 0) {
-        s->fd = mkstemp(tmpl);
-        if (s->fd >= 0)
-            unlink(tmpl);
-    }
-    if (s->fd < 0) {
-        cli_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
-        free(tmpl);
+    if ((s->fd = open_unnamed(dir)) < 0 || (s->chain.fd = open_unnamed(dir)) < 0) {
         spool_close(s);
         return FWS_EXIT_IO;
     }
-    free(tmpl);
     if (key) {
         s->encrypt = 1;
         memcpy(s->key, key, 32);
@@ -56,8 +64,7 @@ static int spool_drain(payload_spool *s)
         crypto_stream_chacha20_ietf_xor_ic(s->buf, s->buf, s->fill, zero_nonce,
                                            (uint32_t)(off / 64), s->key);
     if (chain_absorb(&s->chain, s->buf, s->fill)) {
-        cli_error("out of memory for the chunk hashes of a %llu-byte payload",
-                  (unsigned long long)s->len);
+        cli_error("temporary chunk-hash file: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
     if (write_all(s->fd, s->buf, s->fill) < 0) {
@@ -108,47 +115,51 @@ static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
     return FWS_EXIT_OK;
 }
 
-int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t **hashes, uint64_t *n)
+int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t *n)
 {
-    *hashes = NULL;
     *n = 0;
     if (chunk_size != s->chain.chunk_size || s->fill) {
         cli_error("internal error: chunk chain finished with chunk size %u, opened with %u%s",
                   chunk_size, s->chain.chunk_size, s->fill ? ", spool not flushed" : "");
         return FWS_EXIT_IO;
     }
-    if (chain_finish(&s->chain, hashes, n)) {
-        cli_error("out of memory for %llu chunk hashes",
-                  (unsigned long long)(s->len / chunk_size + 1));
+    if (chain_finish(&s->chain, h0, n)) {
+        cli_error("temporary chunk-hash file: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
 }
 
-int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uint64_t n,
-               atomic_file *out)
+int spool_emit(payload_spool *s, uint32_t chunk_size, uint64_t n, atomic_file *out)
 {
-    /* Whole chunks per batch: one pread, then chunk||next hash assembled
-     * into one buffer and written with one atomic_write. */
+    /* Whole chunks per batch: one pread of the payload and one of the next
+     * hashes, then chunk||next hash assembled into one buffer and written
+     * with one atomic_write. */
     uint64_t per = EMIT_BATCH / chunk_size ? EMIT_BATCH / chunk_size : 1, i = 0;
     uint8_t *in = malloc((size_t)(per * chunk_size)), *buf = malloc((size_t)(per * (chunk_size + 32)));
+    uint8_t *next = malloc((size_t)(per * 32));
     int rc = FWS_EXIT_OK;
-    if (!in || !buf) {
+    if (!in || !buf || !next) {
         cli_error("out of memory");
         rc = FWS_EXIT_IO;
     }
     while (rc == FWS_EXIT_OK && i < n) {
         uint64_t k = n - i < per ? n - i : per, off = i * chunk_size, j;
+        uint64_t n_next = i + k < n ? k : k - 1;   /* H_{i+1}..; the last chunk has none */
         size_t len = (size_t)(s->len - off < k * chunk_size ? s->len - off : k * chunk_size);
         size_t pos = 0, at = 0;
         rc = read_at(s->fd, in, len, off);
+        if (rc == FWS_EXIT_OK && chain_hashes(&s->chain, i + 1, n_next, next)) {
+            cli_error("temporary chunk-hash file: read failed: %s", strerror(errno));
+            rc = FWS_EXIT_IO;
+        }
         for (j = 0; rc == FWS_EXIT_OK && j < k; j++) {
             size_t clen = len - at < chunk_size ? len - at : chunk_size;
             memcpy(buf + pos, in + at, clen);
             pos += clen;
             at += clen;
-            if (i + j + 1 < n) {
-                memcpy(buf + pos, hashes + (i + j + 1) * 32, 32);
+            if (j < n_next) {
+                memcpy(buf + pos, next + j * 32, 32);
                 pos += 32;
             }
         }
@@ -158,6 +169,7 @@ int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uin
     }
     free(in);
     free(buf);
+    free(next);
     return rc;
 }
 
@@ -165,6 +177,8 @@ void spool_close(payload_spool *s)
 {
     if (s->fd >= 0)
         close(s->fd);
+    if (s->chain.fd >= 0)
+        close(s->chain.fd);
     s->fd = -1;
     free(s->buf);
     s->buf = NULL;

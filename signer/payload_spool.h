@@ -3,11 +3,11 @@
  * stored bytes are appended, encrypted with ChaCha20 at their payload
  * offset when a content key is set, and spooled to an unlinked temporary
  * file.  The chunk hash chain's forward half runs on the ciphertext as it
- * is spooled (signer/chunk_chain.h keeps each chunk's SHA-256 midstate);
- * the backward half then needs no read of the spool, and the chunks are
- * emitted forwards, each followed by the next's hash, in batches of about
- * 1 MiB.  Memory: one 64 KiB buffer plus 32 bytes per chunk; 2 MiB more
- * while emitting.
+ * is spooled (signer/chunk_chain.h keeps each chunk's SHA-256 midstate in a
+ * second unlinked file); the backward half then needs no read of the
+ * spool, and the chunks are emitted forwards, each followed by the next's
+ * hash, in batches of about 1 MiB.  Memory: two 64 KiB buffers whatever the
+ * payload size; 2 MiB more while emitting.
  */
 #ifndef FWS_PAYLOAD_SPOOL_H
 #define FWS_PAYLOAD_SPOOL_H
@@ -35,12 +35,12 @@ int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t c
 int spool_write(payload_spool *s, const uint8_t *data, size_t len);
 /* Flushes the buffer; after this, spool_chain and spool_emit. */
 int spool_flush(payload_spool *s);
-/* H_0..H_{n-1} into a malloc'ed array of n*32 bytes (NULL when n == 0).
- * chunk_size must be the one given to spool_open.  Reads nothing back. */
-int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t **hashes, uint64_t *n);
+/* Finishes the chain: H_0 into h0 (all zero when n == 0), the chunk count
+ * into *n.  chunk_size must be the one given to spool_open.  Reads nothing
+ * of the payload back. */
+int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t *n);
 /* Writes S_0..S_{n-1} to out. */
-int spool_emit(payload_spool *s, uint32_t chunk_size, const uint8_t *hashes, uint64_t n,
-               atomic_file *out);
+int spool_emit(payload_spool *s, uint32_t chunk_size, uint64_t n, atomic_file *out);
 void spool_close(payload_spool *s);
 
 #endif
