@@ -1,5 +1,4 @@
 #include "chunk_chain.h"
-#include "atomic_file.h"
 
 #include <errno.h>
 #include <stdlib.h>
