@@ -84,7 +84,7 @@ SIM_VERIFY_OBJ := $(BUILD)/obj/dist/fwseal_verify.o
 $(SIM_VERIFY_OBJ): $(AMALGAMATION)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -pedantic -ffreestanding $(OPT) $(WARN) -I$(DIST) $(SANFLAGS) $(CFLAGS) -c $(DIST)/fwseal_verify.c -o $@
-$(BUILD)/sim: $(SIM_SRCS) $(wildcard examples/sim/*.h) $(SIM_VERIFY_OBJ)
+$(BUILD)/sim: $(SIM_SRCS) $(wildcard examples/sim/*.h examples/common/*.h) $(SIM_VERIFY_OBJ)
 	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(DIST) -Iexamples/sim $(SANFLAGS) $(CFLAGS) \
 	    -o $@ $(SIM_SRCS) $(SIM_VERIFY_OBJ) $(LDFLAGS_ALL)
 all: $(BUILD)/sim

@@ -13,6 +13,7 @@
 #define FWS_ATOMIC_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct {
@@ -39,5 +40,9 @@ void atomic_abort(atomic_file *f);
 /* Writes a whole buffer to a file descriptor, retrying on EINTR/short
  * writes.  Returns 0, or -1 with errno set. */
 int write_all(int fd, const void *buf, size_t len);
+/* pread/pwrite of a whole buffer at offset off, retrying likewise.
+ * Returns 0, or -1 with errno set (EIO when the file ends first). */
+int pread_all(int fd, void *buf, size_t len, uint64_t off);
+int pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
 #endif

@@ -1,9 +1,8 @@
 #include "chunk_chain.h"
+#include "atomic_file.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void chain_init(chunk_chain *c, uint32_t chunk_size, int fd)
 {
@@ -15,40 +14,12 @@ void chain_init(chunk_chain *c, uint32_t chunk_size, int fd)
 
 static int read_entries(int fd, uint64_t first, uint64_t count, uint8_t *out)
 {
-    size_t len = (size_t)count * 32;
-    off_t off = (off_t)(first * 32);
-    while (len) {
-        ssize_t n = pread(fd, out, len, off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n == 0)
-                errno = EIO;   /* the file is shorter than the chain */
-            return -1;
-        }
-        out += n;
-        len -= (size_t)n;
-        off += n;
-    }
-    return 0;
+    return pread_all(fd, out, (size_t)count * 32, first * 32);
 }
 
 static int write_entries(int fd, uint64_t first, uint64_t count, const uint8_t *in)
 {
-    size_t len = (size_t)count * 32;
-    off_t off = (off_t)(first * 32);
-    while (len) {
-        ssize_t n = pwrite(fd, in, len, off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        in += n;
-        len -= (size_t)n;
-        off += n;
-    }
-    return 0;
+    return pwrite_all(fd, in, (size_t)count * 32, first * 32);
 }
 
 /* Writes the buffered entries to the file. */

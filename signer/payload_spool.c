@@ -99,20 +99,10 @@ int spool_flush(payload_spool *s)
 
 static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
 {
-    while (len) {
-        ssize_t n = pread(fd, buf, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            cli_error("temporary payload file: read failed: %s",
-                      n < 0 ? strerror(errno) : "unexpected end");
-            return FWS_EXIT_IO;
-        }
-        buf += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    return FWS_EXIT_OK;
+    if (pread_all(fd, buf, len, off) == 0)
+        return FWS_EXIT_OK;
+    cli_error("temporary payload file: read failed: %s", strerror(errno));
+    return FWS_EXIT_IO;
 }
 
 int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t *n)

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/hex_decode.h"
 #include "cli.h"
 #include "ed25519_verify.h"
 #include "fws_bytes.h"
@@ -106,29 +107,10 @@ static int usage(const char *fmt, const char *arg)
     return FWS_EXIT_USAGE;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Exactly 2*n hex digits -> n bytes.  0 or -1. */
 static int hex_decode(const char *s, uint8_t *out, size_t n)
 {
-    if (strlen(s) != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return ex_hex_decode(s, strlen(s), out, n);
 }
 
 static void hex_id(char out[2 * FWS_KEYID_LEN + 1], const uint8_t *id)

@@ -79,3 +79,14 @@ void uart_put_hex(const uint8_t *p, size_t len)
         p++;
     }
 }
+
+void uart_put_hex32(uint32_t v)
+{
+    uint8_t b[4];
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+    uart_puts("0x");
+    uart_put_hex(b, sizeof b);
+}

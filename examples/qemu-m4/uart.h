@@ -21,5 +21,7 @@ void uart_put_u64(uint64_t v);
 void uart_put_u64_width(uint64_t v, unsigned width);
 /** \brief Sends len bytes as lowercase hex. */
 void uart_put_hex(const uint8_t *p, size_t len);
+/** \brief Sends v as "0x" and eight lowercase hex digits. */
+void uart_put_hex32(uint32_t v);
 
 #endif

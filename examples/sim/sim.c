@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hex_decode.h"
 #include "bootloader.h"
 #include "flash.h"
 #include "layout.h"
@@ -99,32 +100,14 @@ static int parse_num(const char *s, uint64_t max, uint64_t *out)
 
 /* ---- key files ---- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Exactly 2n hex digits, optionally surrounded by white space. */
 static int hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
 {
-    size_t i = 0, k = 0;
-    while (i < len && strchr(" \t\r\n", s[i]))
-        i++;
-    for (; k < n; k++, i += 2) {
-        int hi, lo;
-        if (i + 1 >= len || (hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0)
-            return -1;
-        out[k] = (uint8_t)(hi << 4 | lo);
-    }
-    while (i < len && strchr(" \t\r\n", s[i]))
-        i++;
-    return i == len ? 0 : -1;
+    while (len && strchr(" \t\r\n", s[0]))
+        s++, len--;
+    while (len && strchr(" \t\r\n", s[len - 1]))
+        len--;
+    return ex_hex_decode(s, len, out, n);
 }
 
 static int b64val(int c)

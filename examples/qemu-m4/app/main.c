@@ -23,17 +23,6 @@
 
 #define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
 
-static void put_hex32(uint32_t v)
-{
-    uint8_t b[4];
-    b[0] = (uint8_t)(v >> 24);
-    b[1] = (uint8_t)(v >> 16);
-    b[2] = (uint8_t)(v >> 8);
-    b[3] = (uint8_t)v;
-    uart_puts("0x");
-    uart_put_hex(b, sizeof b);
-}
-
 int main(void)
 {
     const volatile int16_t *t = app_table; /* volatile: really read it */
@@ -47,9 +36,9 @@ int main(void)
     uart_init();
     uart_puts("app: version " APP_VERSION "\n");
     uart_puts("app: vector table at ");
-    put_hex32(SCB_VTOR);
+    uart_put_hex32(SCB_VTOR);
     uart_puts(", stack near ");
-    put_hex32(sp);
+    uart_put_hex32(sp);
     uart_puts(", table ");
     uart_puts(sum == APP_TABLE_SUM ? "ok" : "CORRUPT");
     uart_puts("\n");

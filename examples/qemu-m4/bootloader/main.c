@@ -103,17 +103,6 @@ static uint32_t load_le32(uint32_t addr)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void put_hex32(uint32_t v)
-{
-    uint8_t b[4];
-    b[0] = (uint8_t)(v >> 24);
-    b[1] = (uint8_t)(v >> 16);
-    b[2] = (uint8_t)(v >> 8);
-    b[3] = (uint8_t)v;
-    uart_puts("0x");
-    uart_put_hex(b, sizeof b);
-}
-
 /* "  what: ...N instructions" with the count in a fixed column. */
 static void put_step(const char *what, uint64_t ticks)
 {
@@ -337,7 +326,7 @@ int main(void)
     if (load_le32(STAGE_ADDR) == STAGE_MAGIC) {
         uint32_t len = load_le32(STAGE_ADDR + 4);
         uart_puts("update staged at ");
-        put_hex32(STAGE_ADDR);
+        uart_put_hex32(STAGE_ADDR);
         uart_puts(": ");
         uart_put_u64(len);
         uart_puts(" bytes\n");
@@ -353,7 +342,7 @@ int main(void)
                 uart_puts(", ");
                 uart_put_u64(m.size[0]);
                 uart_puts(" bytes for ");
-                put_hex32(SLOT_ADDR);
+                uart_put_hex32(SLOT_ADDR);
                 uart_puts("\n");
                 t0 = icount_ticks();
                 commit_update(&m, rec, rec_len);
@@ -384,7 +373,7 @@ int main(void)
     uart_puts(", ");
     uart_put_u64(m.size[0]);
     uart_puts(" bytes at ");
-    put_hex32(SLOT_ADDR);
+    uart_put_hex32(SLOT_ADDR);
     uart_puts("\n");
 
     /* Stack the bootloader used (everything above, the verifier included). */
