@@ -578,12 +578,20 @@ Test(decision_pipeline, cli_jobs_option)
     }
     const char *bad[] = {"-j 0", "--jobs 33", "--jobs x", "--jobs -1", "-j"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* A value out of range names the option and the range; a missing
+         * one is getopt's message.  Both end with the usage hint. */
+        const char *want = bad[i][2] == '\0' ? "requires an argument" : "expected 1..32";
         run_result r = fx_verify(&fx, "cli.fws", bad[i]);
         cr_assert_eq(r.status, 2, "%s: status %d: %s", bad[i], r.status, r.err);
+        cr_assert(strstr(r.err, want) && strstr(r.err, "verify"), "%s: %s", bad[i], r.err);
         run_free(&r);
         r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --key dev.key -o o %s", fx.dir,
                 FWSEAL_BIN, bad[i]);
         cr_assert_eq(r.status, 2, "unpack %s: status %d: %s", bad[i], r.status, r.err);
+        cr_assert(strstr(r.err, want) && strstr(r.err, "unpack"), "unpack %s: %s", bad[i], r.err);
+        char *o = fx_path(&fx, "o");
+        cr_assert(!file_exists(o), "unpack %s wrote output", bad[i]);
+        free(o);
         run_free(&r);
     }
     run_result r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --key dev.key -o j1 -j 1 && "
