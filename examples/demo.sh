@@ -45,8 +45,8 @@ if "$FWSEAL" verify "$D/blinky-1.4.2.fws" --trust "$D/release.pub" \
 fi
 
 step "7. Unpack and compare with the inputs"
-run "$FWSEAL" unpack "$D/blinky-1.4.2.fws" --trust "$D/release.pub" --key "$D/device.key" \
-    -o "$D/out"
+run "$FWSEAL" unpack "$D/blinky-1.4.2.fws" --trust "$D/release.pub" \
+    --class acme.example/thermostat-v2 --key "$D/device.key" -o "$D/out"
 run cmp "$D/blinky" "$D/out/app"
 run cmp examples/firmware/config.txt "$D/out/config"
 run ls -l "$D/blinky" "$D/blinky-1.4.2.fws" "$D/out/app"

@@ -53,6 +53,7 @@
 #define FWS_LABEL_X25519_WRAP "fwseal-v1 x25519-wrap"
 #define FWS_LABEL_PSK_WRAP "fwseal-v1 psk-wrap"
 #define FWS_LABEL_PSK_ID "fwseal-v1 psk-id"
+#define FWS_LABEL_DIGEST_KEY "fwseal-v1 digest-key"
 
 /* Decoder results.  Every value has a name (fws_error_name) so a
  * bootloader can log why it refused. */
@@ -69,7 +70,8 @@ typedef enum {
     FWS_E_MISSING_FIELD,      /* a required field is absent */
     FWS_E_COMPONENT_COUNT,    /* 0 or above FWS_MAX_COMPONENTS */
     FWS_E_NAME,               /* component name breaks the name rules */
-    FWS_E_DUPLICATE_NAME,     /* two components with one name */
+    FWS_E_DUPLICATE_NAME,     /* two names clash: equal ignoring case, or one
+                                 is a directory of the other */
     FWS_E_COMPRESSION,        /* unknown method or window bits */
     FWS_E_SIZES,              /* sizes inconsistent with the payload */
     FWS_E_CHUNK_SIZE,         /* chunk size out of range or unaligned */

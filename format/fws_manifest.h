@@ -75,6 +75,11 @@ size_t fws_manifest_encode(const fws_manifest *m, uint8_t *out, size_t cap);
  * [A-Za-z0-9._+-], no empty segment, no "." or ".." segment. */
 int fws_component_name_valid(const uint8_t *name, size_t len);
 
+/* 1 if two valid names cannot both be files of one directory tree: equal
+ * ignoring ASCII case, or one is a directory of the other ("a", "A/b").
+ * A manifest must not hold two such names (SPEC.md section 3.3). */
+int fws_component_names_clash(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
 /* Iterates META entries: key_len u8 | key | value_len u16le | value.
  * *pos starts at 0; returns 1 and fills the entry, 0 at the end. */
 int fws_meta_next(const uint8_t *meta, size_t meta_len, size_t *pos,

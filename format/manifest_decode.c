@@ -128,6 +128,18 @@ static int meta_check(const uint8_t *meta, size_t len)
     return 1;
 }
 
+/* Names are valid (only [A-Za-z0-9._+-/]), so OR-ing 0x20 folds exactly
+ * the letters' case and maps no two other valid bytes together. */
+int fws_component_names_clash(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    const uint8_t *s = alen <= blen ? a : b, *l = s == a ? b : a;
+    size_t n = alen <= blen ? alen : blen, i;
+    for (i = 0; i < n; i++)
+        if ((s[i] | 0x20) != (l[i] | 0x20))
+            return 0;
+    return alen == blen || l[n] == '/';
+}
+
 static int is_zero(const uint8_t *p, size_t n)
 {
     uint8_t acc = 0;
@@ -253,8 +265,8 @@ static int decode_components(const uint8_t *v, size_t len, fws_manifest *m, fws_
         if (rc)
             return rc;
         for (j = 0; j < i; j++)
-            if (m->comp[j].name_len == c->name_len &&
-                fws_equal(m->comp[j].name, c->name, c->name_len))
+            if (fws_component_names_clash(m->comp[j].name, m->comp[j].name_len, c->name,
+                                          c->name_len))
                 return fail(d, &at, "components[].name", i, FWS_E_DUPLICATE_NAME);
         c->offset = offset;
         if (c->stored_size > UINT64_MAX - offset)

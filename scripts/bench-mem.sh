@@ -39,8 +39,8 @@ measure() {
     echo "|---|---|---|"
     measure "fwseal pack" "$FWSEAL" pack -o "$D/big.fws" --key "$D/sign.key" --version 1.0.0 \
         --counter 1 --class bench --encrypt-to "$D/dev.pub" app="$D/input.bin"
-    measure "fwseal verify --key" "$FWSEAL" verify "$D/big.fws" --trust "$D/sign.pub" --key "$D/dev.key"
-    measure "fwseal unpack" "$FWSEAL" unpack "$D/big.fws" --trust "$D/sign.pub" --key "$D/dev.key" -o "$D/out"
+    measure "fwseal verify --key" "$FWSEAL" verify "$D/big.fws" --trust "$D/sign.pub" --class bench --key "$D/dev.key"
+    measure "fwseal unpack" "$FWSEAL" unpack "$D/big.fws" --trust "$D/sign.pub" --class bench --key "$D/dev.key" -o "$D/out"
 } > "$BUILD/bench-mem.md"
 cmp "$D/input.bin" "$D/out/app"
 echo "container: $(stat -c %s "$D/big.fws") bytes for $(stat -c %s "$D/input.bin") input bytes" >> "$BUILD/bench-mem.md"

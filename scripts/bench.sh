@@ -267,7 +267,7 @@ plan "pack-6-$JOBS-c64k" - "$D/pack" "$D/f6-c64k.fws" "$IN" 6 "$JOBS" --chunk-si
 plan sha256sum-c6 - sha256sum "$C6"
 plan verify - "$FWSEAL" verify "$C6" --trust "$D/sign.pub" --class bench --key "$D/dev.key"
 plan gunzip "$D/gunzip.out" gzip -dc "$D/g6.gz"
-plan unpack - sh -c "rm -rf '$D/un' && '$FWSEAL' unpack '$C6' --trust '$D/sign.pub' --key '$D/dev.key' -o '$D/un'"
+plan unpack - sh -c "rm -rf '$D/un' && '$FWSEAL' unpack '$C6' --trust '$D/sign.pub' --class bench --key '$D/dev.key' -o '$D/un'"
 run_plan "$RUNS"
 cmp "$D/un/app" "$IN"
 rm -rf "$D/un" "$D/gunzip.out"
@@ -318,7 +318,7 @@ if [ "$BIG" = 1 ]; then
         plan "big-pack-6-$j" - "$D/pack" "$D/big-$j.fws" "$BIGIN" 6 "$j"
     done
     plan big-verify - "$FWSEAL" verify "$D/big-1.fws" --trust "$D/sign.pub" --class bench --key "$D/dev.key"
-    plan big-unpack - sh -c "rm -rf '$D/bun' && '$FWSEAL' unpack '$D/big-1.fws' --trust '$D/sign.pub' --key '$D/dev.key' -o '$D/bun'"
+    plan big-unpack - sh -c "rm -rf '$D/bun' && '$FWSEAL' unpack '$D/big-1.fws' --trust '$D/sign.pub' --class bench --key '$D/dev.key' -o '$D/bun'"
     run_plan "$BIG_RUNS"
     cmp "$D/bun/app" "$BIGIN"
     cmp "$D/big-1.fws" "$D/big-32.fws" 2>/dev/null || true   # encrypted: fresh keys, differ

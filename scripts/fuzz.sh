@@ -69,7 +69,8 @@ LIBS     := -lsodium -lz -larchive
 SRCS := $(wildcard format/*.c verifier/*.c keys/*.c) $(filter-out signer/main.c,$(wildcard signer/*.c))
 OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(SRCS))
 LIB  := $(OUT)/libfwseal-fuzz.a
-COMMON_OBJ := $(OUT)/obj/tests/fuzz/fuzz_common.o $(OUT)/obj/tests/inflate_oracle.o
+COMMON_OBJ := $(OUT)/obj/tests/fuzz/fuzz_common.o $(OUT)/obj/tests/inflate_oracle.o \
+              $(OUT)/obj/tests/spec_digest.o
 
 all: $(addprefix $(OUT)/,$(TARGETS)) $(OUT)/fwseal $(OUT)/fuzz_corpus_tool
 

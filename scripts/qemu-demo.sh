@@ -37,6 +37,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OUT=${OUT:-$BUILD/qemu-demo}
 FWSEAL=${FWSEAL:-$BUILD/fwseal}
+FWSV=${FWSV:-$BUILD/fwsv}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
 B=examples/qemu-m4
 SCENARIOS="good tampered untrusted rollback wrong-class window other-device none bad-slot"
@@ -78,24 +79,6 @@ flip() { # FILE OFFSET: xor the byte with 0x01, in place
     printf "$(printf '\\%03o' "$v")" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
-# Length of the boot record at the start of a container: header ||
-# manifest || signature block (format/SPEC.md sections 2-4).  Used once,
-# to provision the factory image; a device gets its record from
-# fws_install_boot_record().
-record_len() {
-    m=$(($(byte_at "$1" 8) | $(byte_at "$1" 9) << 8 | $(byte_at "$1" 10) << 16 |
-        $(byte_at "$1" 11) << 24))
-    off=$((16 + m))
-    count=$(byte_at "$1" $off)
-    off=$((off + 1))
-    while [ "$count" -gt 0 ]; do
-        body=$(($(byte_at "$1" $((off + 1))) | $(byte_at "$1" $((off + 2))) << 8))
-        off=$((off + 3 + body))
-        count=$((count - 1))
-    done
-    echo $off
-}
-
 # stage CONTAINER OUTFILE: "FWUP", u32le length, the container.
 make_stage() {
     { printf FWUP; le32 "$(wc -c <"$1")"; cat "$1"; } >"$2"
@@ -110,15 +93,16 @@ c_hex() { # HEX -> "0x.., 0x.., ..." (8 per line)
 
 inputs_changed() {
     [ -f "$OUT/.built" ] || return 0
-    [ -n "$(find "$B" format verifier scripts/qemu-demo.sh scripts/amalgamate.sh "$FWSEAL" \
+    [ -n "$(find "$B" format verifier scripts/qemu-demo.sh scripts/amalgamate.sh "$FWSEAL" "$FWSV" \
         -newer "$OUT/.built" 2>/dev/null | head -n 1)" ]
 }
 
 build() {
     scripts/install-deps.sh gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
-    if [ ! -x "$FWSEAL" ]; then
-        make --no-print-directory BUILD="$BUILD" "$FWSEAL" >&2 || die "cannot build $FWSEAL"
-    fi
+    for tool in "$FWSEAL" "$FWSV"; do
+        [ -x "$tool" ] || make --no-print-directory BUILD="$BUILD" "$tool" >&2 ||
+            die "cannot build $tool"
+    done
     inputs_changed || return 0
     echo "qemu-demo: building in $OUT" >&2
     rm -rf "$OUT"
@@ -251,10 +235,14 @@ build() {
         fi
     done
 
-    # 8. The factory image: app 1.0.0 in the slot, its boot record beside.
-    cp "$OUT/app-1.0.0.bin" "$OUT/slot-1.0.0.bin"
-    rl=$(record_len "$C/factory.fws")
-    { printf FWBR; le32 "$rl"; head -c "$rl" "$C/factory.fws"; } >"$OUT/record-1.0.0.bin"
+    # 8. The factory image: app 1.0.0 in the slot, its boot record beside,
+    # as the factory's programmer gets them from the same verifier.
+    "$FWSV" install "$C/factory.fws" --trust "$K/release.pub" --class "$CLASS" \
+        --key "$K/device.key" --max-window-bits 12 -o "$C/factory" >/dev/null ||
+        die "fwsv install of the factory image failed"
+    cp "$C/factory/app" "$OUT/slot-1.0.0.bin"
+    rl=$(wc -c <"$C/factory/boot-record.bin")
+    { printf FWBR; le32 "$rl"; cat "$C/factory/boot-record.bin"; } >"$OUT/record-1.0.0.bin"
     cp "$OUT/slot-1.0.0.bin" "$OUT/slot-bad.bin"
     flip "$OUT/slot-bad.bin" 4000
 

@@ -4,7 +4,8 @@
 #
 # Cross-compiles every file of format/ and verifier/ with
 #   -Os -ffreestanding -std=c99 -ffunction-sections -fdata-sections
-# for Cortex-M0+ and Cortex-M4 (arm-none-eabi-gcc, Thumb) and RV32IMAC
+# for Cortex-M0+, Cortex-M3 (with FWS_CFG_CT_MUL64=1, the constant-time
+# configuration it needs for X25519), Cortex-M4 (arm-none-eabi-gcc, Thumb) and RV32IMAC
 # (riscv64-unknown-elf-gcc -march=rv32imac -mabi=ilp32), links the minimal
 # callers of examples/size/ (-nostdlib -nostartfiles -Wl,--gc-sections,
 # plus libgcc for the compiler's own helpers, listed as a module of their
@@ -27,7 +28,7 @@ set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OUT=$BUILD/size
-TARGETS=${SIZE_TARGETS:-"m0plus m4 rv32"}
+TARGETS=${SIZE_TARGETS:-"m0plus m3ct m4 rv32"}
 CONFIGS="primitives boot install"
 
 scripts/install-deps.sh gcc-arm-none-eabi binutils-arm-none-eabi \
@@ -56,6 +57,12 @@ set_target() {
         CROSS=arm-none-eabi-
         ARCH="-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft"
         TNAME="Cortex-M0+" ;;
+    m3ct)
+        # The configuration recommended for Cortex-M3 with X25519: field
+        # products without the M3's variable-time long multiplies.
+        CROSS=arm-none-eabi-
+        ARCH="-mcpu=cortex-m3 -mthumb -mfloat-abi=soft -DFWS_CFG_CT_MUL64=1"
+        TNAME="M3 CT_MUL64" ;;
     m4)
         CROSS=arm-none-eabi-
         ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft"

@@ -74,7 +74,7 @@ static void print_text(const container *c, int ok)
                 printf("uncompressed");
             if (k->has_address)
                 printf(", address 0x%llx", (unsigned long long)k->address);
-            printf("\n      sha256 ");
+            printf("\n      %s ", m->encrypted ? "hmac-sha256" : "sha256");
             phex(k->digest, 32);
             printf("\n");
         }
@@ -86,8 +86,12 @@ static void print_text(const container *c, int ok)
             printf("meta:\n");
             while (fws_meta_next(m->meta, m->meta_len, &pos, &key, &kl, &val, &vl)) {
                 printf("  %.*s = ", kl, (const char *)key);
+                /* Unverified bytes to a terminal: printable ASCII only. */
                 for (uint16_t i = 0; i < vl; i++)
-                    putchar(val[i] >= 0x20 && val[i] != 0x7f ? val[i] : '?');
+                    if (val[i] >= 0x20 && val[i] < 0x7f && val[i] != '\\')
+                        putchar(val[i]);
+                    else
+                        printf("\\x%02x", val[i]);
                 putchar('\n');
             }
         }
@@ -169,7 +173,7 @@ static void print_json(const container *c, int ok)
             json_strn(&j, "name", (const char *)k->name, k->name_len);
             json_u64(&j, "size", k->size);
             json_u64(&j, "stored_size", k->stored_size);
-            json_hex(&j, "sha256", k->digest, 32);
+            json_component_digest(&j, m, i);
             json_str(&j, "compression", k->method == FWS_COMP_ZLIB ? "zlib" : "none");
             json_u64(&j, "window_bits", k->wbits);
             if (k->has_address)

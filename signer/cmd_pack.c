@@ -7,6 +7,7 @@
 #include "capsule.h"
 #include "cli.h"
 #include "component_writer.h"
+#include "digest_host.h"
 #include "fws_manifest.h"
 #include "input.h"
 #include "keyfile.h"
@@ -47,6 +48,10 @@ static const char usage_text[] =
     "      --chunk-size N       authenticated chunk size, 256..1048576, multiple of 64;\n"
     "                           default 4096 (the device holds one chunk in RAM)\n"
     "      --meta KEY=VALUE     signed, non-critical metadata; repeatable\n"
+    "      --pad-to N|pow2      pad every component's installed size (0xFF fill) and\n"
+    "                           compressed size (zero fill) up to a multiple of N\n"
+    "                           bytes, or to the next power of two: the manifest then\n"
+    "                           shows only the padded sizes (off by default)\n"
     "      --allow-empty        accept empty input files as 0-byte components\n"
     "      --hex-max-gap N      largest Intel HEX gap filled with 0xFF; default 4096\n"
     "      --passphrase-file F  read signing-key passphrases from F (first line)\n"
@@ -57,7 +62,7 @@ static const char usage_text[] =
     "byte-for-byte reproducible.  Exit status: 0 ok, 2 usage, 3 I/O or bad input.\n";
 
 enum { OPT_VERSION = 256, OPT_COUNTER, OPT_CLASS, OPT_WBITS, OPT_CHUNK, OPT_META,
-       OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV };
+       OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV, OPT_PAD_TO };
 
 typedef struct {
     char name[FWS_MAX_NAME + 1];
@@ -67,7 +72,7 @@ typedef struct {
 } comp_info;
 
 typedef struct {
-    int level, wbits, jobs;
+    component_opts opts;
     payload_spool spool;
     comp_info comps[FWS_MAX_COMPONENTS];
     int n;
@@ -77,10 +82,14 @@ static int on_component(void *user, fws_component_src *src)
 {
     pack_state *ps = user;
     comp_info *c;
+    int rc;
     for (int i = 0; i < ps->n; i++)
-        if (!strcmp(ps->comps[i].name, src->name)) {
-            cli_error("component name '%s' is used twice (second time by %s)", src->name,
-                      src->origin);
+        if (fws_component_names_clash((const uint8_t *)ps->comps[i].name,
+                                      strlen(ps->comps[i].name), (const uint8_t *)src->name,
+                                      strlen(src->name))) {
+            cli_error("component name '%s' (from %s) clashes with '%s': names must differ in "
+                      "more than letter case, and a name cannot be the directory of another",
+                      src->name, src->origin, ps->comps[i].name);
             return FWS_EXIT_USAGE;
         }
     if (ps->n == FWS_MAX_COMPONENTS) {
@@ -91,8 +100,8 @@ static int on_component(void *user, fws_component_src *src)
     snprintf(c->name, sizeof c->name, "%s", src->name);
     c->has_address = src->has_address;
     c->address = src->address;
-    if (component_write(src, ps->level, ps->wbits, ps->jobs, &ps->spool, &c->res))
-        return FWS_EXIT_IO;
+    if ((rc = component_write(src, &ps->opts, (uint8_t)ps->n, &ps->spool, &c->res)))
+        return rc;
     ps->n++;
     return FWS_EXIT_OK;
 }
@@ -241,8 +250,8 @@ static int write_container(pack_state *ps, fws_manifest *m, fws_key *signers, in
         c->size = ps->comps[i].res.size;
         c->stored_size = ps->comps[i].res.stored_size;
         c->digest = ps->comps[i].res.digest;
-        c->method = ps->level ? FWS_COMP_ZLIB : FWS_COMP_NONE;
-        c->wbits = ps->level ? (uint8_t)ps->wbits : 0;
+        c->method = ps->opts.level ? FWS_COMP_ZLIB : FWS_COMP_NONE;
+        c->wbits = ps->opts.level ? (uint8_t)ps->opts.wbits : 0;
         c->has_address = ps->comps[i].has_address;
         c->address = ps->comps[i].address;
     }
@@ -354,6 +363,7 @@ int cmd_pack(int argc, char **argv)
         {"hex-max-gap", required_argument, 0, OPT_HEX_GAP},
         {"passphrase-file", required_argument, 0, OPT_PP_FILE},
         {"passphrase-env", required_argument, 0, OPT_PP_ENV},
+        {"pad-to", required_argument, 0, OPT_PAD_TO},
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     char *key_paths[FWS_MAX_SIGNATURES], *rcpt_paths[FWS_MAX_CAPSULES], **meta_args;
     int n_keys = 0, n_rcpt = 0, n_meta = 0, opt, rc, i;
@@ -364,16 +374,16 @@ int cmd_pack(int argc, char **argv)
     fws_input_opts in_opts = FWS_INPUT_OPTS_DEFAULT;
     fws_manifest m;
     fws_key signers[FWS_MAX_SIGNATURES], recipients[FWS_MAX_CAPSULES];
-    uint8_t class_id[FWS_CLASS_LEN], content_key[32], *meta = NULL;
+    uint8_t class_id[FWS_CLASS_LEN], content_key[32], digest_key[32], *meta = NULL;
     size_t meta_len = 0;
     pack_state *ps = calloc(1, sizeof *ps);
     atomic_file out;
     char *spool_dir = NULL;
 
     meta_args = calloc((size_t)argc, sizeof *meta_args);
-    ps->level = 6;
-    ps->wbits = 15;
-    ps->jobs = pdef_default_jobs();
+    ps->opts.level = 6;
+    ps->opts.wbits = 15;
+    ps->opts.jobs = pdef_default_jobs();
     ps->spool.fd = -1;
     memset(&m, 0, sizeof m);
     optind = 0;
@@ -408,10 +418,10 @@ int cmd_pack(int argc, char **argv)
                 rc = cli_usage("pack", "--level '%s': expected 0..9", optarg);
                 goto done;
             }
-            ps->level = (int)v;
+            ps->opts.level = (int)v;
             break;
         case 'j':
-            if ((rc = cli_parse_jobs("pack", optarg, &ps->jobs)))
+            if ((rc = cli_parse_jobs("pack", optarg, &ps->opts.jobs)))
                 goto done;
             break;
         case OPT_WBITS:
@@ -419,7 +429,7 @@ int cmd_pack(int argc, char **argv)
                 rc = cli_usage("pack", "--window-bits '%s': expected 9..15", optarg);
                 goto done;
             }
-            ps->wbits = (int)v;
+            ps->opts.wbits = (int)v;
             break;
         case OPT_CHUNK:
             if (cli_parse_u64(optarg, FWS_MAX_CHUNK, &chunk) || chunk < FWS_MIN_CHUNK ||
@@ -437,6 +447,17 @@ int cmd_pack(int argc, char **argv)
                 goto done;
             }
             in_opts.hex_max_gap = v;
+            break;
+        case OPT_PAD_TO:
+            if (!strcmp(optarg, "pow2")) {
+                ps->opts.pad_to = PAD_POW2;
+            } else if (cli_parse_u64(optarg, 1ull << 40, &v) || v == 0) {
+                rc = cli_usage("pack", "--pad-to '%s': expected a byte count 1..2^40 or 'pow2'",
+                               optarg);
+                goto done;
+            } else {
+                ps->opts.pad_to = v;
+            }
             break;
         case OPT_PP_FILE: pp.file = optarg; break;
         case OPT_PP_ENV: pp.env = optarg; break;
@@ -490,8 +511,13 @@ int cmd_pack(int argc, char **argv)
     } else {
         spool_dir = strdup(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     }
-    if (n_rcpt)
+    /* K is always fresh and random: the payload's all-zero nonce is safe
+     * only because no key is ever used twice (SPEC.md section 6). */
+    if (n_rcpt) {
         randombytes_buf(content_key, sizeof content_key);
+        host_digest_key(digest_key, content_key);
+        ps->opts.digest_key = digest_key;
+    }
     if ((rc = spool_open(&ps->spool, spool_dir, n_rcpt ? content_key : NULL, m.chunk_size)))
         goto fail;
     for (i = optind; i < argc; i++)
@@ -512,6 +538,7 @@ fail:
 done:
     spool_close(&ps->spool);
     sodium_memzero(content_key, sizeof content_key);
+    sodium_memzero(digest_key, sizeof digest_key);
     for (i = 0; i < n_keys; i++)
         fws_key_wipe(&signers[i]);
     for (i = 0; i < n_rcpt; i++)

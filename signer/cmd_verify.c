@@ -12,9 +12,11 @@ static const char usage_text[] =
     "\n"
     "Takes the decision a device would take: structure, class, anti-rollback\n"
     "counter, signatures and threshold, every chunk of the payload, and with\n"
-    "--key (or for an unencrypted container) every component's size and SHA-256.\n"
+    "--key (or for an unencrypted container) every component's size and digest.\n"
     "\n"
     "options:\n" POLICY_HELP
+    "  --require-full       exit 1 unless every check ran: an encrypted container\n"
+    "                       without --key has its component digests unchecked\n"
     "  -j, --jobs N         1: check on one thread; 2..32: read, inflate and hash\n"
     "                       the payload on three overlapping threads (same decision);\n"
     "                       default: the number of CPUs\n"
@@ -40,6 +42,7 @@ static void print_json(const container *c, const policy_args *a, const verdict *
         json_hex(&j, "class", c->m.class_id, FWS_CLASS_LEN);
         json_bool(&j, "encrypted", c->m.encrypted);
     }
+    json_bool(&j, "class_checked", !a->any_class);
     json_u64(&j, "threshold", a->threshold);
     json_begin(&j, "signers", '[');
     for (int i = 0; i < v->n_signers; i++)
@@ -53,27 +56,28 @@ static void print_json(const container *c, const policy_args *a, const verdict *
             json_begin(&j, NULL, '{');
             json_strn(&j, "name", (const char *)c->m.comp[i].name, c->m.comp[i].name_len);
             json_u64(&j, "size", c->m.comp[i].size);
-            json_hex(&j, "sha256", c->m.comp[i].digest, 32);
+            json_component_digest(&j, &c->m, i);
             json_end(&j, '}');
         }
     json_end(&j, ']');
     json_end(&j, '}');
 }
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_REQUIRE_FULL };
 
 int cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {POLICY_LONG_OPTIONS,
                                          {"jobs", required_argument, 0, 'j'},
                                          {"json", no_argument, 0, OPT_JSON},
+                                         {"require-full", no_argument, 0, OPT_REQUIRE_FULL},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     policy_args *a = malloc(sizeof *a);
     container *c = malloc(sizeof *c);
     policy p;
     verdict v;
-    int opt, json = 0, jobs = pdef_default_jobs(), rc;
+    int opt, json = 0, require_full = 0, jobs = pdef_default_jobs(), rc;
     char id[17];
 
     policy_args_init(a, "verify");
@@ -85,6 +89,8 @@ int cmd_verify(int argc, char **argv)
             goto done;
         } else if (opt == OPT_JSON) {
             json = 1;
+        } else if (opt == OPT_REQUIRE_FULL) {
+            require_full = 1;
         } else if (opt == 'j') {
             if ((rc = cli_parse_jobs("verify", optarg, &jobs)))
                 goto done;
@@ -102,6 +108,13 @@ int cmd_verify(int argc, char **argv)
     if ((rc = container_open(c, argv[optind])))
         goto done;
     decide(c, &p, NULL, &v);
+    if (v.accepted && require_full && !v.components_checked) {
+        v.accepted = 0;
+        v.reason = "incomplete";
+        snprintf(v.message, sizeof v.message,
+                 "--require-full: the component digests could not be checked (encrypted: "
+                 "pass --key)");
+    }
     if (json) {
         print_json(c, a, &v);
     } else if (v.accepted) {
@@ -113,13 +126,14 @@ int cmd_verify(int argc, char **argv)
                 sprintf(id + 2 * k, "%02x", v.signer_ids[i][k]);
             printf("%s%s", i ? " " : "", id);
         }
-        printf(")\n");
+        printf(")%s\n", a->any_class ? "; class NOT checked (--any-class)" : "");
         if (!v.components_checked)
             printf("%s: payload chunks authenticated; component digests not checked "
                    "(encrypted: pass --key to check them)\n", c->path);
         else
-            printf("%s: %d component%s: sizes and SHA-256 digests match\n", c->path,
-                   c->m.n_components, c->m.n_components == 1 ? "" : "s");
+            printf("%s: %d component%s: sizes and %s digests match\n", c->path,
+                   c->m.n_components, c->m.n_components == 1 ? "" : "s",
+                   c->m.encrypted ? "keyed (HMAC-SHA256)" : "SHA-256");
     }
     if (!v.accepted)
         fprintf(stderr, "fwseal: %s: %s: %s\n", c->path, v.io_error ? "error" : "rejected",

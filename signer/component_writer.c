@@ -1,28 +1,64 @@
 #include "component_writer.h"
 #include "cli.h"
+#include "digest_host.h"
 #include "parallel_deflate.h"
 #include "progress.h"
-#include "sha256_host.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define IO_BUF (64 * 1024)
 
+uint64_t pad_size(uint64_t n, uint64_t pad_to)
+{
+    uint64_t p = 1;
+    if (pad_to == 0 || n == 0)
+        return n;
+    if (pad_to != PAD_POW2)
+        return n % pad_to == 0 ? n : n / pad_to < UINT64_MAX / pad_to ? (n / pad_to + 1) * pad_to : 0;
+    while (p < n && p <= UINT64_MAX / 2)
+        p *= 2;
+    return p >= n ? p : 0;
+}
+
 /* The plaintext side of the pipeline: every byte read is hashed and
- * counted here, on the calling thread, as the compressor pulls it. */
+ * counted here, on the calling thread, as the compressor pulls it; after
+ * the input's end, 0xFF fill up to the padded size. */
 typedef struct {
     fws_component_src *src;
-    host_sha256 sha;
+    host_digest digest;
     uint64_t size;
+    uint64_t pad_to;
+    uint64_t padded;       /* target size once the input ended, else 0 */
+    int eof;
     progress bar;
 } plain_reader;
 
 static long plain_read(void *ctx, uint8_t *buf, size_t cap)
 {
     plain_reader *r = ctx;
-    long n = r->src->read(r->src->ctx, buf, cap);
+    long n = 0;
+    if (!r->eof) {
+        n = r->src->read(r->src->ctx, buf, cap);
+        if (n < 0)
+            return n;
+        if (n == 0) {
+            r->eof = 1;
+            r->padded = pad_size(r->size, r->pad_to);
+            if (r->padded == 0 && r->size) {
+                cli_error("%s: %llu bytes cannot be padded as --pad-to asks", r->src->origin,
+                          (unsigned long long)r->size);
+                return -1;
+            }
+        }
+    }
+    if (r->eof) {
+        uint64_t left = r->padded > r->size ? r->padded - r->size : 0;
+        n = (long)((uint64_t)cap < left ? cap : left);
+        memset(buf, 0xFF, (size_t)n);
+    }
     if (n > 0) {
-        host_sha256_update(&r->sha, buf, (size_t)n);
+        host_digest_update(&r->digest, buf, (size_t)n);
         r->size += (uint64_t)n;
         progress_add(&r->bar, (uint64_t)n);
     }
@@ -54,27 +90,48 @@ out:
     return rc;
 }
 
-int component_write(fws_component_src *src, int level, int wbits, int jobs,
+/* Zero bytes after a zlib stream, up to the padded stored size. */
+static int pad_stored(payload_spool *spool, uint64_t stored, uint64_t pad_to, const char *origin)
+{
+    static const uint8_t zeros[4096];
+    uint64_t left, target = pad_size(stored, pad_to);
+    if (target == 0) {
+        cli_error("%s: the compressed size cannot be padded as --pad-to asks", origin);
+        return FWS_EXIT_USAGE;
+    }
+    for (left = target - stored; left; ) {
+        size_t n = left < sizeof zeros ? (size_t)left : sizeof zeros;
+        if (spool_write(spool, zeros, n))
+            return FWS_EXIT_IO;
+        left -= n;
+    }
+    return FWS_EXIT_OK;
+}
+
+int component_write(fws_component_src *src, const component_opts *o, uint8_t index,
                     payload_spool *spool, component_result *res)
 {
     plain_reader r;
     uint64_t start = spool->len;
     int rc;
 
+    memset(&r, 0, sizeof r);
     r.src = src;
-    r.size = 0;
-    host_sha256_init(&r.sha);
+    r.pad_to = o->pad_to;
+    host_digest_init(&r.digest, o->digest_key, index);
     progress_start(&r.bar, src->origin);
-    if (level == 0) {
+    if (o->level == 0) {
         rc = store(&r, spool);
     } else {
-        pdef_params p = {level, wbits, jobs, src->origin};
+        pdef_params p = {o->level, o->wbits, o->jobs, src->origin};
         rc = pdeflate(&p, plain_read, &r, spool_sink, spool, NULL, NULL);
+        if (!rc && o->pad_to)
+            rc = pad_stored(spool, spool->len - start, o->pad_to, src->origin);
     }
     progress_end(&r.bar);
+    host_digest_final(&r.digest, res->digest);   /* wipes the state either way */
     if (rc)
         return rc;
-    host_sha256_final(&r.sha, res->digest);
     res->size = r.size;
     res->stored_size = spool->len - start;
     return FWS_EXIT_OK;

@@ -159,13 +159,6 @@ static int parse_capsules(container *c)
     c->payload_start = c->pos;
     c->n_chunks = fws_chunk_count(c->m.payload_len, c->m.chunk_size);
     memcpy(c->expect, c->m.first_chunk_hash, FWS_HASH_LEN);
-    if (c->file_size >= 0) {
-        uint64_t want = c->payload_start + fws_stored_payload_len(c->m.payload_len, c->m.chunk_size);
-        if ((uint64_t)c->file_size != want)
-            return failf(c, (uint64_t)c->file_size < want ? "truncated" : "trailing_bytes",
-                         "the payload should end at offset %llu but the file is %lld bytes",
-                         (unsigned long long)want, (long long)c->file_size);
-    }
     return 0;
 }
 
@@ -183,7 +176,18 @@ int container_parse_to(container *c, parse_stage upto)
     return 0;
 }
 
-int container_parse(container *c) { return container_parse_to(c, STAGE_CAPSULES); }
+int container_parse(container *c)
+{
+    uint64_t want;
+    if (container_parse_to(c, STAGE_CAPSULES))
+        return -1;
+    want = c->payload_start + fws_stored_payload_len(c->m.payload_len, c->m.chunk_size);
+    if (c->file_size >= 0 && (uint64_t)c->file_size != want)
+        return failf(c, (uint64_t)c->file_size < want ? "truncated" : "trailing_bytes",
+                     "the payload should end at offset %llu but the file is %lld bytes",
+                     (unsigned long long)want, (long long)c->file_size);
+    return 0;
+}
 
 int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64_t *offset)
 {

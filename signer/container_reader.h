@@ -53,12 +53,15 @@ int container_open(container *c, const char *path);
  * messages.  Closes f in container_close. */
 void container_open_stream(container *c, FILE *f, const char *name);
 void container_close(container *c);
-/* Header, manifest, signature and capsule blocks.  0, or -1 with c->err. */
+/* Header, manifest, signature and capsule blocks, and for a regular file
+ * its length against the manifest's payload (what inspect calls
+ * well-formed).  0, or -1 with c->err. */
 int container_parse(container *c);
-/* The same in steps: parses on from the last stage reached up to `upto`
- * (STAGE_MANIFEST, STAGE_SIGNATURES or STAGE_CAPSULES), so that decide()
- * checks class, counter and signatures before it reads the unsigned
- * capsule block, in the order of SPEC.md section 8 (as the device does). */
+/* The blocks in steps, without the length check: parses on from the last
+ * stage reached up to `upto` (STAGE_MANIFEST, STAGE_SIGNATURES or
+ * STAGE_CAPSULES), so that decide() checks class, counter and signatures
+ * before it reads the unsigned capsule block, and reports the first
+ * failure in stream order (SPEC.md section 8, as the device does). */
 int container_parse_to(container *c, parse_stage upto);
 /* The next chunk's payload bytes after its hash matched: 1 with data, 0 at
  * the clean end (no trailing bytes), -1 with c->err. */

@@ -1,8 +1,8 @@
 #include "decision.h"
 #include "capsule.h"
+#include "digest_host.h"
 #include "fws_bytes.h"
 #include "payload_pipeline.h"
-#include "sha256_host.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -293,7 +293,23 @@ static int inflate_component(unpacker *u)
     if (zrc != Z_STREAM_END || take_exact(u, trailer, 4, &left, &left_len))
         goto short_stream;
     end.trailer_adler = fws_load32_be(trailer);
-    end.extra_bytes = left_len || u->comp_left;
+    /* The rest of the stored bytes: zero padding (SPEC.md section 3.7). */
+    while (left_len) {
+        end.bad_padding |= *left++;
+        left_len--;
+    }
+    for (;;) {
+        const uint8_t *p;
+        long n = src_take(u, &p, SIZE_MAX);
+        if (n < 0) {
+            report_source_end(u);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        while (n--)
+            end.bad_padding |= *p++;
+    }
     pass_on(u, &end);
     return u->stopped ? -1 : 0;
 short_stream:
@@ -363,7 +379,8 @@ typedef struct {
     int index;
     uint64_t out_done;
     uint32_t adler;
-    host_sha256 sha;
+    const uint8_t *digest_key;     /* DK of an encrypted container, else NULL */
+    host_digest digest;
 } plaintext_check;
 
 static int begin_component(plaintext_check *o, int index)
@@ -373,7 +390,7 @@ static int begin_component(plaintext_check *o, int index)
     o->k = &o->m->comp[index];
     o->out_done = 0;
     o->adler = (uint32_t)adler32(0, NULL, 0);
-    host_sha256_init(&o->sha);
+    host_digest_init(&o->digest, o->digest_key, (uint8_t)index);
     if (sink && sink->begin && sink->begin(sink->user, index, o->k)) {
         reject(o->v, "sink_error", "cannot start writing component '%.*s'", NAME(o->k));
         o->v->io_error = 1;
@@ -393,7 +410,7 @@ static int emit(plaintext_check *o, const uint8_t *buf, size_t len)
     o->out_done += len;
     if (o->k->method == FWS_COMP_ZLIB)
         o->adler = (uint32_t)adler32(o->adler, buf, (uInt)len);
-    host_sha256_update(&o->sha, buf, len);
+    host_digest_update(&o->digest, buf, len);
     if (sink && sink->data && sink->data(sink->user, o->index, buf, len)) {
         reject(o->v, "sink_error", "writing component '%.*s' failed", NAME(o->k));
         o->v->io_error = 1;
@@ -410,9 +427,10 @@ static int end_component(plaintext_check *o, const pl_event *e)
         reject(o->v, "inflate_error", "component '%.*s': Adler-32 mismatch", NAME(k));
         return -1;
     }
-    if (e->extra_bytes) {
-        reject(o->v, "inflate_error", "component '%.*s': bytes after the end of the zlib stream",
-               NAME(k));
+    if (e->bad_padding) {
+        reject(o->v, "inflate_error",
+               "component '%.*s': a non-zero byte after the end of the zlib stream (padding "
+               "must be zero)", NAME(k));
         return -1;
     }
     if (o->out_done != k->size) {
@@ -420,10 +438,10 @@ static int end_component(plaintext_check *o, const pl_event *e)
                NAME(k), (unsigned long long)o->out_done, (unsigned long long)k->size);
         return -1;
     }
-    host_sha256_final(&o->sha, digest);
+    host_digest_final(&o->digest, digest);
     if (sodium_memcmp(digest, k->digest, 32) != 0) {
-        reject(o->v, "digest_mismatch", "component '%.*s': SHA-256 differs from the manifest",
-               NAME(k));
+        reject(o->v, "digest_mismatch", "component '%.*s': %s differs from the manifest",
+               NAME(k), o->digest_key ? "the keyed digest (HMAC-SHA256)" : "SHA-256");
         return -1;
     }
     return 0;
@@ -482,6 +500,7 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
     chain_reader r;
     unpacker u;
     plaintext_check o;
+    uint8_t digest_key[32] = {0};
     pl_stages stages = {.read = read_chunk, .read_ctx = &r,
                         .transform = unpack_components, .transform_ctx = &u,
                         .consume = check_event, .consume_ctx = &o};
@@ -517,6 +536,10 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
     }
     r.c = c;
     r.decrypt = c->m.encrypted && p->device_key;
+    if (r.decrypt) {
+        host_digest_key(digest_key, r.key);
+        o.digest_key = digest_key;
+    }
     u.m = &c->m;
     u.n_components = o.components_checked ? c->m.n_components : 0;
     o.v = v;
@@ -531,4 +554,5 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
 out:
     free(u.window);
     sodium_memzero(r.key, sizeof r.key);
+    sodium_memzero(digest_key, sizeof digest_key);
 }

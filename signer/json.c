@@ -131,3 +131,14 @@ void json_null(json_writer *j, const char *k)
     key(j, k);
     fputs("null", j->f);
 }
+
+void json_component_digest(json_writer *j, const fws_manifest *m, int i)
+{
+    const uint8_t *d = m->comp[i].digest;
+    if (m->encrypted)
+        json_null(j, "sha256");
+    else
+        json_hex(j, "sha256", d, FWS_HASH_LEN);
+    json_hex(j, "digest", d, FWS_HASH_LEN);
+    json_str(j, "digest_type", m->encrypted ? "hmac-sha256" : "sha256");
+}

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fws_manifest.h"
+
 typedef struct {
     FILE *f;
     int depth;
@@ -23,5 +25,10 @@ void json_hex(json_writer *j, const char *key, const uint8_t *b, size_t n);
 void json_u64(json_writer *j, const char *key, uint64_t v);
 void json_bool(json_writer *j, const char *key, int v);
 void json_null(json_writer *j, const char *key);
+
+/* Component i's digest as "digest" and "digest_type" ("sha256" or, in an
+ * encrypted container, "hmac-sha256"), and "sha256": the digest, or null
+ * when it is keyed. */
+void json_component_digest(json_writer *j, const fws_manifest *m, int i);
 
 #endif

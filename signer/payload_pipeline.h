@@ -42,7 +42,7 @@
 typedef enum {
     PL_DATA,    /* bytes of the stream: data, len */
     PL_BEGIN,   /* component index starts */
-    PL_END,     /* component index has all its bytes: has_trailer, trailer_adler, extra_bytes */
+    PL_END,     /* component index has all its bytes: has_trailer, trailer_adler, bad_padding */
     PL_FAIL,    /* stage 2 stops here: reason, message, io_error */
     PL_DONE     /* the payload ended: reason NULL, or reason and message of its failure */
 } pl_kind;
@@ -54,7 +54,7 @@ typedef struct {
     size_t len;
     int has_trailer;            /* END: zlib component, trailer_adler is its Adler-32 trailer */
     uint32_t trailer_adler;
-    int extra_bytes;            /* END: stored bytes left after the zlib stream's end */
+    int bad_padding;            /* END: a non-zero stored byte after the zlib stream's end */
     int io_error;               /* FAIL: the cause was reading or writing, not the content */
     const char *reason;         /* FAIL, DONE: a static machine name */
     const char *message;        /* FAIL, DONE: valid as long as data */

@@ -28,6 +28,9 @@ int policy_args_option(policy_args *a, int opt, const char *arg)
             return cli_usage(a->cmd, "--class must not be empty");
         a->class_arg = arg;
         return FWS_EXIT_OK;
+    case POPT_ANY_CLASS:
+        a->any_class = 1;
+        return FWS_EXIT_OK;
     case POPT_MIN_COUNTER:
         if (cli_parse_u64(arg, 0xFFFFFFFFull, &a->min_counter))
             return cli_usage(a->cmd, "--min-counter '%s': expected 0..4294967295", arg);
@@ -51,6 +54,11 @@ int policy_args_load(policy_args *a, policy *p)
     memset(p, 0, sizeof *p);
     if (!a->n_trust)
         return cli_usage(a->cmd, "missing --trust PUB: which signing keys does the device trust?");
+    if (!a->class_arg && !a->any_class)
+        return cli_usage(a->cmd,
+                         "missing --class CLASS (or --any-class to accept every device class)");
+    if (a->class_arg && a->any_class)
+        return cli_usage(a->cmd, "give --class or --any-class, not both");
     if (a->threshold > (unsigned long long)a->n_trust)
         return cli_usage(a->cmd, "--threshold %llu is more than the %d trusted keys given",
                          a->threshold, a->n_trust);

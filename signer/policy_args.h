@@ -11,12 +11,13 @@
 #define MAX_TRUSTED 64
 
 enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY, POPT_PP_FILE,
-       POPT_PP_ENV };
+       POPT_PP_ENV, POPT_ANY_CLASS };
 
 #define POLICY_LONG_OPTIONS                                            \
     {"trust", required_argument, 0, POPT_TRUST},                       \
     {"threshold", required_argument, 0, POPT_THRESHOLD},               \
     {"class", required_argument, 0, POPT_CLASS},                       \
+    {"any-class", no_argument, 0, POPT_ANY_CLASS},                     \
     {"min-counter", required_argument, 0, POPT_MIN_COUNTER},           \
     {"key", required_argument, 0, POPT_KEY},                           \
     {"passphrase-file", required_argument, 0, POPT_PP_FILE},           \
@@ -25,7 +26,10 @@ enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY,
 #define POLICY_HELP                                                                      \
     "  --trust PUB          trusted Ed25519 public key (.pub); repeatable, at least one\n" \
     "  --threshold K        distinct trusted signers required; default 1\n"              \
-    "  --class CLASS        device class the container must be for (string or 32 hex)\n"  \
+    "  --class CLASS        device class the container must be for (string or 32 hex);\n" \
+    "                       required, unless:\n"                                          \
+    "  --any-class          accept every device class (the output says it was not\n"   \
+    "                       checked)\n"                                                   \
     "  --min-counter N      anti-rollback floor: reject a lower security counter\n"       \
     "  --key FILE           device X25519 secret key or PSK (.key) to decrypt\n"         \
     "  --passphrase-file F  passphrase for --key from F (first line)\n"                  \
@@ -37,6 +41,7 @@ typedef struct {
     int n_trust;
     unsigned long long threshold;
     const char *class_arg;
+    int any_class;
     unsigned long long min_counter;
     const char *key_path;
     fws_passphrase_src pp;

@@ -70,6 +70,7 @@ void vp_init(vpol *v, const fixture *f, const char *trust, const char *device)
     host_class_id("test/class", v->class_id);
     v->p.class_id = v->class_id;
     v->p.max_chunk = 65536;
+    v->p.max_size = UINT64_MAX;
     v->p.max_wbits = 15;
     if (device) {
         tp_load_key(f, device, &v->dev);

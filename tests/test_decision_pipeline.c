@@ -585,7 +585,7 @@ Test(decision_pipeline, cli_jobs_option)
         cr_assert_eq(r.status, 2, "%s: status %d: %s", bad[i], r.status, r.err);
         cr_assert(strstr(r.err, want) && strstr(r.err, "verify"), "%s: %s", bad[i], r.err);
         run_free(&r);
-        r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --key dev.key -o o %s", fx.dir,
+        r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --class test/class --key dev.key -o o %s", fx.dir,
                 FWSEAL_BIN, bad[i]);
         cr_assert_eq(r.status, 2, "unpack %s: status %d: %s", bad[i], r.status, r.err);
         cr_assert(strstr(r.err, want) && strstr(r.err, "unpack"), "unpack %s: %s", bad[i], r.err);
@@ -594,8 +594,8 @@ Test(decision_pipeline, cli_jobs_option)
         free(o);
         run_free(&r);
     }
-    run_result r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --key dev.key -o j1 -j 1 && "
-                       "%s unpack cli.fws --trust sign1.pub --key dev.key -o j2.tar --jobs 2 && "
+    run_result r = run("cd '%s' && %s unpack cli.fws --trust sign1.pub --class test/class --key dev.key -o j1 -j 1 && "
+                       "%s unpack cli.fws --trust sign1.pub --class test/class --key dev.key -o j2.tar --jobs 2 && "
                        "mkdir x && tar -xf j2.tar -C x && cmp j1/app.bin app.bin && "
                        "cmp x/app.bin app.bin && cmp x/radio.bin radio.bin && cmp x/tiny.bin tiny.bin",
                        fx.dir, FWSEAL_BIN, FWSEAL_BIN);

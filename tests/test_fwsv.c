@@ -91,13 +91,13 @@ Test(fwsv, check_agrees_with_fwseal_verify)
     const char *P = "--trust sign1.pub --class test/class";
 
     cr_assert_eq(both("good.fws", P, NULL), 0);
-    cr_assert_eq(both("good.fws", "--trust sign1.pub", NULL), 0);   /* class not checked */
+    cr_assert_eq(both("good.fws", "--trust sign1.pub --any-class", NULL), 0);
     cr_assert_eq(both("good.fws", "--trust sign2.pub --class test/class", "untrusted"), 1);
-    cr_assert_eq(both("good.fws", "--trust sign1.pub --min-counter 1", NULL), 0);
-    cr_assert_eq(both("good.fws", "--trust sign1.pub --min-counter 2", "rollback"), 1);
+    cr_assert_eq(both("good.fws", "--trust sign1.pub --class test/class --min-counter 1", NULL), 0);
+    cr_assert_eq(both("good.fws", "--trust sign1.pub --class test/class --min-counter 2", "rollback"), 1);
     cr_assert_eq(both("good.fws", "--trust sign1.pub --class other/class", "wrong_class"), 1);
-    cr_assert_eq(both("good.fws", "--trust sign1.pub --trust sign2.pub --threshold 2", "threshold"), 1);
-    cr_assert_eq(both("good.fws", "--trust sign2.pub --trust sign1.pub", NULL), 0);
+    cr_assert_eq(both("good.fws", "--trust sign1.pub --class test/class --trust sign2.pub --threshold 2", "threshold"), 1);
+    cr_assert_eq(both("good.fws", "--trust sign2.pub --class test/class --trust sign1.pub", NULL), 0);
     cases += 8;
 
     uint8_t *c = read_bytes("good.fws", &len);
@@ -124,39 +124,41 @@ Test(fwsv, check_agrees_with_fwseal_verify)
     cases += 4;
 
     /* Encrypted: right keys, wrong keys. */
-    cr_assert_eq(both("enc.fws", "--trust sign1.pub --key dev.key", NULL), 0);
-    cr_assert_eq(both("enc.fws", "--trust sign1.pub --key psk.key", NULL), 0);
-    cr_assert_eq(both("enc.fws", "--trust sign1.pub --key dev2.key", "no_capsule"), 1);
-    cr_assert_eq(both("enc.fws", "--trust sign1.pub --key psk2.key", "no_capsule"), 1);
-    cr_assert_eq(both("enc.fws", "--trust sign2.pub --key dev.key", "untrusted"), 1);
+    cr_assert_eq(both("enc.fws", "--trust sign1.pub --class test/class --key dev.key", NULL), 0);
+    cr_assert_eq(both("enc.fws", "--trust sign1.pub --class test/class --key psk.key", NULL), 0);
+    cr_assert_eq(both("enc.fws", "--trust sign1.pub --class test/class --key dev2.key", "no_capsule"), 1);
+    cr_assert_eq(both("enc.fws", "--trust sign1.pub --class test/class --key psk2.key", "no_capsule"), 1);
+    cr_assert_eq(both("enc.fws", "--trust sign2.pub --class test/class --key dev.key", "untrusted"), 1);
     cases += 5;
     /* Without a key fwseal verify authenticates the chain and accepts;
      * fwsv cannot decide (documented difference). */
-    run_result r = fwsv("check enc.fws --trust sign1.pub");
+    run_result r = fwsv("check enc.fws --trust sign1.pub --class test/class");
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(strstr(r.err, "no decision"), "%s", r.err);
     run_free(&r);
-    r = fwsv("check enc.fws --trust sign2.pub");   /* ...but a bad signature is a rejection */
+    r = fwsv("check enc.fws --trust sign2.pub --class test/class");   /* ...but a bad signature is a rejection */
     cr_assert_eq(r.status, 1, "%s", r.err);
     run_free(&r);
 
     /* I/O and usage. */
-    r = run("cd '%s' && %s verify nope.fws --trust sign1.pub", fx.dir, FWSEAL_BIN);
-    run_result v = fwsv("check nope.fws --trust sign1.pub");
+    r = run("cd '%s' && %s verify nope.fws --trust sign1.pub --class test/class", fx.dir, FWSEAL_BIN);
+    run_result v = fwsv("check nope.fws --trust sign1.pub --class test/class");
     cr_assert_eq(v.status, 3);
     cr_assert_eq(r.status, v.status);
     run_free(&r);
     run_free(&v);
     static const char *usage_cases[] = {
         "check good.fws",                                   /* no --trust */
-        "check --trust sign1.pub",                          /* no FILE */
-        "check good.fws --trust sign1.pub --threshold 2",   /* more than the keys */
-        "check good.fws --trust sign1.pub --max-window-bits 8",
-        "check good.fws --trust sign1.pub --max-chunk 2000000",
-        "check good.fws --trust sign1.pub --chunk-feed 0",
-        "check good.fws --trust sign1.pub -o out",
-        "install good.fws --trust sign1.pub",
-        "check good.fws --trust dev.pub",
+        "check good.fws --trust sign1.pub",                 /* no --class, no --any-class */
+        "check good.fws --trust sign1.pub --class a --any-class",
+        "check --trust sign1.pub --class test/class",                          /* no FILE */
+        "check good.fws --trust sign1.pub --class test/class --threshold 2",   /* more than the keys */
+        "check good.fws --trust sign1.pub --class test/class --max-window-bits 8",
+        "check good.fws --trust sign1.pub --class test/class --max-chunk 2000000",
+        "check good.fws --trust sign1.pub --class test/class --chunk-feed 0",
+        "check good.fws --trust sign1.pub --class test/class -o out",
+        "install good.fws --trust sign1.pub --class test/class",
+        "check good.fws --trust dev.pub --class test/class",
         "frobnicate good.fws",
         "",
     };
@@ -167,19 +169,19 @@ Test(fwsv, check_agrees_with_fwseal_verify)
     }
     r = fwsv("--help");
     cr_assert_eq(r.status, 0);
-    cr_assert(strstr(r.out, "the class is NOT checked"), "%s", r.out);
+    cr_assert(strstr(r.out, "--any-class"), "%s", r.out);
     run_free(&r);
 
     /* Device limits. */
-    r = fwsv("check good.fws --trust sign1.pub --max-window-bits 14");
+    r = fwsv("check good.fws --trust sign1.pub --class test/class --max-window-bits 14");
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "rejected: window_above_device_limit"), "%s", r.err);
     run_free(&r);
-    r = fwsv("check good.fws --trust sign1.pub --max-chunk 512");
+    r = fwsv("check good.fws --trust sign1.pub --class test/class --max-chunk 512");
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "rejected: chunk_above_device_limit"), "%s", r.err);
     run_free(&r);
-    r = fwsv("check good.fws --trust sign1.pub --max-chunk 1024 --max-window-bits 15 --chunk-feed 7");
+    r = fwsv("check good.fws --trust sign1.pub --class test/class --max-chunk 1024 --max-window-bits 15 --chunk-feed 7");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
     fprintf(stderr, "fwsv: %zu containers/policies: fwsv check and fwseal verify agree\n", cases);
@@ -206,7 +208,7 @@ Test(fwsv, install_matches_unpack_and_boots)
                   "empty=e.bin");
     pack("x.fws", "--encrypt-to dev.pub --chunk-size 4096 app=a.bin radio/fw.bin=b.bin");
 
-    run_result r = run("cd '%s' && %s unpack p.fws --trust sign1.pub -o u1", fx.dir, FWSEAL_BIN);
+    run_result r = run("cd '%s' && %s unpack p.fws --trust sign1.pub --class test/class -o u1", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
     r = fwsv("install p.fws --trust sign1.pub --class test/class -o v1 --chunk-feed 333");
@@ -215,18 +217,18 @@ Test(fwsv, install_matches_unpack_and_boots)
     run_free(&r);
     expect_same_tree("u1", "v1");
 
-    r = run("cd '%s' && %s unpack x.fws --trust sign1.pub --key dev.key -o u2", fx.dir, FWSEAL_BIN);
+    r = run("cd '%s' && %s unpack x.fws --trust sign1.pub --class test/class --key dev.key -o u2", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = fwsv("install x.fws --trust sign1.pub --key dev.key -o v2");
+    r = fwsv("install x.fws --trust sign1.pub --class test/class --key dev.key -o v2");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
     expect_same_tree("u2", "v2");
     /* Into an existing directory: refuses to replace, unless --force. */
-    r = fwsv("install x.fws --trust sign1.pub --key dev.key -o v2");
+    r = fwsv("install x.fws --trust sign1.pub --class test/class --key dev.key -o v2");
     cr_assert_eq(r.status, 3, "%s", r.err);
     run_free(&r);
-    r = fwsv("install x.fws --trust sign1.pub --key dev.key -o v2 --force");
+    r = fwsv("install x.fws --trust sign1.pub --class test/class --key dev.key -o v2 --force");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
     expect_same_tree("u2", "v2");
@@ -237,28 +239,28 @@ Test(fwsv, install_matches_unpack_and_boots)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "accepted: version 1.0.0+0, counter 1"), "%s", r.out);
     run_free(&r);
-    r = fwsv("boot p.fws v1/app v1/radio/fw.bin v1/empty --trust sign1.pub");   /* whole container */
+    r = fwsv("boot p.fws v1/app v1/radio/fw.bin v1/empty --trust sign1.pub --class test/class");   /* whole container */
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = fwsv("boot v2/boot-record.bin v2/app v2/radio/fw.bin --trust sign1.pub --min-counter 2");
+    r = fwsv("boot v2/boot-record.bin v2/app v2/radio/fw.bin --trust sign1.pub --class test/class --min-counter 2");
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "rollback"), "%s", r.err);
     run_free(&r);
-    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign2.pub");
+    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign2.pub --class test/class");
     cr_assert_eq(r.status, 1);
     run_free(&r);
-    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin --trust sign1.pub");
+    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin --trust sign1.pub --class test/class");
     cr_assert_eq(r.status, 2, "one image missing: %s", r.err);
     run_free(&r);
     /* A modified image. */
     a[12345] ^= 0x20;
     write_bytes("v1/app", a, sizeof a);
-    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub");
+    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub --class test/class");
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "rejected: digest_mismatch"), "%s", r.err);
     run_free(&r);
     write_bytes("v1/app", a, sizeof a - 1);
-    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub");
+    r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub --class test/class");
     cr_assert_eq(r.status, 1, "%s", r.err);
     run_free(&r);
 
@@ -267,7 +269,7 @@ Test(fwsv, install_matches_unpack_and_boots)
     uint8_t *c = read_bytes("p.fws", &len);
     c[len - 10] ^= 1;
     write_bytes("bad.fws", c, len);
-    r = fwsv("install bad.fws --trust sign1.pub -o w");
+    r = fwsv("install bad.fws --trust sign1.pub --class test/class -o w");
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "fwsv: bad.fws: rejected: chunk_hash_mismatch\n"), "%s", r.err);
     cr_assert(strstr(r.err, "fwsv: bad.fws: nothing written\n"), "%s", r.err);

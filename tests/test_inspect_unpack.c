@@ -76,7 +76,7 @@ Test(inspect_unpack, damaged_files_show_what_parsed)
 
 static void expect_unpack_refused(const char *file, const char *out, int status, const char *msg)
 {
-    run_result r = run("cd '%s' && %s unpack %s --trust sign1.pub -o %s", fx.dir, FWSEAL_BIN, file,
+    run_result r = run("cd '%s' && %s unpack %s --trust sign1.pub --class test/class -o %s", fx.dir, FWSEAL_BIN, file,
                        out);
     cr_assert_eq(r.status, status, "%s: %d %s", file, r.status, r.err);
     cr_assert(strstr(r.err, msg), "%s", r.err);
@@ -106,18 +106,18 @@ Test(inspect_unpack, rejected_containers_write_nothing)
 Test(inspect_unpack, existing_files_need_force)
 {
     run_result r = run("cd '%s' && mkdir out && echo old > out/app && "
-                       "%s unpack good.fws --trust sign1.pub -o out", fx.dir, FWSEAL_BIN);
+                       "%s unpack good.fws --trust sign1.pub --class test/class -o out", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "out/app: already exists (use --force"), "%s", r.err);
     run_free(&r);
     r = run("cd '%s' && cat out/app && ls out", fx.dir);
     cr_assert_str_eq(r.out, "old\napp\n", "nothing else written: %s", r.out);
     run_free(&r);
-    r = run("cd '%s' && %s unpack good.fws --trust sign1.pub -o out --force && cmp out/app in.bin "
+    r = run("cd '%s' && %s unpack good.fws --trust sign1.pub --class test/class -o out --force && cmp out/app in.bin "
             "&& cmp out/cfg in.bin", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = run("cd '%s' && echo x > o.tar && %s unpack good.fws --trust sign1.pub -o o.tar", fx.dir,
+    r = run("cd '%s' && echo x > o.tar && %s unpack good.fws --trust sign1.pub --class test/class -o o.tar", fx.dir,
             FWSEAL_BIN);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "o.tar: already exists"), "%s", r.err);
@@ -136,5 +136,22 @@ Test(inspect_unpack, json_is_utf8_whatever_the_meta_bytes)
     cr_assert(strstr(r.out, "\"bin\":\"a\\ufffd\\ufffd\\ufffdb\xe2\x82\xac\""), "%s", r.out);
     for (const char *p = r.out; *p; p++)
         cr_assert((unsigned char)*p != 0xff && (unsigned char)*p != 0xc0, "raw invalid byte");
+    run_free(&r);
+}
+
+/* META comes from unverified input: human output shows printable ASCII and
+ * escapes the rest (a terminal never receives raw control or 8-bit bytes);
+ * JSON keeps valid UTF-8 and maps the rest. */
+Test(inspect_unpack, meta_bytes_are_escaped_for_the_terminal)
+{
+    run_result r = run("cd '%s' && %s pack -o m.fws --key sign1.key --version 1.0.0 --counter 1 "
+                       "--class test/class --meta \"$(printf 'note=caf\\303\\251 \\033[31mred\\\\')\" "
+                       "app=in.bin && %s inspect m.fws",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "note = caf\\xc3\\xa9 \\x1b[31mred\\x5c"), "%s", r.out);
+    for (const char *p = r.out; *p; p++)
+        cr_assert((*p >= 0x20 && *p < 0x7f) || *p == '\n', "raw byte 0x%02x in the output",
+                  (unsigned char)*p);
     run_free(&r);
 }

@@ -181,6 +181,39 @@ Test(manifest, names)
     cr_assert(!fws_component_name_valid((const uint8_t *)longname, 65));
 }
 
+/* SPEC.md 3.3: names equal ignoring case, or one the directory of the
+ * other, clash; the decoder refuses them, the encoder never writes them. */
+Test(manifest, name_clashes)
+{
+    static const struct { const char *a, *b; int clash; } cases[] = {
+        {"a", "a", 1},        {"a", "A", 1},         {"a", "a/b", 1},     {"A", "a/b", 1},
+        {"x/y", "X/Y/z", 1},  {"app", "App", 1},     {"a", "ab", 0},      {"a/b", "a/c", 0},
+        {"a", "b/a", 0},      {"a.b", "a/b", 0},     {"a_", "a-", 0},     {"a/b", "a", 1},
+        {"_", "-", 0},        {"a+", "a.", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_assert_eq(fws_component_names_clash((const uint8_t *)cases[i].a, strlen(cases[i].a),
+                                               (const uint8_t *)cases[i].b, strlen(cases[i].b)),
+                     cases[i].clash, "%s / %s", cases[i].a, cases[i].b);
+
+    fws_manifest m;
+    uint8_t buf[FWS_MAX_MANIFEST];
+    fws_diag d;
+    sample(&m);
+    m.comp[1].name = (const uint8_t *)"BOOT/bin";   /* "boot" is its directory */
+    cr_assert_eq(fws_manifest_encode(&m, buf, sizeof buf), 0);
+    sample(&m);
+    size_t n = enc(&m, buf);
+    uint8_t *at = memmem(buf, n, "app/main", 8);
+    cr_assert(at);
+    memcpy(at, "Boot/x.y", 8);
+    cr_assert_eq(decode_err(buf, n, &d), FWS_E_DUPLICATE_NAME);
+    cr_assert_str_eq(d.field, "components[].name");
+    cr_assert_eq(d.index, 1);
+    memcpy(at, "bootx.yz", 8);   /* a longer name with "boot" as a prefix, not a directory */
+    cr_assert_eq(decode_err(buf, n, &d), FWS_OK);
+}
+
 Test(manifest, meta_rules)
 {
     fws_manifest m, d;

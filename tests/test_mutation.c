@@ -299,7 +299,7 @@ static void mutate_kind(const kind *k)
     pos = snprintf(s.cli_policy, sizeof s.cli_policy, "--class test/class --threshold %d",
                    k->n_signers);
     for (int i = 0; i < k->n_signers; i++)
-        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --trust sign%d.pub",
+        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --trust sign%d.pub --class test/class",
                         i + 1);
     if (k->device)
         snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --key %s", k->device);

@@ -129,7 +129,11 @@ Test(pack_errors, names_versions_counters)
 {
     expect_pack_error("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn=a.bin", 2,
                       "is 65 bytes, the maximum is 64");
-    expect_pack_error("app=a.bin app=a.bin", 2, "component name 'app' is used twice");
+    expect_pack_error("app=a.bin app=a.bin", 2, "component name 'app' (from a.bin) clashes with 'app'");
+    /* Names that cannot be files of one tree (SPEC.md 3.3). */
+    expect_pack_error("App=a.bin app=a.bin", 2, "'app' (from a.bin) clashes with 'App'");
+    expect_pack_error("a=a.bin A/b=a.bin", 2, "'A/b' (from a.bin) clashes with 'a'");
+    expect_pack_error("x/y/z=a.bin x/Y=a.bin", 2, "'x/Y' (from a.bin) clashes with 'x/y/z'");
     expect_pack_error("bad..name/../x=a.bin", 2, "invalid component name");
     expect_pack_error("--version 1.2 app=a.bin", 2, "expected MAJOR.MINOR.PATCH[+BUILD]");
     expect_pack_error("--version 1.2.99999 app=a.bin", 2, "patch 99999 is out of range");
@@ -212,8 +216,8 @@ Test(pack_errors, verify_refuses_damaged_files_by_name)
     free(fx_write(&fx, "long.fws", longer, len + 1));
     free(fx_write(&fx, "tiny.fws", c, 10));
     struct { const char *file, *msg; } cases[] = {
-        {"cut.fws", "cut.fws: rejected: the payload should end at offset"},
-        {"long.fws", "long.fws: rejected: the payload should end at offset"},
+        {"cut.fws", "cut.fws: rejected: truncated: the file ends at offset"},
+        {"long.fws", "long.fws: rejected: trailing bytes after the last chunk at offset"},
         {"tiny.fws", "tiny.fws: rejected: truncated: the file ends at offset 10 inside the header"},
         {"a.bin", "a.bin: rejected: header: not a fwseal container (bad magic)"},
     };
@@ -245,11 +249,11 @@ Test(pack_errors, usage_errors_and_help)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "missing --trust"), "%s", r.err);
     run_free(&r);
-    r = run("cd '%s' && %s verify x.fws --trust sign1.pub --threshold 2", fx.dir, FWSEAL_BIN);
+    r = run("cd '%s' && %s verify x.fws --trust sign1.pub --class test/class --threshold 2", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "--threshold 2 is more than the 1 trusted keys"), "%s", r.err);
     run_free(&r);
-    r = run("cd '%s' && %s verify x.fws --trust dev.pub", fx.dir, FWSEAL_BIN);
+    r = run("cd '%s' && %s verify x.fws --trust dev.pub --class test/class", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "--trust needs an Ed25519 public key"), "%s", r.err);
     run_free(&r);

@@ -445,7 +445,7 @@ static void verify_unpack(const char *container, const char *keyargs, const uint
     run_result r = fx_verify(&fx, container, keyargs);
     cr_assert_eq(r.status, 0, "verify %s: %s", container, r.err);
     run_free(&r);
-    r = run("cd '%s' && %s unpack %s --trust sign1.pub %s -o u%d", fx.dir, FWSEAL_BIN, container,
+    r = run("cd '%s' && %s unpack %s --trust sign1.pub --class test/class %s -o u%d", fx.dir, FWSEAL_BIN, container,
             keyargs, n);
     cr_assert_eq(r.status, 0, "unpack %s: %s", container, r.err);
     run_free(&r);

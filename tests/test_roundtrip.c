@@ -19,7 +19,7 @@ static void expect_component(const char *container, const char *unpack_args, con
     static int n;
     char dir[64];
     snprintf(dir, sizeof dir, "out%d", n++);
-    run_result r = run("cd '%s' && %s unpack %s --trust sign1.pub %s -o %s", fx.dir, FWSEAL_BIN,
+    run_result r = run("cd '%s' && %s unpack %s --trust sign1.pub --class test/class %s -o %s", fx.dir, FWSEAL_BIN,
                        container, unpack_args, dir);
     cr_assert_eq(r.status, 0, "unpack %s: %s", container, r.err);
     run_free(&r);
@@ -180,7 +180,7 @@ Test(roundtrip, encrypted_to_x25519_and_psk_recipients)
     expect_component("e.fws", "--key dev.key", "app", buf, sizeof buf);
     expect_component("e.fws", "--key psk.key", "app", buf, sizeof buf);
     /* Without a matching key: refused, nothing written. */
-    r = run("cd '%s' && %s unpack e.fws --trust sign1.pub --key dev2.key -o nope", fx.dir,
+    r = run("cd '%s' && %s unpack e.fws --trust sign1.pub --class test/class --key dev2.key -o nope", fx.dir,
             FWSEAL_BIN);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "no key capsule"), "%s", r.err);
@@ -188,7 +188,7 @@ Test(roundtrip, encrypted_to_x25519_and_psk_recipients)
     char *nope = fx_path(&fx, "nope");
     cr_assert(!file_exists(nope));
     free(nope);
-    r = run("cd '%s' && %s unpack e.fws --trust sign1.pub -o nope", fx.dir, FWSEAL_BIN);
+    r = run("cd '%s' && %s unpack e.fws --trust sign1.pub --class test/class -o nope", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(strstr(r.err, "encrypted: give the device key with --key"), "%s", r.err);
     run_free(&r);
@@ -202,15 +202,15 @@ Test(roundtrip, several_signers_and_thresholds)
     run_result r = fx_pack(&fx, "s.fws", "--key sign2.key app=in.bin");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = fx_verify(&fx, "s.fws", "--trust sign2.pub --trust sign3.pub --threshold 2");
+    r = fx_verify(&fx, "s.fws", "--trust sign2.pub --class test/class --trust sign3.pub --threshold 2");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = fx_verify(&fx, "s.fws", "--trust sign2.pub --trust sign3.pub --threshold 3");
+    r = fx_verify(&fx, "s.fws", "--trust sign2.pub --class test/class --trust sign3.pub --threshold 3");
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "only 2 distinct trusted keys signed, the threshold is 3"), "%s",
               r.err);
     run_free(&r);
-    expect_component("s.fws", "--trust sign2.pub --threshold 2", "app", buf, sizeof buf);
+    expect_component("s.fws", "--trust sign2.pub --class test/class --threshold 2", "app", buf, sizeof buf);
 }
 
 Test(roundtrip, tar_output)
@@ -221,7 +221,7 @@ Test(roundtrip, tar_output)
     run_result r = fx_pack(&fx, "t.fws", "app=in.bin cfg=in.bin");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = run("cd '%s' && %s unpack t.fws --trust sign1.pub -o out.tar && mkdir x && "
+    r = run("cd '%s' && %s unpack t.fws --trust sign1.pub --class test/class -o out.tar && mkdir x && "
             "tar -xf out.tar -C x && cmp x/app in.bin && cmp x/cfg in.bin",
             fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
@@ -235,7 +235,7 @@ Test(roundtrip, stdin_input_and_stdout_output)
     free(fx_write(&fx, "in.bin", buf, sizeof buf));
     run_result r = run("cd '%s' && %s pack -o - --key sign1.key --version 1.0.0 --counter 1 "
                        "--class test/class app=- < in.bin > piped.fws && "
-                       "%s verify - --trust sign1.pub < piped.fws",
+                       "%s verify - --trust sign1.pub --class test/class < piped.fws",
                        fx.dir, FWSEAL_BIN, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);

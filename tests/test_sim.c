@@ -363,7 +363,7 @@ Test(sim, refusals_keep_the_old_image)
     } cases[] = {
         {"rollback.fws", "rollback"},       {"class.fws", "wrong_class"},
         {"tampered.fws", "chunk_hash_mismatch"}, {"untrusted.fws", "untrusted"},
-        {"other-dev.fws", "no_capsule"},    {"toolarge.fws", "sink_error"},
+        {"other-dev.fws", "no_capsule"},    {"toolarge.fws", "size_above_device_limit"},
         {"garbage.fws", "bad_magic"},
     };
     device_with_v1(5);

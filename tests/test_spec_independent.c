@@ -29,16 +29,50 @@ static size_t field(uint8_t *out, unsigned tag, const uint8_t *v, size_t len)
     return 4 + len;
 }
 
-/* SPEC.md section 10, built by hand. */
-static size_t build_example(uint8_t *out)
+static void hkdf(uint8_t out[32], const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+                 const uint8_t *info, size_t info_len)
+{
+    uint8_t prk[32], zero[32] = {0}, one = 1;
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, salt_len ? salt : zero, salt_len ? salt_len : 32);
+    crypto_auth_hmacsha256_update(&st, ikm, 32);
+    crypto_auth_hmacsha256_final(&st, prk);
+    crypto_auth_hmacsha256_init(&st, prk, 32);
+    crypto_auth_hmacsha256_update(&st, info, info_len);
+    crypto_auth_hmacsha256_update(&st, &one, 1);
+    crypto_auth_hmacsha256_final(&st, out);
+}
+
+/* 32 bytes first, first+1, ... (the examples' fixed keys). */
+static void counting(uint8_t out[32], uint8_t first)
+{
+    for (int i = 0; i < 32; i++)
+        out[i] = (uint8_t)(first + i);
+}
+
+/* SPEC.md section 10, built by hand: 10.1 (encrypted 0) and 10.2
+ * (encrypted 1: content key K = 40..5f, ephemeral scalar e = 60..7f,
+ * recipient secret key 20..3f). */
+static size_t build_example(uint8_t *out, int encrypted)
 {
     static const char data[] = "hello world\n", class_str[] = "acme.example/thermostat-v2";
     uint8_t seed[32], pk[32], sk[64], h[64], v[64], rec[256], comps[300], m[1024];
+    uint8_t K[32], dk[32], dev_sk[32], dev_pk[32], e[32], E[32], Z[32], kek[32], info[21 + 64];
+    uint8_t payload[12], one_byte = 0;
     size_t rl = 0, ml = 0, pos;
     crypto_hash_sha256_state st;
-    for (int i = 0; i < 32; i++)
-        seed[i] = (uint8_t)i;
+    crypto_auth_hmacsha256_state mac;
+    counting(seed, 0x00);
     crypto_sign_seed_keypair(pk, sk, seed);
+    counting(dev_sk, 0x20);
+    crypto_scalarmult_base(dev_pk, dev_sk);
+    counting(K, 0x40);
+    counting(e, 0x60);
+    memcpy(payload, data, 12);
+    if (encrypted) {
+        static const uint8_t nonce[12];
+        crypto_stream_chacha20_ietf_xor_ic(payload, payload, 12, nonce, 0, K);
+    }
 
     le16(v, 1); le16(v + 2, 2); le16(v + 4, 3); le32(v + 6, 4);
     ml += field(m + ml, 0x0001, v, 10);                       /* VERSION */
@@ -53,13 +87,30 @@ static size_t build_example(uint8_t *out)
     ml += field(m + ml, 0x0004, v, 8);                        /* TIMESTAMP */
     le64(v, 12);
     le32(v + 8, 256);
-    crypto_hash_sha256(v + 12, (const uint8_t *)data, 12);    /* H0 = SHA-256(S_0), S_0 = D_0 */
+    crypto_hash_sha256(v + 12, payload, 12);                  /* H0 = SHA-256(S_0), S_0 = D_0 */
     ml += field(m + ml, 0x0005, v, 44);                       /* PAYLOAD */
+    if (encrypted) {
+        v[0] = 1;                                             /* ChaCha20 */
+        crypto_hash_sha256_init(&st);
+        crypto_hash_sha256_update(&st, (const uint8_t *)"fwseal-v1 key-commitment", 24);
+        crypto_hash_sha256_update(&st, K, 32);
+        crypto_hash_sha256_final(&st, v + 1);
+        ml += field(m + ml, 0x0006, v, 33);                   /* ENCRYPTION */
+    }
     rl += field(rec + rl, 0x0001, (const uint8_t *)"app", 3); /* NAME */
     le64(v, 12);
     rl += field(rec + rl, 0x0002, v, 8);                      /* SIZE */
-    crypto_hash_sha256(h, (const uint8_t *)data, 12);
+    if (encrypted) {                                          /* HMAC(DK, 00 || plaintext) */
+        hkdf(dk, NULL, 0, K, (const uint8_t *)"fwseal-v1 digest-key", 20);
+        crypto_auth_hmacsha256_init(&mac, dk, 32);
+        crypto_auth_hmacsha256_update(&mac, &one_byte, 1);
+        crypto_auth_hmacsha256_update(&mac, (const uint8_t *)data, 12);
+        crypto_auth_hmacsha256_final(&mac, h);
+    } else {
+        crypto_hash_sha256(h, (const uint8_t *)data, 12);
+    }
     rl += field(rec + rl, 0x0003, h, 32);                     /* DIGEST */
+    le64(v, 12);
     rl += field(rec + rl, 0x0004, v, 8);                      /* STORED_SIZE */
     v[0] = v[1] = 0;
     rl += field(rec + rl, 0x0005, v, 2);                      /* COMPRESSION: none */
@@ -81,19 +132,42 @@ static size_t build_example(uint8_t *out)
     memcpy(out + pos, h, 8);                                  /* key id */
     crypto_sign_detached(out + pos + 8, NULL, out, 16 + ml, sk);
     pos += 72;
-    out[pos++] = 0;                                           /* no capsules */
-    memcpy(out + pos, data, 12);                              /* the one chunk */
+    if (encrypted) {
+        out[pos++] = 1;                                       /* one capsule */
+        out[pos++] = 1;                                       /* X25519 */
+        le16(out + pos, 72);
+        pos += 2;
+        crypto_hash_sha512(h, dev_pk, 32);
+        memcpy(out + pos, h, 8);                              /* recipient key id */
+        cr_assert_eq(crypto_scalarmult_base(E, e), 0);
+        cr_assert_eq(crypto_scalarmult(Z, e, dev_pk), 0);
+        memcpy(info, "fwseal-v1 x25519-wrap", 21);
+        memcpy(info + 21, E, 32);
+        memcpy(info + 53, dev_pk, 32);
+        hkdf(kek, NULL, 0, Z, info, sizeof info);
+        memcpy(out + pos + 8, E, 32);
+        for (int i = 0; i < 32; i++)
+            out[pos + 40 + i] = K[i] ^ kek[i];                /* W = K XOR KEK */
+        pos += 72;
+    } else {
+        out[pos++] = 0;                                       /* no capsules */
+    }
+    memcpy(out + pos, payload, 12);                           /* the one chunk */
     return pos + 12;
 }
 
-/* The hex between EXAMPLE-HEX-BEGIN and -END; "0000:" prefixes skipped. */
-static uint8_t *spec_hex(size_t *len)
+/* The hex between <!-- NAME-BEGIN --> and <!-- NAME-END -->; "0000:"
+ * prefixes skipped. */
+static uint8_t *spec_hex(const char *name, size_t *len)
 {
     size_t slen;
+    char begin[64], end[64];
     char *spec = (char *)file_read(FWSEAL_SRC "/format/SPEC.md", &slen);
     cr_assert(spec, "format/SPEC.md missing");
     spec[slen] = 0;
-    char *b = strstr(spec, "EXAMPLE-HEX-BEGIN"), *e = strstr(spec, "EXAMPLE-HEX-END");
+    snprintf(begin, sizeof begin, "<!-- %s-BEGIN -->", name);
+    snprintf(end, sizeof end, "<!-- %s-END -->", name);
+    char *b = strstr(spec, begin), *e = strstr(spec, end);
     cr_assert(b && e && b < e);
     uint8_t *out = malloc((size_t)(e - b));
     size_t n = 0;
@@ -121,34 +195,47 @@ static uint8_t *spec_hex(size_t *len)
     return out;
 }
 
-Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
+/* The example built from the prose equals the hex SPEC.md prints. */
+static void expect_spec_hex(const char *name, const uint8_t *built, size_t blen)
 {
-    uint8_t built[1024];
-    size_t blen = build_example(built), slen;
-    uint8_t *spec = spec_hex(&slen);
+    size_t slen;
+    uint8_t *spec = spec_hex(name, &slen);
     if (slen != blen || memcmp(spec, built, blen)) {
-        fprintf(stderr, "SPEC.md example should read:\n");
+        fprintf(stderr, "SPEC.md %s should read:\n", name);
         for (size_t i = 0; i < blen; i++)
             fprintf(stderr, "%s%02x%s", i % 16 ? "" : "    ", built[i],
                     i % 16 == 15 || i + 1 == blen ? "\n" : " ");
     }
-    cr_assert_eq(slen, blen, "SPEC.md example is %zu bytes, the prose gives %zu", slen, blen);
-    cr_assert(!memcmp(spec, built, blen), "SPEC.md example differs from the prose");
+    cr_assert_eq(slen, blen, "SPEC.md %s is %zu bytes, the prose gives %zu", name, slen, blen);
+    cr_assert(!memcmp(spec, built, blen), "SPEC.md %s differs from the prose", name);
     free(spec);
+}
+
+/* A PKCS#8 PEM of a raw private key (RFC 8410): OID 1.3.101.112 Ed25519,
+ * 1.3.101.110 X25519. */
+static void write_pkcs8(fixture *f, const char *name, uint8_t oid_last, const uint8_t key[32])
+{
+    uint8_t der[48] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                       0x03, 0x2b, 0x65, 0,    0x04, 0x22, 0x04, 0x20};
+    char b64[100], pem[200];
+    der[11] = oid_last;
+    memcpy(der + 16, key, 32);
+    sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(pem, sizeof pem, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
+    free(fx_write(f, name, pem, strlen(pem)));
+}
+
+Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
+{
+    uint8_t built[1024], seed[32];
+    size_t blen = build_example(built, 0);
+    expect_spec_hex("EXAMPLE-HEX", built, blen);
 
     /* fwseal pack with the same key (imported from PKCS#8) and inputs. */
     fixture fx;
     fx.dir = tmpdir_new();
-    static const uint8_t der_head[16] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
-                                         0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
-    uint8_t der[48];
-    char b64[100], pem[200];
-    memcpy(der, der_head, 16);
-    for (int i = 0; i < 32; i++)
-        der[16 + i] = (uint8_t)i;
-    sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(pem, sizeof pem, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
-    free(fx_write(&fx, "seed.pem", pem, strlen(pem)));
+    counting(seed, 0x00);
+    write_pkcs8(&fx, "seed.pem", 0x70, seed);
     free(fx_write(&fx, "hello.txt", "hello world\n", 12));
     run_result r = run("cd '%s' && %s keygen --import seed.pem -o ex --no-passphrase && "
                        "SOURCE_DATE_EPOCH=1700000000 %s pack -o ex.fws --key ex.key "
@@ -164,6 +251,39 @@ Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
     cr_assert(!memcmp(packed, built, blen), "fwseal pack differs from SPEC.md's example");
     free(packed);
     free(pp);
+    tmpdir_remove(fx.dir);
+    free(fx.dir);
+}
+
+/* 10.2: the encrypted example, from libsodium alone; then both tools take
+ * it with the recipient's key (imported from PKCS#8) and unpack "hello
+ * world\n"; nothing in the public bytes equals SHA-256 of the plaintext. */
+Test(spec, encrypted_example_matches_spec_and_both_tools_accept_it, .timeout = 30)
+{
+    uint8_t built[1024], key[32], h[32];
+    size_t blen = build_example(built, 1);
+    expect_spec_hex("ENCRYPTED-EXAMPLE-HEX", built, blen);
+    crypto_hash_sha256(h, (const uint8_t *)"hello world\n", 12);
+    for (size_t i = 0; i + 32 <= blen; i++)
+        cr_assert(memcmp(built + i, h, 32), "SHA-256 of the plaintext at offset %zu", i);
+
+    fixture fx;
+    fx.dir = tmpdir_new();
+    counting(key, 0x00);
+    write_pkcs8(&fx, "sign.pem", 0x70, key);
+    counting(key, 0x20);
+    write_pkcs8(&fx, "dev.pem", 0x6e, key);
+    free(fx_write(&fx, "enc.fws", built, blen));
+    const char *policy = "--trust ex.pub --class acme.example/thermostat-v2 --key dev.key";
+    run_result r = run("cd '%s' && %s keygen --import sign.pem -o ex --no-passphrase && "
+                       "%s keygen --import dev.pem -o dev --no-passphrase && "
+                       "%s verify enc.fws %s && %s check enc.fws %s && "
+                       "%s unpack enc.fws %s -o out && printf 'hello world\\n' | cmp - out/app",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, policy, FWSV_BIN, policy,
+                       FWSEAL_BIN, policy);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "keyed (HMAC-SHA256) digests match"), "%s", r.out);
+    run_free(&r);
     tmpdir_remove(fx.dir);
     free(fx.dir);
 }
@@ -208,20 +328,6 @@ Test(spec, signatures_verify_over_exactly_the_signed_region, .init = setup, .fin
         pos += 75;
     }
     free(c);
-}
-
-static void hkdf(uint8_t out[32], const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-                 const uint8_t *info, size_t info_len)
-{
-    uint8_t prk[32], zero[32] = {0}, one = 1;
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, salt_len ? salt : zero, salt_len ? salt_len : 32);
-    crypto_auth_hmacsha256_update(&st, ikm, 32);
-    crypto_auth_hmacsha256_final(&st, prk);
-    crypto_auth_hmacsha256_init(&st, prk, 32);
-    crypto_auth_hmacsha256_update(&st, info, info_len);
-    crypto_auth_hmacsha256_update(&st, &one, 1);
-    crypto_auth_hmacsha256_final(&st, out);
 }
 
 Test(spec, x25519_capsule_opens_with_libsodium_from_the_spec, .init = setup, .fini = teardown)
@@ -285,6 +391,25 @@ Test(spec, x25519_capsule_opens_with_libsodium_from_the_spec, .init = setup, .fi
     crypto_hash_sha256_update(&st, K, 32);
     crypto_hash_sha256_final(&st, kc);
     cr_assert(!memcmp(kc, commit, 32), "unwrapped key matches the signed commitment");
+    /* DIGEST (SPEC.md 3.6) = HMAC-SHA256(HKDF(K, "fwseal-v1 digest-key"), 00 || plaintext). */
+    {
+        uint8_t dk[32], d[32], idx = 0;
+        crypto_auth_hmacsha256_state mac;
+        const uint8_t *digest = NULL;
+        for (size_t q = 3; q + 4 <= 3 + (size_t)rd16(comps + 1);) {   /* the first component record */
+            unsigned t = rd16(comps + q), tl = rd16(comps + q + 2);
+            if (t == 3)
+                digest = comps + q + 4;
+            q += 4 + tl;
+        }
+        cr_assert(digest);
+        hkdf(dk, NULL, 0, K, (const uint8_t *)"fwseal-v1 digest-key", 20);
+        crypto_auth_hmacsha256_init(&mac, dk, 32);
+        crypto_auth_hmacsha256_update(&mac, &idx, 1);
+        crypto_auth_hmacsha256_update(&mac, input, sizeof input);
+        crypto_auth_hmacsha256_final(&mac, d);
+        cr_assert(!memcmp(d, digest, 32), "DIGEST is the keyed digest");
+    }
 
     /* Reassemble the payload from the chunk chain, decrypt, inflate. */
     uint64_t P = rd32(payload_f) | (uint64_t)rd32(payload_f + 4) << 32;

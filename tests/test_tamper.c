@@ -168,9 +168,9 @@ Test(tamper, policy_rejections_via_cli)
     struct { const char *args, *msg; } cases[] = {
         {"--class other/class", "another device class"},
         {"--min-counter 6", "security counter 5 is below the floor 6"},
-        {"--trust sign2.pub --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
+        {"--trust sign2.pub --class test/class --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
         /* the same key trusted twice is still one signer */
-        {"--trust sign1.pub --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
+        {"--trust sign1.pub --class test/class --threshold 2", "only 1 distinct trusted key signed, the threshold is 2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result r = fx_verify(&fx, "p.fws", cases[i].args);
@@ -178,7 +178,7 @@ Test(tamper, policy_rejections_via_cli)
         cr_assert(strstr(r.err, cases[i].msg), "%s: %s", cases[i].args, r.err);
         run_free(&r);
     }
-    run_result r = run("cd '%s' && %s verify p.fws --trust sign2.pub", fx.dir, FWSEAL_BIN);
+    run_result r = run("cd '%s' && %s verify p.fws --trust sign2.pub --class test/class", fx.dir, FWSEAL_BIN);
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "no valid signature by a trusted key"), "%s", r.err);
     run_free(&r);

@@ -11,6 +11,7 @@
 
 #include "capsule.h"
 #include "fws_bytes.h"
+#include "spec_digest.h"
 #include "fws_verify.h"
 #include "tamper.h"
 
@@ -87,7 +88,7 @@ typedef struct {
     fws_measurements m;    /* pointers cleared: copies below */
     uint8_t digest[FWS_MAX_COMPONENTS][32];
     uint8_t class_id[16];
-    uint8_t record[FWS_HEADER_LEN + FWS_MAX_MANIFEST + FWS_CFG_SIG_BLOCK_MAX];
+    uint8_t record[FWS_HEADER_LEN + FWS_MAX_MANIFEST + FWS_BOOT_TAIL_MAX];
     size_t record_len;
 } run_out;
 
@@ -258,7 +259,10 @@ static void roundtrip(const char *args, const input *in, int n, const vpol *v, c
         cr_assert_eq(o.sink.len[i], in[i].len, "%s: component %d: %zu bytes, expected %zu", args,
                      i, o.sink.len[i], in[i].len);
         cr_assert(in[i].len == 0 || !memcmp(o.sink.buf[i], in[i].data, in[i].len), "%s: %d", args, i);
-        crypto_hash_sha256(d, in[i].data, in[i].len);
+        /* libsodium's digest: keyed under the record's digest key when
+         * the container is encrypted. */
+        spec_component_digest(d, o.m.keyed_digests ? o.record + o.record_len - 32 : NULL,
+                              (uint8_t)i, in[i].data, in[i].len);
         cr_assert(!memcmp(o.digest[i], d, 32), "%s: measured digest %d", args, i);
         cr_assert_eq(o.m.size[i], in[i].len);
     }
@@ -282,7 +286,9 @@ static void roundtrip(const char *args, const input *in, int n, const vpol *v, c
     fws_measurements bm;
     cr_assert_eq(boot(&v->p, o.record, o.record_len, in, n, FWS_BOOT_SCRATCH, &bm), FWS_OK);
     cr_assert_eq(bm.n_components, n);
-    cr_assert_eq(boot(&v->p, c, len, in, n, 1000, NULL), FWS_OK);
+    /* A whole container serves as the record only when unencrypted (no
+     * digest key after its signature block). */
+    cr_assert_eq(boot(&v->p, c, len, in, n, 1000, NULL), o.m.keyed_digests ? FWS_E_DIGEST : FWS_OK);
     run_free_out(&o);
     free(c);
 }
@@ -470,8 +476,23 @@ Test(verifier, policy_counter_class_threshold_trust)
     host_class_id("other/class", other);
     v.p.class_id = other;
     cr_assert_eq(install_status(&v.p, c, len), FWS_E_WRONG_CLASS);
-    v.p.class_id = NULL;   /* not checked */
+    v.p.class_id = FWS_CLASS_ANY;   /* explicitly not checked */
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
+    /* A forgotten class is not "any class": the policy is refused. */
+    {
+        fws_install_ctx ctx;
+        uint8_t *work = malloc(FWS_WORK_SIZE(v.p.max_chunk, v.p.max_wbits));
+        uint8_t rec[16] = {0};
+        v.p.class_id = NULL;
+        cr_assert_eq(fws_install_init(&ctx, &v.p, NULL, work,
+                                      FWS_WORK_SIZE(v.p.max_chunk, v.p.max_wbits)),
+                     FWS_E_POLICY_CLASS);
+        cr_assert_eq(fws_install_push(&ctx, c, len), FWS_E_POLICY_CLASS);
+        cr_assert_eq(fws_boot_check(&v.p, rec, sizeof rec, NULL, NULL, work, 256, NULL),
+                     FWS_E_POLICY_CLASS);
+        cr_assert_str_eq(fws_status_name(FWS_E_POLICY_CLASS), "policy_without_class");
+        free(work);
+    }
 
     /* Signed by sign1 and sign2. */
     vp_init(&v, &fx, "sign1 sign2 sign3", NULL);
@@ -534,6 +555,13 @@ Test(verifier, device_limits_refuse_at_the_manifest)
     cr_assert_eq(got, 0);
     v.p.max_chunk = 4096;
     cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
+    /* The slot capacity: every SIZE is checked before a byte is written. */
+    v.p.max_size = sizeof a - 1;
+    cr_assert_eq(first_error(&v.p, c, len, &at, &got), FWS_E_LIMIT_SIZE);
+    cr_assert_eq(at, l.sig_block);
+    cr_assert_eq(got, 0);
+    v.p.max_size = sizeof a;
+    cr_assert_eq(install_status(&v.p, c, len), FWS_OK);
     free(c);
     /* max_wbits 0: stored components only. */
     c = pack("s.fws", "--level 0 a=a.bin", &len);
@@ -556,6 +584,9 @@ Test(verifier, device_limits_refuse_at_the_manifest)
     v.p.threshold = 0;
     cr_assert_eq(fws_install_init(&ctx, &v.p, NULL, work, FWS_WORK_SIZE(4096, 12)), FWS_E_POLICY);
     v.p.threshold = 1;
+    v.p.max_size = 0;
+    cr_assert_eq(fws_install_init(&ctx, &v.p, NULL, work, FWS_WORK_SIZE(4096, 12)), FWS_E_POLICY);
+    v.p.max_size = UINT64_MAX;
     v.p.max_wbits = 8;
     cr_assert_eq(fws_install_init(&ctx, &v.p, NULL, work, FWS_WORK_SIZE(4096, 12)), FWS_E_POLICY);
     free(work);
@@ -678,22 +709,33 @@ Test(verifier, boot_record_and_images)
     run_install(&v.p, c, len, FEED_RANDOM, 5, &o);
     cr_assert_eq(o.status, FWS_OK);
     input img[2] = {{"a", o.sink.buf[0], o.sink.len[0]}, {"b", o.sink.buf[1], o.sink.len[1]}};
-    /* The record keeps only the entries that counted: sign2's. */
-    cr_assert_eq(o.record[o.record_len - 76], 1);
-    cr_assert_eq(o.record_len, (size_t)(16 + fws_load32_le(o.record + 8) + 1 + 75));
+    /* The record keeps only the entries that counted (sign2's), then the
+     * digest key of this encrypted container. */
+    cr_assert_eq(o.record[o.record_len - 32 - 76], 1);
+    cr_assert_eq(o.record_len, (size_t)(16 + fws_load32_le(o.record + 8) + 1 + 75 + 32));
     cr_assert_eq(boot(&v.p, o.record, o.record_len, img, 2, FWS_BOOT_SCRATCH, &m), FWS_OK);
     cr_assert_eq(m.counter, 4);
     cr_assert_eq(m.n_signers, 1);
+    cr_assert(m.keyed_digests);
+    /* Measured digests are the keyed ones (libsodium under the record's
+     * key), never a plain SHA-256 that would confirm a guess. */
     uint8_t d[32];
+    spec_component_digest(d, o.record + o.record_len - 32, 1, b, sizeof b);
+    cr_assert(!memcmp(m.digest[1], d, 32));
     crypto_hash_sha256(d, a, sizeof a);
-    cr_assert(!memcmp(m.digest[0], d, 32));
+    cr_assert(memcmp(m.digest[0], d, 32));
+    /* Without its digest key the record is incomplete. */
+    cr_assert_eq(boot(&v.p, o.record, o.record_len - 1, img, 2, FWS_BOOT_SCRATCH, NULL),
+                 FWS_E_TRUNCATED);
     /* Boot takes the same policy decisions. */
     v.p.counter_floor = 5;
     cr_assert_eq(boot(&v.p, o.record, o.record_len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_E_ROLLBACK);
     v.p.counter_floor = 0;
     vp_init(&v, &fx, "sign1", NULL);   /* sign1 signed, but its entry was not kept */
     cr_assert_eq(boot(&v.p, o.record, o.record_len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_E_UNTRUSTED);
-    cr_assert_eq(boot(&v.p, c, len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_OK);   /* whole container */
+    /* An encrypted container is no boot record: the capsule block stands
+     * where the digest key should be. */
+    cr_assert_eq(boot(&v.p, c, len, img, 2, FWS_BOOT_SCRATCH, NULL), FWS_E_DIGEST);
     vp_init(&v, &fx, "sign2", NULL);
     /* Every flipped image byte position class: first, middle, last. */
     size_t pos[3] = {0, 2500, 4999};
@@ -735,6 +777,9 @@ typedef struct {
 
 typedef struct {
     fws_manifest m;              /* comp[] and sizes filled by the caller */
+    const uint8_t *plain[FWS_MAX_COMPONENTS];   /* each component's plaintext */
+    size_t plain_len[FWS_MAX_COMPONENTS];
+    uint8_t digest_flip;         /* XORed into the last byte of comp[0]'s digest */
     uint8_t digest[FWS_MAX_COMPONENTS][32];
     uint8_t class_id[16];
     uint8_t h0[32], commitment[32];
@@ -752,10 +797,18 @@ static uint8_t *build(build_spec *s, size_t *out_len)
 {
     fws_manifest *m = &s->m;
     uint64_t P = m->payload_len, C = m->chunk_size, n = (P + C - 1) / C;
-    uint8_t *pl = malloc(P + 1), *out;
+    uint8_t *pl = malloc(P + 1), *out, dk[32];
     size_t pos, mlen;
     uint8_t man[FWS_MAX_MANIFEST];
     memcpy(pl, s->payload, P);
+    /* Digests (SPEC.md 3.6): keyed when encrypted. */
+    if (s->key)
+        spec_digest_key(dk, s->key);
+    for (int i = 0; i < m->n_components; i++)
+        if (s->plain[i])
+            spec_component_digest(s->digest[i], s->key ? dk : NULL, (uint8_t)i, s->plain[i],
+                                  s->plain_len[i]);
+    s->digest[0][31] ^= s->digest_flip;
     if (s->key) {
         static const uint8_t nonce[12];
         crypto_stream_chacha20_ietf_xor_ic(pl, pl, P, nonce, 0, s->key);
@@ -842,7 +895,8 @@ static void spec_one(build_spec *s, const fws_key *signer, const uint8_t *data, 
     s->m.comp[0].wbits = wbits;
     s->m.comp[0].size = size;
     s->m.comp[0].stored_size = stored_len;
-    crypto_hash_sha256(s->digest[0], data, size);
+    s->plain[0] = data;
+    s->plain_len[0] = size;
     s->payload = stored;
     s->signers[0] = signer;
     s->n_signers = 1;
@@ -873,6 +927,72 @@ static int judge(const vpol *v, const test_policy *tp, const uint8_t *c, size_t 
     cr_assert_eq(o->status == FWS_OK, host, "verifier %s, host %s", fws_status_name(o->status),
                  why);
     return o->status;
+}
+
+/* Both command-line tools on a file: exit 1 and the same reason. */
+static void both_cli_reject(const uint8_t *c, size_t len, const char *want)
+{
+    free(fx_write(&fx, "two.fws", c, len));
+    const char *pol = "--trust sign1.pub --class test/class";
+    run_result h = run("cd '%s' && %s verify two.fws %s --json", fx.dir, FWSEAL_BIN, pol);
+    run_result d = run("cd '%s' && %s check two.fws %s", fx.dir, FWSV_BIN, pol);
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"reason\":\"%s\"", want);
+    cr_assert_eq(h.status, 1, "fwseal verify: %d %s", h.status, h.err);
+    cr_assert(strstr(h.out, quoted), "fwseal verify: want %s: %s", want, h.out);
+    cr_assert_eq(d.status, 1, "fwsv check: %d %s", d.status, d.err);
+    cr_assert(strstr(d.err, want), "fwsv check: want %s: %s", want, d.err);
+    run_free(&h);
+    run_free(&d);
+}
+
+/* SPEC.md section 8: with two defects, the reason is the first failure in
+ * stream order, the same from the device, decide() and both CLIs (the
+ * file-based `fwseal verify` used to check the file length first). */
+Test(verifier, reason_is_the_first_failure_in_stream_order)
+{
+    fws_key k1;
+    vpol v;
+    test_policy tp;
+    build_spec s;
+    run_out o;
+    size_t len;
+    uint8_t data[3000], *c;
+    const char *host;
+    fill_text(data, sizeof data, 21);
+    tp_load_key(&fx, "sign1.key", &k1);
+    vp_init(&v, &fx, "sign1", NULL);
+    tp_init(&tp, &fx, 1, NULL);
+
+    /* A wrong digest under a valid signature, plus a trailing byte. */
+    spec_one(&s, &k1, data, sizeof data, data, sizeof data, FWS_COMP_NONE, 0, 1024);
+    s.digest_flip = 1;
+    c = build(&s, &len);
+    c = realloc(c, len + 1);
+    c[len++] = 0;
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_DIGEST);
+    cr_assert(!tp_decide(&tp, c, len, &host));
+    cr_assert_str_eq(host, "digest_mismatch");
+    both_cli_reject(c, len, "digest_mismatch");
+    run_free_out(&o);
+    free(c);
+
+    /* A repeated chunk: the chain breaks at the copy, before the extra
+     * bytes are known to be extra. */
+    free(fx_write(&fx, "a.bin", data, sizeof data));
+    uint8_t *p = pack("rep.fws", "--level 0 --chunk-size 256 app=a.bin", &len);
+    layout l;
+    layout_of(p, len, &l);
+    c = malloc(len + 256 + 32);
+    memcpy(c, p, l.payload + 288);
+    memcpy(c + l.payload + 288, p + l.payload, 288);   /* chunk 0 again */
+    memcpy(c + l.payload + 576, p + l.payload + 288, len - l.payload - 288);
+    cr_assert_eq(judge(&v, &tp, c, len + 288, &o), FWS_E_CHUNK_HASH);
+    both_cli_reject(c, len + 288, "chunk_hash_mismatch");
+    run_free_out(&o);
+    free(c);
+    free(p);
+    fws_key_wipe(&k1);
 }
 
 Test(verifier, built_zlib_streams_sizes_and_digests)
@@ -906,6 +1026,21 @@ Test(verifier, built_zlib_streams_sizes_and_digests)
     run_free_out(&o);
     free(c);
 
+    /* Zero padding after the stream's end (SPEC.md 3.7) is accepted, in
+     * the clear and encrypted. */
+    memset(z + zl, 0, 4);
+    spec_one(&s, &k1, data, 20000, z, zl + 4, FWS_COMP_ZLIB, 12, 256);
+    c = build(&s, &len);
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_OK);
+    cr_assert_eq(o.sink.len[0], 20000);
+    run_free_out(&o);
+    free(c);
+    z[zl + 3] = 0x80;   /* ...but only zeros */
+    c = build(&s, &len);
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_INFLATE);
+    run_free_out(&o);
+    free(c);
+
     /* The stream does not end at the stored end. */
     spec_one(&s, &k1, data, 20000, z, zl - 1, FWS_COMP_ZLIB, 12, 256);
     c = build(&s, &len);
@@ -928,7 +1063,7 @@ Test(verifier, built_zlib_streams_sizes_and_digests)
     run_free_out(&o);
     free(c);
     spec_one(&s, &k1, data, 20000, z, zl, FWS_COMP_ZLIB, 12, 256);
-    s.digest[0][31] ^= 1;
+    s.digest_flip = 1;
     c = build(&s, &len);
     cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_DIGEST);
     cr_assert_eq(o.sink.total, 20000);

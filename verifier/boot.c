@@ -1,20 +1,23 @@
 /*
  * Boot: the check a bootloader runs on every start, on an image already
  * installed in place (plaintext, decompressed) and the boot record stored
- * beside it (header || manifest || signature block).  The signed region is
- * judged by the same functions as install (policy_check.c); then each
- * component is read through the caller's reader in scratch-sized pieces
- * and its SHA-256 compared with the signed DIGEST.  Nothing is decrypted
- * or inflated, and no byte is read twice: each piece is hashed from the
- * scratch buffer it was read into.
+ * beside it (header || manifest || signature block || digest key when
+ * encrypted).  The signed region is judged by the same functions as
+ * install (policy_check.c); then each component is read through the
+ * caller's reader in scratch-sized pieces and its digest (component_digest.h)
+ * compared with the signed DIGEST.  Nothing is decrypted or inflated, and
+ * no byte is read twice: each piece is hashed from the scratch buffer it
+ * was read into.
  */
+#include "component_digest.h"
 #include "fws_bytes.h"
 #include "policy_check.h"
 
-/* The signature block at record[pos..): count, then entries, each checked
- * exactly as install checks them.  Bytes after the block are ignored. */
+/* The signature block at record[signed_len..): count, then entries, each
+ * checked exactly as install checks them.  *end gets the offset after the
+ * block. */
 static int fws_boot_signatures(const fws_policy *p, const uint8_t *record, size_t record_len,
-                               size_t signed_len, int encrypted, fws_sig_tally *t)
+                               size_t signed_len, int encrypted, fws_sig_tally *t, size_t *end)
 {
     size_t pos = signed_len;
     uint8_t count, i;
@@ -39,6 +42,7 @@ static int fws_boot_signatures(const fws_policy *p, const uint8_t *record, size_
             fws_sig_tally_entry(t, p, record + pos, record, signed_len);
         pos += eh.body_len;
     }
+    *end = pos;
     return fws_sig_tally_result(t, p);
 }
 
@@ -49,7 +53,8 @@ int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len
     fws_manifest man;
     fws_sig_tally t;
     uint32_t manifest_len;
-    size_t signed_len;
+    size_t signed_len, pos;
+    const uint8_t *dk = NULL;
     uint8_t i;
     int rc;
 
@@ -73,29 +78,32 @@ int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len
     if (rc != FWS_OK)
         return rc;
     fws_sig_tally_init(&t, p);
-    rc = fws_boot_signatures(p, record, record_len, signed_len, man.encrypted, &t);
+    rc = fws_boot_signatures(p, record, record_len, signed_len, man.encrypted, &t, &pos);
     if (rc != FWS_OK)
         return rc;
+    if (man.encrypted) {
+        if (record_len - pos < FWS_KEY_LEN)
+            return FWS_E_TRUNCATED;
+        dk = record + pos;
+    }
 
     /* The signed manifest now vouches for each component's size and
      * digest: hash the installed bytes. */
     for (i = 0; i < man.n_components; i++) {
         const fws_component *c = &man.comp[i];
-        fws_sha256_ctx h;
-        uint8_t d[FWS_HASH_LEN];
+        fws_digest_ctx h;
         uint64_t off = 0;
-        fws_sha256_init(&h);
+        fws_digest_init(&h, dk, i);
         while (off < c->size) {
             size_t n = scratch_len;
             if ((uint64_t)n > c->size - off)
                 n = (size_t)(c->size - off);
             if (read(user, i, off, scratch, n) != 0)
                 return FWS_E_READ;
-            fws_sha256_update(&h, scratch, n);
+            fws_digest_update(&h, scratch, n);
             off += n;
         }
-        fws_sha256_final(&h, d);
-        if (!fws_equal(d, c->digest, FWS_HASH_LEN))
+        if (!fws_digest_matches(&h, c->digest))
             return FWS_E_DIGEST;
     }
     if (m)

@@ -36,12 +36,31 @@
 #include "fe25519.h"
 
 #include "fws_bytes.h"
+#include "fws_config.h"
 
 #define FWS_M26 0x3ffffffu
 #define FWS_M25 0x1ffffffu
 
+#if FWS_CFG_CT_MUL64
+/* 32x32 -> 64-bit product from four 16x16 -> 32-bit multiplies (MUL,
+ * one cycle on Cortex-M3) and adds: no UMULL/UMLAL, whose time on
+ * Cortex-M3 depends on the operands' values (early termination). */
+static uint64_t fws_fe25519_mul64(uint32_t a, uint32_t b)
+{
+    uint32_t al = a & 0xffffu, ah = a >> 16, bl = b & 0xffffu, bh = b >> 16;
+    uint64_t mid = (uint64_t)(al * bh) + (ah * bl);
+    return ((uint64_t)(ah * bh) << 32) + (mid << 16) + (al * bl);
+}
+#define M(a, b) fws_fe25519_mul64((uint32_t)(a), (uint32_t)(b))
+/* 19 c (c < 2^39 holds secret-dependent carries) the same way: GCC turns
+ * shifts and adds back into UMULL. */
+#define FWS_TIMES19(c) \
+    (fws_fe25519_mul64((uint32_t)(c), 19) + ((uint64_t)((uint32_t)((c) >> 32) * 19u) << 32))
+#else
 /* 32x32 -> 64-bit product. */
 #define M(a, b) ((uint64_t)(a) * (uint64_t)(b))
+#define FWS_TIMES19(c) (19 * (c))
+#endif
 
 /* One carry pass over 32-bit limbs (each below 2^31): limb i keeps its
  * width, the excess moves up; the carry out of limb 9 (weight 2^255) comes
@@ -69,7 +88,7 @@ static void fws_fe25519_carry32(fws_fe25519 h, uint32_t wrap)
  * carries once into limb 1 (< 2^18: limb 1 ends below 2^25 + 2^18). */
 static void fws_fe25519_wrap(fws_fe25519 h, uint64_t c)
 {
-    c = h[0] + 19 * c;
+    c = h[0] + FWS_TIMES19(c);
     h[0] = (uint32_t)c & FWS_M26;
     h[1] += (uint32_t)(c >> 26);
 }

@@ -31,7 +31,10 @@
  * Constant time: every function runs in time independent of the values (no
  * branches or memory indices depend on them; loops have fixed trip counts
  * and branch only on their counters or on public exponent bits); X25519
- * relies on this with a secret scalar.  The functions do not wipe their
+ * relies on this with a secret scalar.  On Cortex-M3 that needs
+ * FWS_CFG_CT_MUL64=1 (fws_config.h): its UMULL/UMLAL take a time that
+ * depends on the operands, so by default X25519 there is NOT constant
+ * time; use the switch, or a PSK or secure element instead of X25519.  The functions do not wipe their
  * stack temporaries; the callers own that (see x25519.c).
  *
  * Aliasing: the output may be the same array as any input.

@@ -26,6 +26,21 @@
 #error "FWS_CFG_MAX_MANIFEST must be 1..8192"
 #endif
 
+/* Cortex-M3 and X25519: the M3's long multiplies (UMULL, UMLAL) finish
+ * early on small operands, so their time depends on secret values; the
+ * M4, M33 and M0+ (single-cycle or fixed 32-cycle MUL) do not.  1 builds
+ * every 32x32->64 product of the field arithmetic from four 16x16->32
+ * MULs instead: constant time on M3, at about 2x the time of X25519 and
+ * Ed25519 and 150 more bytes of code.  Leave it 0 elsewhere; on an M3
+ * that only verifies signatures and decrypts with a PSK (no secret goes
+ * through the field arithmetic then) it is not needed either. */
+#ifndef FWS_CFG_CT_MUL64
+#define FWS_CFG_CT_MUL64 0
+#endif
+#if FWS_CFG_CT_MUL64 != 0 && FWS_CFG_CT_MUL64 != 1
+#error "FWS_CFG_CT_MUL64 must be 0 or 1"
+#endif
+
 /* Room for the verified Ed25519 entries kept for the boot record:
  * count byte + 8 entries of 3 + 72 bytes (at most 8 entries in a block,
  * SPEC.md section 9).  Not a tunable. */

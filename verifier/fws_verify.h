@@ -37,30 +37,19 @@
  * the verifier (flash, DMA) cannot pass a check with one value and be used
  * with another.
  *
- * Boot (in place): fws_boot_check() takes the "boot record" (the first
- * bytes of the container: header, manifest and signature block, which the
- * bootloader stores beside the installed image; fws_install_boot_record()
- * returns them) and a reader for each installed component, and checks
- * signatures, policy and each component's SHA-256 without decrypting.
+ * Boot (in place): fws_boot_check() takes the "boot record" (header,
+ * manifest and the signature entries that verified, then for an encrypted
+ * container the 32-byte digest key; the bootloader stores it beside the
+ * installed image, fws_install_boot_record() returns it) and a reader for
+ * each installed component, and checks signatures, policy and each
+ * component's digest (SHA-256, or HMAC-SHA256 under the digest key when
+ * encrypted: SPEC.md section 3.6) without decrypting.
  *
  * Secrets: the device's X25519 secret key and the PSK (policy fields) are
  * used in constant time and never copied into the work area; the content
  * key, the ChaCha20 state and every key-encryption key are wiped when
  * install ends (finish, or the first error).  Alternatively the unwrap
  * callback does the key agreement in a secure element.
- *
- * Changes from the first draft of this header (lead's design):
- *  - FWS_WORK_SIZE no longer adds a decoder state: all typed state (the
- *    decoded manifest, the inflater, hashes, cipher) lives in
- *    fws_install_ctx, so the work area is only bytes and needs no
- *    alignment.
- *  - New status FWS_E_POLICY (the policy itself is invalid), at the end.
- *  - fws_policy.class_id may be NULL: the class is then not checked (the
- *    `fwsv`/`fwseal verify` behaviour without --class).
- *  - The sink is called once with len 0 (data NULL) when a component
- *    starts, so zero-length components are announced too.
- *  - fws_measurements gained timestamp and size[].
- *  - FWS_BOOT_SCRATCH, the minimum scratch for fws_boot_check.
  *
  * Sizes (measured, `make size`): sizeof(fws_install_ctx) = 3,536 bytes
  * with 4-byte pointers (Cortex-M, RV32), 3,720 on LP64 hosts; the
@@ -80,6 +69,7 @@
 #include <stdint.h>
 
 #include "chacha20.h"
+#include "component_digest.h"
 #include "fws_config.h"
 #include "fws_format.h"
 #include "fws_manifest.h"
@@ -110,7 +100,11 @@ typedef enum {
     FWS_E_STATE,              /* API misuse: push after finish, boot record too early */
     FWS_E_POLICY,             /* invalid policy: no trusted key, threshold 0 or above
                                  n_trusted, n_trusted above FWS_CFG_MAX_TRUSTED,
-                                 max_wbits not 0 or 9..15, max_chunk above 2^20 */
+                                 max_wbits not 0 or 9..15, max_chunk above 2^20,
+                                 max_size 0 */
+    FWS_E_POLICY_CLASS,       /* policy class_id is NULL: give the device's class,
+                                 or FWS_CLASS_ANY to accept every class */
+    FWS_E_LIMIT_SIZE,         /* a component's SIZE above the policy's max_size */
     FWS_STATUS_END
 } fws_status;
 
@@ -120,17 +114,28 @@ typedef enum {
  * (`fwseal verify --json` "reason"). */
 const char *fws_status_name(int status);
 
+/* Accept containers of every device class (policy.class_id).  A policy
+ * must say so explicitly: a NULL class_id is refused (FWS_E_POLICY_CLASS),
+ * so a forgotten field never means "install anything". */
+extern const uint8_t fws_class_any[FWS_CLASS_LEN];
+#define FWS_CLASS_ANY fws_class_any
+
 /* What the device trusts and can do.  All pointers must stay valid for
  * the whole install or boot call.  The same policy must be given to
  * install and boot: boot applies the same limits, class, floor and
- * signature policy. */
+ * signature policy.  No field's zero value means "do not check": a zeroed
+ * policy is refused (FWS_E_POLICY or FWS_E_POLICY_CLASS). */
 typedef struct {
     const uint8_t (*trusted)[32];   /* Ed25519 public keys */
     uint8_t n_trusted;              /* 1..FWS_CFG_MAX_TRUSTED */
     uint8_t threshold;              /* k distinct trusted signers, 1..n_trusted */
-    const uint8_t *class_id;        /* 16 bytes; NULL: do not check the class */
-    uint32_t counter_floor;         /* reject counters below this */
+    const uint8_t *class_id;        /* 16 bytes, or FWS_CLASS_ANY; NULL is refused */
+    uint32_t counter_floor;         /* reject counters below this (0 before the
+                                       first confirmed update) */
     uint32_t max_chunk;             /* largest chunk the work area holds (<= 2^20) */
+    uint64_t max_size;              /* largest installed SIZE of any component (the
+                                       slot capacity), checked before anything is
+                                       written; 0 is refused */
     uint8_t max_wbits;              /* largest inflate window (9..15); 0: no inflate,
                                        every zlib component is refused */
     /* Decryption (install only), any of: */
@@ -161,7 +166,11 @@ typedef struct {
 } fws_sink;
 
 /* Secure-boot measurements, for measured boot and attestation.  Pointers
- * refer to the work area (install) or the boot record (boot). */
+ * refer to the work area (install) or the boot record (boot).  digest[i]
+ * is the signed DIGEST: SHA-256 of the image, or for an encrypted
+ * container (keyed_digests 1) HMAC-SHA256 under the digest key (SPEC.md
+ * section 3.6), which reveals nothing about the image to a verifier
+ * without the key. */
 typedef struct {
     uint16_t major, minor, patch;
     uint32_t build;
@@ -169,23 +178,28 @@ typedef struct {
     uint64_t timestamp;
     const uint8_t *class_id;
     uint8_t n_components;
-    const uint8_t *digest[FWS_MAX_COMPONENTS];   /* SHA-256, verified */
+    uint8_t keyed_digests;
+    const uint8_t *digest[FWS_MAX_COMPONENTS];   /* verified */
     uint64_t size[FWS_MAX_COMPONENTS];           /* plaintext bytes, verified */
     uint8_t n_signers;
     uint8_t signer_id[FWS_MAX_SIGNATURES][FWS_KEYID_LEN];
 } fws_measurements;
 
+/* The boot record's bytes after the signed region: the signature block of
+ * the entries that verified, then (encrypted containers) the digest key. */
+#define FWS_BOOT_TAIL_MAX (FWS_CFG_SIG_BLOCK_MAX + FWS_KEY_LEN)
+
 /* Work area layout (install), in this order:
  *   signed region  FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST
  *                  (the signature entries kept for the boot record follow
- *                  the manifest directly, so header || manifest || block
- *                  is one contiguous boot record)
- *   kept entries   FWS_CFG_SIG_BLOCK_MAX
+ *                  the manifest directly, then the digest key, so the
+ *                  boot record is one contiguous run of bytes)
+ *   boot tail      FWS_BOOT_TAIL_MAX
  *   one chunk      max_chunk + FWS_HASH_LEN (chunk data and next hash)
  *   inflate window 2^max_wbits (none when max_wbits is 0)
  * Byte-addressed only: any alignment will do. */
 #define FWS_WORK_SIZE(max_chunk, max_wbits)                                   \
-    (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_CFG_SIG_BLOCK_MAX +          \
+    (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_BOOT_TAIL_MAX +              \
      (size_t)(max_chunk) + FWS_HASH_LEN +                                     \
      ((max_wbits) ? ((size_t)1 << (max_wbits)) : 0))
 
@@ -214,7 +228,8 @@ typedef struct {
     int inflate_err;           /* FWS_INFLATE_ERR_* detail of FWS_E_INFLATE */
     uint64_t in_done;          /* stored bytes of cur consumed */
     uint64_t out_done;         /* plaintext bytes of cur produced */
-    fws_sha256_ctx sha;        /* over cur's plaintext */
+    const uint8_t *digest_key; /* DK (encrypted containers), else NULL */
+    fws_digest_ctx digest;     /* over cur's plaintext */
     fws_inflate_ctx inf;
 } fws_router;
 
@@ -266,11 +281,13 @@ int fws_install_push(fws_install_ctx *ctx, const uint8_t *data, size_t len);
  * FWS_OK and *m filled (m may be NULL) only if every check passed.  Wipes
  * the content key either way.  Calling it again returns the same. */
 int fws_install_finish(fws_install_ctx *ctx, fws_measurements *m);
-/* After the signatures were checked: the boot record to store beside the
- * image: header || manifest || a signature block holding only the
- * entries that verified and counted (points into the work area; stays
- * valid until the work area is reused).  FWS_OK, the sticky error, or
- * FWS_E_STATE before the end of the signature block. */
+/* The boot record to store beside the image: header || manifest || a
+ * signature block holding only the entries that verified and counted ||
+ * for an encrypted container the 32-byte digest key (SPEC.md section 8.1).
+ * Points into the work area; stays valid until the work area is reused.
+ * FWS_OK, the sticky error, or FWS_E_STATE before the end of the signature
+ * block (unencrypted) or before the key was unwrapped (encrypted).  Store
+ * it only after fws_install_finish returned FWS_OK. */
 int fws_install_boot_record(const fws_install_ctx *ctx, const uint8_t **rec, size_t *len);
 /* Detail of an FWS_E_INFLATE (an FWS_INFLATE_ERR_* value), else 0 (also 0
  * when the stream was well formed but did not end exactly at the
@@ -283,15 +300,20 @@ int fws_install_inflate_error(const fws_install_ctx *ctx);
 typedef int (*fws_image_reader)(void *user, uint8_t index, uint64_t offset, uint8_t *buf,
                                 size_t len);
 
-/* Boot check: record is header || manifest || signature block (extra
- * bytes after the signature block are ignored, so a whole container will
- * do), in RAM, and must not change during the call.  The checks are
- * install's (same code): header and manifest, limits, class, counter,
- * signatures and threshold; then each component's SIZE bytes are read
- * through read in scratch-sized pieces and their SHA-256 compared with
- * DIGEST (FWS_E_DIGEST).  No decryption, no inflate: the image is the
- * installed plaintext.  scratch: at least FWS_BOOT_SCRATCH bytes (else
- * FWS_E_BUFFER).  FWS_OK and *m filled (m may be NULL) only if all pass. */
+/* Boot check: record is header || manifest || signature block || (when
+ * the manifest has ENCRYPTION) the 32-byte digest key, as
+ * fws_install_boot_record gave it, in RAM, and must not change during the
+ * call.  Bytes after that are ignored (a record stored in a padded flash
+ * sector; an unencrypted container as a whole).  The checks are install's
+ * (same code): header and manifest, limits, class, counter, signatures and
+ * threshold; then each component's SIZE bytes are read through read in
+ * scratch-sized pieces and their digest (SHA-256, or HMAC-SHA256 under the
+ * record's digest key) compared with DIGEST (FWS_E_DIGEST).  No
+ * decryption, no inflate: the image is the installed plaintext.  A changed
+ * digest key cannot help an attacker: the image must still hash to the
+ * signed 256-bit DIGEST under it.  scratch: at least FWS_BOOT_SCRATCH bytes
+ * (else FWS_E_BUFFER).  FWS_OK and *m filled (m may be NULL) only if all
+ * pass. */
 int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len,
                    fws_image_reader read, void *user, uint8_t *scratch, size_t scratch_len,
                    fws_measurements *m);

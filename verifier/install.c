@@ -10,7 +10,8 @@
  *   -> threshold
  *   -> capsule block: count, then per entry head and body (72 for X25519
  *      and PSK, unwrapped if the key is not found yet; others skipped)
- *   -> key found and committed (encrypted containers)
+ *   -> key found and committed (encrypted containers); the digest key
+ *      derived from it goes to the boot record
  *   -> chunks: one stored chunk (data || next hash) in the work area,
  *      SHA-256 compared with the chain, only then decrypted in place and
  *      routed to the components (component_out.c)
@@ -21,10 +22,12 @@
  * verdict never waits for bytes that will not come.
  *
  * Work area (see FWS_WORK_SIZE): [0, 16 + M) the signed region, then the
- * signature entries that counted (the boot record ends there), then at a
- * fixed offset the chunk buffer and the inflate window.
+ * signature entries that counted, then (encrypted) the digest key: the
+ * boot record ends there.  At a fixed offset after them the chunk buffer
+ * and the inflate window.
  */
 #include "capsule_unwrap.h"
+#include "component_digest.h"
 #include "component_out.h"
 #include "fws_bytes.h"
 #include "policy_check.h"
@@ -46,7 +49,7 @@ enum {
 };
 
 #define FWS_SIG_ENTRY_LEN (FWS_ENTRY_HEAD_LEN + FWS_SIG_ED25519_BODY)
-#define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_CFG_SIG_BLOCK_MAX)
+#define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_BOOT_TAIL_MAX)
 
 static uint8_t *fws_install_chunk_buf(const fws_install_ctx *ctx)
 {
@@ -64,6 +67,12 @@ static uint8_t *fws_install_sig_block(const fws_install_ctx *ctx)
     return ctx->work + FWS_HEADER_LEN + ctx->manifest_len;
 }
 
+/* The digest key's place in the boot record, after the kept entries. */
+static uint8_t *fws_install_digest_key(const fws_install_ctx *ctx)
+{
+    return fws_install_sig_block(ctx) + 1 + ctx->kept * FWS_SIG_ENTRY_LEN;
+}
+
 static void fws_install_expect(fws_install_ctx *ctx, uint8_t state, uint8_t *dst, uint32_t need)
 {
     ctx->state = state;
@@ -78,7 +87,7 @@ static void fws_install_wipe(fws_install_ctx *ctx)
 {
     fws_wipe(ctx->key, sizeof ctx->key);
     fws_chacha20_wipe(&ctx->chacha);
-    fws_wipe(&ctx->r.sha, sizeof ctx->r.sha);
+    fws_wipe(&ctx->r.digest, sizeof ctx->r.digest);
     fws_wipe(&ctx->r.inf, sizeof ctx->r.inf);
     if (ctx->m.encrypted && ctx->state >= FWS_ST_CHUNK)
         fws_wipe(fws_install_chunk_buf(ctx),
@@ -90,6 +99,8 @@ static int fws_install_fail(fws_install_ctx *ctx, int rc)
 {
     ctx->status = rc;
     fws_install_wipe(ctx);
+    if (ctx->r.digest_key)
+        fws_wipe(fws_install_digest_key(ctx), FWS_KEY_LEN);
     return rc;
 }
 
@@ -182,9 +193,14 @@ static uint32_t fws_install_chunk_len(const fws_install_ctx *ctx)
 static int fws_install_payload_start(fws_install_ctx *ctx)
 {
     int rc;
+    uint8_t *dk = NULL;
     ctx->chunk_index = ctx->payload_done = 0;
     fws_copy(ctx->expect, ctx->m.first_chunk_hash, FWS_HASH_LEN);
-    fws_router_init(&ctx->r);
+    if (ctx->m.encrypted) {
+        dk = fws_install_digest_key(ctx);
+        fws_digest_key(dk, ctx->key);
+    }
+    fws_router_init(&ctx->r, dk);
     if (ctx->m.payload_len == 0) {
         /* No chunks: every component is empty; finish them now. */
         fws_install_expect(ctx, FWS_ST_END, NULL, 0);
@@ -393,10 +409,8 @@ int fws_install_finish(fws_install_ctx *ctx, fws_measurements *m)
     ctx->finished = 1;
     if (ctx->status == FWS_OK && ctx->state != FWS_ST_END)
         ctx->status = FWS_E_TRUNCATED;
-    if (ctx->status != FWS_OK) {
-        fws_install_wipe(ctx);
-        return ctx->status;
-    }
+    if (ctx->status != FWS_OK)
+        return fws_install_fail(ctx, ctx->status);
     fws_install_wipe(ctx);
     if (m)
         fws_measurements_fill(m, &ctx->m, &ctx->tally);
@@ -409,12 +423,14 @@ int fws_install_boot_record(const fws_install_ctx *ctx, const uint8_t **rec, siz
         return FWS_E_STATE;
     if (ctx->status != FWS_OK)
         return ctx->status;
-    if (ctx->state < FWS_ST_CAP_COUNT)
+    /* Encrypted: complete once the digest key is there (payload start). */
+    if (ctx->state < (ctx->m.encrypted ? FWS_ST_CHUNK : FWS_ST_CAP_COUNT))
         return FWS_E_STATE;
     if (rec)
         *rec = ctx->work;
     if (len)
-        *len = FWS_HEADER_LEN + ctx->manifest_len + 1 + (size_t)ctx->kept * FWS_SIG_ENTRY_LEN;
+        *len = (size_t)(fws_install_digest_key(ctx) - ctx->work) +
+               (ctx->m.encrypted ? FWS_KEY_LEN : 0);
     return FWS_OK;
 }
 

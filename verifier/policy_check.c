@@ -11,6 +11,9 @@
 #include "fws_bytes.h"
 #include "sha512.h"
 
+/* Only its address matters: policy.class_id == FWS_CLASS_ANY. */
+const uint8_t fws_class_any[FWS_CLASS_LEN] = {0};
+
 int fws_policy_valid(const fws_policy *p)
 {
     if (!p || !p->trusted || p->n_trusted == 0 || p->n_trusted > FWS_CFG_MAX_TRUSTED)
@@ -20,8 +23,10 @@ int fws_policy_valid(const fws_policy *p)
     if (p->max_wbits != 0 &&
         (p->max_wbits < FWS_INFLATE_MIN_WBITS || p->max_wbits > FWS_INFLATE_MAX_WBITS))
         return FWS_E_POLICY;
-    if (p->max_chunk > FWS_MAX_CHUNK)
+    if (p->max_chunk > FWS_MAX_CHUNK || p->max_size == 0)
         return FWS_E_POLICY;
+    if (!p->class_id)
+        return FWS_E_POLICY_CLASS;
     return FWS_OK;
 }
 
@@ -43,10 +48,13 @@ int fws_policy_check_manifest(const fws_policy *p, const fws_manifest *m)
     uint8_t i;
     if (m->chunk_size > p->max_chunk)
         return FWS_E_LIMIT_CHUNK;
-    for (i = 0; i < m->n_components; i++)
+    for (i = 0; i < m->n_components; i++) {
         if (m->comp[i].method == FWS_COMP_ZLIB && m->comp[i].wbits > p->max_wbits)
             return FWS_E_LIMIT_WINDOW;   /* max_wbits 0: no zlib at all */
-    if (p->class_id && !fws_equal(m->class_id, p->class_id, FWS_CLASS_LEN))
+        if (m->comp[i].size > p->max_size)
+            return FWS_E_LIMIT_SIZE;
+    }
+    if (p->class_id != FWS_CLASS_ANY && !fws_equal(m->class_id, p->class_id, FWS_CLASS_LEN))
         return FWS_E_WRONG_CLASS;
     if (m->counter < p->counter_floor)
         return FWS_E_ROLLBACK;
@@ -106,6 +114,7 @@ void fws_measurements_fill(fws_measurements *out, const fws_manifest *m,
     out->counter = m->counter;
     out->timestamp = m->timestamp;
     out->class_id = m->class_id;
+    out->keyed_digests = m->encrypted;
     out->n_components = m->n_components;
     for (i = 0; i < m->n_components; i++) {
         out->digest[i] = m->comp[i].digest;

@@ -11,15 +11,17 @@
 
 /* FWS_OK, or FWS_E_POLICY if the policy cannot be used (no trusted key,
  * threshold outside 1..n_trusted, too many keys, max_wbits not 0 or
- * 9..15, max_chunk above the format's 2^20). */
+ * 9..15, max_chunk above the format's 2^20, max_size 0), or
+ * FWS_E_POLICY_CLASS (class_id NULL). */
 int fws_policy_valid(const fws_policy *p);
 
 /* Decodes the header, checks the device's manifest limit.  *manifest_len
  * gets M. */
 int fws_policy_check_header(const uint8_t header[FWS_HEADER_LEN], uint32_t *manifest_len);
 
-/* Steps 2-4 on a decoded manifest: chunk size and every zlib component's
- * window against the device's limits, then class, then counter floor. */
+/* Steps 2-4 on a decoded manifest: chunk size, every zlib component's
+ * window and every component's SIZE against the device's limits, then
+ * class, then counter floor. */
 int fws_policy_check_manifest(const fws_policy *p, const fws_manifest *m);
 
 /* Signature tally: init computes the trusted keys' ids (SHA-512 prefix). */

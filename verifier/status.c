@@ -25,6 +25,8 @@ const char *fws_status_name(int status)
         "work_area_too_small",         /* FWS_E_BUFFER */
         "bad_api_state",               /* FWS_E_STATE */
         "bad_policy",                  /* FWS_E_POLICY */
+        "policy_without_class",        /* FWS_E_POLICY_CLASS */
+        "size_above_device_limit",     /* FWS_E_LIMIT_SIZE */
     };
     if (status >= 0 && status < FWS_FORMAT_ERRORS)
         return fws_format_err_name(status);

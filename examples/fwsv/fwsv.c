@@ -61,8 +61,9 @@ static const char usage_text[] =
     "  --trust PUB          trusted Ed25519 public key (.pub); repeatable (1..8)\n"
     "  --threshold K        distinct trusted signers required; default 1\n"
     "  --class CLASS        device class (string, hashed as 'fwseal pack' does, or 32\n"
-    "                       hex digits); without --class the class is NOT checked\n"
-    "                       (as 'fwseal verify' does)\n"
+    "                       hex digits); required, unless:\n"
+    "  --any-class          accept containers of every device class (the output says\n"
+    "                       that the class was not checked)\n"
     "  --min-counter N      anti-rollback floor: reject a lower security counter\n"
     "  --key FILE           device X25519 secret key or PSK (.key) to decrypt\n"
     "  --passphrase-file F  passphrase for --key from F (first line)\n"
@@ -70,6 +71,8 @@ static const char usage_text[] =
     "  --max-window-bits N  largest inflate window the device has, 9..15, or 0 for\n"
     "                       no inflate at all; default 15\n"
     "  --max-chunk N        largest chunk the device holds, 0..1048576; default 1048576\n"
+    "  --max-size N         largest installed size of a component (the slot); default\n"
+    "                       no limit\n"
     "  --chunk-feed N       push the container N bytes at a time (1..16777216);\n"
     "                       default 4096\n"
     "  -o, --output DIR     (install) where to write the components\n"
@@ -81,15 +84,15 @@ static const char usage_text[] =
 
 enum {
     OPT_TRUST = 300, OPT_THRESHOLD, OPT_CLASS, OPT_MIN_COUNTER, OPT_KEY, OPT_PP_FILE, OPT_PP_ENV,
-    OPT_MAX_WBITS, OPT_MAX_CHUNK, OPT_FEED, OPT_FORCE
+    OPT_MAX_WBITS, OPT_MAX_CHUNK, OPT_FEED, OPT_FORCE, OPT_ANY_CLASS, OPT_MAX_SIZE
 };
 
 typedef struct {
     const char *trust_paths[FWS_CFG_MAX_TRUSTED];
     int n_trust;
-    unsigned long long threshold, min_counter, max_wbits, max_chunk, feed;
+    unsigned long long threshold, min_counter, max_wbits, max_chunk, max_size, feed;
     const char *class_arg, *key_path, *output;
-    int force;
+    int force, any_class;
     fws_passphrase_src pp;
     /* loaded */
     fws_key trusted_keys[FWS_CFG_MAX_TRUSTED];
@@ -152,6 +155,8 @@ static int parse_options(options *o, int argc, char **argv)
         {"trust", required_argument, 0, OPT_TRUST},
         {"threshold", required_argument, 0, OPT_THRESHOLD},
         {"class", required_argument, 0, OPT_CLASS},
+        {"any-class", no_argument, 0, OPT_ANY_CLASS},
+        {"max-size", required_argument, 0, OPT_MAX_SIZE},
         {"min-counter", required_argument, 0, OPT_MIN_COUNTER},
         {"key", required_argument, 0, OPT_KEY},
         {"passphrase-file", required_argument, 0, OPT_PP_FILE},
@@ -167,6 +172,7 @@ static int parse_options(options *o, int argc, char **argv)
     o->threshold = 1;
     o->max_wbits = 15;
     o->max_chunk = FWS_MAX_CHUNK;
+    o->max_size = UINT64_MAX;
     o->feed = 4096;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -187,6 +193,13 @@ static int parse_options(options *o, int argc, char **argv)
             if (!*optarg)
                 return usage("--class must not be empty%s", "");
             o->class_arg = optarg;
+            break;
+        case OPT_ANY_CLASS:
+            o->any_class = 1;
+            break;
+        case OPT_MAX_SIZE:
+            if (parse_num("--max-size", optarg, 1, UINT64_MAX, &o->max_size))
+                return FWS_EXIT_USAGE;
             break;
         case OPT_MIN_COUNTER:
             if (parse_num("--min-counter", optarg, 0, 0xFFFFFFFFull, &o->min_counter))
@@ -237,6 +250,10 @@ static int load_policy(options *o, int want_device)
     memset(p, 0, sizeof *p);
     if (!o->n_trust)
         return usage("missing --trust PUB: which signing keys does the device trust?%s", "");
+    if (!o->class_arg && !o->any_class)
+        return usage("missing --class CLASS (or --any-class to accept every device class)%s", "");
+    if (o->class_arg && o->any_class)
+        return usage("give --class or --any-class, not both%s", "");
     if (o->threshold > (unsigned long long)o->n_trust)
         return usage("--threshold is more than the number of --trust keys given%s", "");
     if (o->pp.file && o->pp.env)
@@ -259,6 +276,8 @@ static int load_policy(options *o, int want_device)
     p->counter_floor = (uint32_t)o->min_counter;
     p->max_chunk = (uint32_t)o->max_chunk;
     p->max_wbits = (uint8_t)o->max_wbits;
+    p->max_size = o->max_size;
+    p->class_id = FWS_CLASS_ANY;
     if (o->class_arg) {
         class_id_of(o->class_arg, o->class_id);
         p->class_id = o->class_id;
@@ -290,7 +309,7 @@ static void wipe_options(options *o)
     fws_wipe(&o->p, sizeof o->p);
 }
 
-static void print_accepted(const char *path, const fws_measurements *m)
+static void print_accepted(const char *path, const fws_measurements *m, int any_class)
 {
     char id[2 * FWS_KEYID_LEN + 1];
     printf("%s: accepted: version %u.%u.%u+%u, counter %u, %u trusted signer%s (", path, m->major,
@@ -299,7 +318,7 @@ static void print_accepted(const char *path, const fws_measurements *m)
         hex_id(id, m->signer_id[i]);
         printf("%s%s", i ? " " : "", id);
     }
-    printf(")\n");
+    printf(")%s\n", any_class ? "; class NOT checked (--any-class)" : "");
 }
 
 /* ---- check / install ---- */
@@ -555,7 +574,7 @@ static int run_install(options *o, const char *path, int install)
             goto done;
         }
     }
-    print_accepted(path, &meas);
+    print_accepted(path, &meas, o->any_class);
     if (install)
         printf("%s: wrote %u component%s and %s to %s\n", path, meas.n_components,
                meas.n_components == 1 ? "" : "s", BOOT_RECORD_NAME, o->output);
@@ -663,7 +682,7 @@ static int run_boot(options *o, const char *record_path, char **image_paths, int
                         record_path);
         goto done;
     }
-    print_accepted(record_path, &meas);
+    print_accepted(record_path, &meas, o->any_class);
     exit_rc = FWS_EXIT_OK;
 done:
     for (int i = 0; i < n_images; i++)

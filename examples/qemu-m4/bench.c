@@ -507,6 +507,7 @@ int main(void)
     policy.class_id = bench_class;
     policy.counter_floor = BENCH_COUNTER;
     policy.max_chunk = BENCH_CHUNK;
+    policy.max_size = BENCH_APP_LEN;
     policy.max_wbits = BENCH_WBITS;
     policy.x25519_secret = bench_device_sk;
     policy.x25519_public = bench_device_pk;

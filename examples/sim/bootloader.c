@@ -186,6 +186,7 @@ static void device_policy(const sim_device *d, fws_policy *p)
     p->class_id = d->rom.class_id;
     p->counter_floor = d->meta.floor;
     p->max_chunk = SIM_MAX_CHUNK;
+    p->max_size = SIM_IMAGE_CAPACITY;
     p->max_wbits = SIM_MAX_WBITS;
     if (d->rom.key_type == SIM_KEY_X25519) {
         p->x25519_secret = d->rom.secret;

@@ -51,6 +51,7 @@ void _start(void)
     p->threshold = 1;
     p->class_id = class_id;
     p->counter_floor = 1;
+    p->max_size = 0x40000;
     result = fws_boot_check(p, record_addr, record_len, read_image, 0, scratch, sizeof scratch,
                             &meas);
     for (;;)

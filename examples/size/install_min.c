@@ -59,6 +59,7 @@ void _start(void)
     p->class_id = class_id;
     p->counter_floor = 1;
     p->max_chunk = MAX_CHUNK;
+    p->max_size = 0x40000;
     p->max_wbits = MAX_WBITS;
     p->x25519_secret = device_secret;
     p->x25519_public = device_public;

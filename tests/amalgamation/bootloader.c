@@ -116,6 +116,7 @@ static void bl_policy(fws_policy *p, uint32_t floor)
     p->class_id = device_class;
     p->counter_floor = floor;
     p->max_chunk = BL_CHUNK;
+    p->max_size = BL_SLOT;
     p->max_wbits = 0;   /* this device cannot inflate */
 }
 

@@ -6,9 +6,11 @@
  *
  * Input: mode byte (FZ_MODE_*: threshold, class, small limits, floor),
  * fix byte, scratch byte, then a container-shaped record (header ||
- * manifest || signature block) followed by the image: the components'
- * installed bytes back to back in manifest order.  Fix bits:
- *   0x01  rewrite each DIGEST from the image (so the digest loop passes);
+ * manifest || signature block, then 32 bytes of digest key when the
+ * manifest has an ENCRYPTION field) followed by the image: the
+ * components' installed bytes back to back in manifest order.  Fix bits:
+ *   0x01  rewrite each DIGEST from the image (so the digest loop passes),
+ *         keyed by the record's digest key when encrypted;
  *   0x02  keep the signature block (else re-sign with sign1, and sign2
  *         when the mode asks for threshold 2);
  *   0x04  hand the image to fws_boot_check as trailing record bytes too
@@ -27,6 +29,7 @@
 
 #include "fuzz_common.h"
 #include "fws_bytes.h"
+#include "spec_digest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,7 +98,10 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
     for (i = 0; i < m.n_components; i++)
         if (m.comp[i].method == FWS_COMP_ZLIB && m.comp[i].wbits > p->max_wbits)
             return 0;
-    if (p->class_id && memcmp(m.class_id, p->class_id, FWS_CLASS_LEN))
+    for (i = 0; i < m.n_components; i++)
+        if (m.comp[i].size > p->max_size)
+            return 0;
+    if (p->class_id != FWS_CLASS_ANY && memcmp(m.class_id, p->class_id, FWS_CLASS_LEN))
         return 0;
     if (m.counter < p->counter_floor)
         return 0;
@@ -129,12 +135,16 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
     }
     if ((unsigned)__builtin_popcount(counted) < p->threshold)
         return 0;
+    /* An encrypted container's record ends with its digest key. */
+    if (m.encrypted && rec_len - pos < 32)
+        return 0;
     for (i = 0; i < m.n_components; i++) {
         uint8_t d[32];
         uint64_t sz = m.comp[i].size;
         if (off > img_len || sz > img_len - off)
             return 0;
-        crypto_hash_sha256(d, img + off, (size_t)sz);
+        spec_component_digest(d, m.encrypted ? rec + pos : NULL, (uint8_t)i, img + off,
+                              (size_t)sz);
         if (memcmp(d, m.comp[i].digest, 32))
             return 0;
         off += sz;
@@ -145,6 +155,7 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t mode, fix, sb, *buf, *rec, *scratch, sigs[1 + 3 * 75];
+    const uint8_t *dk;
     size_t len, img_off, rec_len, scratch_len, signed_len;
     fz_layout l;
     fz_fields f;
@@ -166,14 +177,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf = malloc(len ? len : 1);
     memcpy(buf, data + 3, len);
     fz_layout_of(buf, len, &l);
-    img_off = l.cap_off;   /* the record ends after the signature block */
+    img_off = l.cap_off;   /* the record ends after the signature block... */
+    dk = NULL;
+    if (len >= FWS_HEADER_LEN) {
+        fz_fields_of(buf + FWS_HEADER_LEN, l.m_len, &f);
+        if (f.commitment != SIZE_MAX && len - img_off >= 32) {
+            dk = buf + img_off;   /* ...and its digest key, when encrypted */
+            img_off += 32;
+        }
+    }
 
     memset(&st, 0, sizeof st);
     st.last_index = -1;
     st.img = buf + img_off;
     st.img_len = len - img_off;
     if (len >= FWS_HEADER_LEN) {
-        fz_fields_of(buf + FWS_HEADER_LEN, l.m_len, &f);
         if (fix & FIX_DIGESTS) {
             uint64_t off = 0;
             for (int i = 0; i < f.n; i++) {
@@ -184,8 +202,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (off > st.img_len || sz > st.img_len - off)
                     break;
                 if (f.comp[i].digest != SIZE_MAX)
-                    crypto_hash_sha256(buf + FWS_HEADER_LEN + f.comp[i].digest, st.img + off,
-                                       (size_t)sz);
+                    spec_component_digest(buf + FWS_HEADER_LEN + f.comp[i].digest, dk,
+                                          (uint8_t)i, st.img + off, (size_t)sz);
                 off += sz;
             }
         }
@@ -204,12 +222,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  (1u << FZ_SIGN1) |
                                      ((mode & FZ_MODE_THRESH2) ? 1u << FZ_SIGN2 : 0),
                                  buf, signed_len, sigs);
-        rec_len = signed_len + sl + ((fix & FIX_TRAILING) ? st.img_len : 0);
+        size_t kl = dk ? 32 : 0;
+        rec_len = signed_len + sl + kl + ((fix & FIX_TRAILING) ? st.img_len : 0);
         rec = malloc(rec_len);
         memcpy(rec, buf, signed_len);
         memcpy(rec + signed_len, sigs, sl);
+        if (dk)
+            memcpy(rec + signed_len + sl, dk, kl);
         if (fix & FIX_TRAILING)
-            memcpy(rec + signed_len + sl, st.img, st.img_len);
+            memcpy(rec + signed_len + sl + kl, st.img, st.img_len);
     }
 
     fz_device_policy(&keys, mode, &p);

@@ -12,6 +12,7 @@
 #include "container_reader.h"
 #include "decision.h"
 #include "fws_bytes.h"
+#include "spec_digest.h"
 
 const char *const fz_key_name[FZ_NKEYS] = {"sign1", "sign2", "sign3", "dev", "psk"};
 
@@ -101,7 +102,8 @@ void fz_device_policy(const fz_keys *k, uint8_t mode, fws_policy *p)
     p->trusted = (const uint8_t(*)[32])k->trusted;
     p->n_trusted = 2;
     p->threshold = (mode & FZ_MODE_THRESH2) ? 2 : 1;
-    p->class_id = (mode & FZ_MODE_CLASS) ? k->class_id : NULL;
+    p->class_id = (mode & FZ_MODE_CLASS) ? k->class_id : FWS_CLASS_ANY;
+    p->max_size = UINT64_MAX;
     p->counter_floor = (mode & FZ_MODE_FLOOR) ? 6 : 3;
     /* 2^16 by default: an encrypted install wipes max_chunk bytes, and a
      * 1 MiB wipe per run would dominate the run time. */
@@ -563,8 +565,10 @@ typedef struct {
     size_t pos, len, slot;   /* data at pos, len bytes; next hash at slot (0: last) */
 } fz_seg;
 
-/* Component fixes on the plaintext payload pd[0..total). */
-static void fix_components(uint8_t *m, const fz_fields *f, uint8_t *pd, size_t total)
+/* Component fixes on the plaintext payload pd[0..total); dk: the digest
+ * key of an encrypted container (SPEC.md 3.6), else NULL. */
+static void fix_components(uint8_t *m, const fz_fields *f, uint8_t *pd, size_t total,
+                           const uint8_t *dk)
 {
     uint64_t off = 0;
     for (int i = 0; i < f->n; i++) {
@@ -600,13 +604,13 @@ static void fix_components(uint8_t *m, const fz_fields *f, uint8_t *pd, size_t t
                     s[end + 3] = (uint8_t)a;
                 }
                 size = z.total_out;
-                crypto_hash_sha256(digest, out, z.total_out);
+                spec_component_digest(digest, dk, (uint8_t)i, out, z.total_out);
             } else {
-                crypto_hash_sha256(digest, s, avail);
+                spec_component_digest(digest, dk, (uint8_t)i, s, avail);
             }
             inflateEnd(&z);
         } else {
-            crypto_hash_sha256(digest, s, avail);
+            spec_component_digest(digest, dk, (uint8_t)i, s, avail);
         }
         if (f->comp[i].size != SIZE_MAX)
             fws_store64_le(m + f->comp[i].size, size);
@@ -686,7 +690,11 @@ uint8_t *fz_fix(const fz_keys *k, const uint8_t *c, size_t len, uint8_t fix, uin
                     memcpy(pd + o, b + seg[i].pos, seg[i].len);
                 if (f.commitment != SIZE_MAX)
                     crypto_stream_chacha20_ietf_xor_ic(pd, pd, total, zero_nonce, 0, key);
-                fix_components(m, &f, pd, total);
+                uint8_t dk[32];
+                if (f.commitment != SIZE_MAX)
+                    spec_digest_key(dk, key);
+                fix_components(m, &f, pd, total, f.commitment != SIZE_MAX ? dk : NULL);
+                sodium_memzero(dk, sizeof dk);
                 if (f.commitment != SIZE_MAX)
                     crypto_stream_chacha20_ietf_xor_ic(pd, pd, total, zero_nonce, 0, key);
                 for (i = 0, o = 0; i < nseg; o += seg[i].len, i++)

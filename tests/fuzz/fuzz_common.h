@@ -44,7 +44,7 @@ void fz_keys_init(fz_keys *k);
 
 /* ---- the mode byte: which policy the device and the host apply ---- */
 #define FZ_MODE_KEY_MASK 0x03   /* 0 X25519, 1 PSK, 2 no key, 3 X25519 via unwrap callback */
-#define FZ_MODE_CLASS 0x04      /* check the class (else class_id NULL) */
+#define FZ_MODE_CLASS 0x04      /* check the class (else FWS_CLASS_ANY) */
 #define FZ_MODE_THRESH2 0x08    /* threshold 2 (sign1 and sign2) */
 #define FZ_MODE_SMALL 0x10      /* device limits: chunk 1024, window 2^10 */
 #define FZ_MODE_FLOOR 0x20      /* counter floor 6 (seeds have 5) instead of 3 */

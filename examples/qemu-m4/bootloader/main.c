@@ -69,6 +69,7 @@ static const fws_policy policy = {
     .class_id = device_class,
     .counter_floor = BL_COUNTER_FLOOR,
     .max_chunk = BL_MAX_CHUNK,
+    .max_size = SLOT_SIZE,
     .max_wbits = BL_MAX_WBITS,
     .x25519_secret = device_x25519_secret,
     .x25519_public = device_x25519_public,
