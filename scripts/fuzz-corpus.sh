@@ -84,6 +84,8 @@ C5="--counter 5"
     pack x25519 $S1 $C5 --encrypt-to keys/dev.pub --level 6 --window-bits 10 --chunk-size 256 \
         app=in/text.bin
     pack psk $S1 $C5 --encrypt-to keys/psk.key --level 0 --chunk-size 320 app=in/bin.bin
+    pack padded $S1 $C5 --encrypt-to keys/dev.pub --pad-to 512 --level 6 --chunk-size 256 \
+        app=in/text.bin
     pack both $S1 $C5 --encrypt-to keys/dev.pub --encrypt-to keys/psk.key --level 9 \
         --chunk-size 448 app=in/text.bin cfg=in/bin2.bin
     pack multisig $S1 --key keys/sign2.key $C5 --level 1 --chunk-size 256 app=in/text.bin

@@ -82,6 +82,7 @@ static const kind kinds[] = {
     {"x25519", "--level 6 --encrypt-to dev.pub", "sign1", "dev.key", 1},
     {"psk", "--level 6 --encrypt-to psk.key", "sign1", "psk.key", 1},
     {"three signers", "--level 6 --key sign2.key --key sign3.key", "sign1 sign2 sign3", NULL, 3},
+    {"padded", "--level 6 --pad-to 512 --encrypt-to dev.pub", "sign1", "dev.key", 1},
 };
 
 
@@ -299,7 +300,7 @@ static void mutate_kind(const kind *k)
     pos = snprintf(s.cli_policy, sizeof s.cli_policy, "--class test/class --threshold %d",
                    k->n_signers);
     for (int i = 0; i < k->n_signers; i++)
-        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --trust sign%d.pub --class test/class",
+        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --trust sign%d.pub",
                         i + 1);
     if (k->device)
         snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --key %s", k->device);
@@ -332,3 +333,4 @@ Test(mutation, compressed) { mutate_kind(&kinds[1]); }
 Test(mutation, encrypted_x25519) { mutate_kind(&kinds[2]); }
 Test(mutation, encrypted_psk) { mutate_kind(&kinds[3]); }
 Test(mutation, three_signers) { mutate_kind(&kinds[4]); }
+Test(mutation, encrypted_padded) { mutate_kind(&kinds[5]); }

@@ -51,12 +51,13 @@
  * install ends (finish, or the first error).  Alternatively the unwrap
  * callback does the key agreement in a secure element.
  *
- * Sizes (measured, `make size`): sizeof(fws_install_ctx) = 3,536 bytes
- * with 4-byte pointers (Cortex-M, RV32), 3,720 on LP64 hosts; the
- * inflater's state with its decoding tables is 2,052 of them.  Work area:
- * FWS_WORK_SIZE(4096, 12) = 17,033 bytes, FWS_WORK_SIZE(4096, 15) = 45,705,
- * of which 8,192 + 601 are the signed region and the kept signatures
- * (FWS_CFG_MAX_MANIFEST=1024 saves 7,168).  Worst-case stack along the
+ * Sizes (measured: the QEMU bootloader prints them, tests/test_verifier.c
+ * for the host): sizeof(fws_install_ctx) = 3,656 bytes with 4-byte
+ * pointers (Cortex-M), 3,840 on LP64 hosts; the inflater's state with its
+ * decoding tables is 2,052 of them.  Work area: FWS_WORK_SIZE(4096, 12) =
+ * 17,065 bytes, FWS_WORK_SIZE(4096, 15) = 45,737, of which 8,192 + 633 are
+ * the signed region and the rest of the boot record (kept signatures,
+ * digest key; FWS_CFG_MAX_MANIFEST=1024 saves 7,168).  Worst-case stack along the
  * call graph (arm-none-eabi-gcc -Os, Cortex-M4): fws_install_push 1,344
  * (Ed25519 inside a push), fws_install_init 720, fws_boot_check 2,416 (it
  * keeps a decoded manifest on its own stack); plus the sink's and the
