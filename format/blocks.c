@@ -1,6 +1,7 @@
 /* The unsigned signature and key-capsule blocks: count byte and entry
- * heads.  Entries of unknown type are skipped by readers: they sit outside
- * the signed region, so they can only fail to count, never grant. */
+ * heads, and the delegation records inside delegated signature entries.
+ * Entries of unknown type are skipped by readers: they sit outside the
+ * signed region, so they can only fail to count, never grant. */
 #include "fws_bytes.h"
 #include "fws_format.h"
 
@@ -20,8 +21,12 @@ int fws_entry_head_decode(const uint8_t in[FWS_ENTRY_HEAD_LEN], int is_capsule,
     e->body_len = fws_load16_le(in + 1);
     if (e->type == 0 || e->body_len > FWS_MAX_ENTRY_BODY)
         return err;
-    /* Known types have one exact size (both are 72 bytes). */
+    /* Known types have one exact size (both are 72 bytes)... */
     if (known && e->body_len != FWS_SIG_ED25519_BODY)
+        return err;
+    /* ...a delegated entry one of four, which determine its layout. */
+    if (!is_capsule && e->type == FWS_SIG_DELEGATED &&
+        fws_cert_roots(e->body_len - FWS_SIG_LEN) == 0)
         return err;
     return FWS_OK;
 }
@@ -29,8 +34,37 @@ int fws_entry_head_decode(const uint8_t in[FWS_ENTRY_HEAD_LEN], int is_capsule,
 int fws_block_count_check(uint8_t count, int is_capsule, int encrypted)
 {
     if (!is_capsule)
-        return (count >= 1 && count <= FWS_MAX_SIGNATURES) ? FWS_OK : FWS_E_SIG_BLOCK;
+        return count <= FWS_MAX_SIGNATURES ? FWS_OK : FWS_E_SIG_BLOCK;
     if (encrypted)
         return (count >= 1 && count <= FWS_MAX_CAPSULES) ? FWS_OK : FWS_E_CAPSULE_BLOCK;
     return count == 0 ? FWS_OK : FWS_E_CAPSULE_BLOCK;
+}
+
+uint8_t fws_cert_roots(size_t len)
+{
+    uint8_t n;
+    for (n = 1; n <= FWS_MAX_ROOT_SIGS; n++)   /* no division: no helper on M0 */
+        if (len == (size_t)FWS_CERT_LEN(n))
+            return n;
+    return 0;
+}
+
+int fws_cert_decode(const uint8_t *buf, size_t len, fws_cert *c)
+{
+    c->n_roots = fws_cert_roots(len);
+    if (c->n_roots == 0)
+        return FWS_E_SIG_BLOCK;
+    c->subject = buf;
+    c->generation = fws_load32_le(buf + 32);
+    c->scope = buf + 36;
+    c->root_sigs = buf + FWS_CERT_SIGNED_LEN;
+    return FWS_OK;
+}
+
+int fws_cert_any_class(const fws_cert *c)
+{
+    uint8_t acc = 0, i;
+    for (i = 0; i < FWS_CLASS_LEN; i++)
+        acc |= c->scope[i];
+    return acc == 0;
 }

@@ -39,8 +39,19 @@
 
 /* Signature entry types. */
 #define FWS_SIG_ED25519 1        /* key_id[8] sig[64] */
-#define FWS_SIG_DELEGATED 2      /* reserved: certified delegate key (v2) */
+#define FWS_SIG_DELEGATED 2      /* delegation record || sig[64] (SPEC.md 4.1) */
 #define FWS_SIG_ED25519_BODY 72
+
+/* Delegation record (SPEC.md section 4.1): a signing key certified by
+ * root keys.  subject[32] generation u32le scope[16], then 1..4 root
+ * signatures root_id[8] sig[64] over FWS_LABEL_DELEGATION || the first
+ * FWS_CERT_SIGNED_LEN bytes. */
+#define FWS_CERT_SIGNED_LEN 52
+#define FWS_CERT_ROOT_SIG_LEN 72
+#define FWS_MAX_ROOT_SIGS 4
+#define FWS_CERT_LEN(n) (FWS_CERT_SIGNED_LEN + FWS_CERT_ROOT_SIG_LEN * (n))
+#define FWS_SIG_DELEGATED_BODY(n) (FWS_CERT_LEN(n) + FWS_SIG_LEN)
+#define FWS_SIG_DELEGATED_MAX_BODY FWS_SIG_DELEGATED_BODY(FWS_MAX_ROOT_SIGS)
 
 /* Capsule entry types. */
 #define FWS_CAPSULE_X25519 1     /* recipient_id[8] ephemeral_pub[32] wrapped[32] */
@@ -54,6 +65,7 @@
 #define FWS_LABEL_PSK_WRAP "fwseal-v1 psk-wrap"
 #define FWS_LABEL_PSK_ID "fwseal-v1 psk-id"
 #define FWS_LABEL_DIGEST_KEY "fwseal-v1 digest-key"
+#define FWS_LABEL_DELEGATION "fwseal-v1 delegation"
 
 /* Decoder results.  Every value has a name (fws_error_name) so a
  * bootloader can log why it refused. */
@@ -114,8 +126,28 @@ typedef struct {
 int fws_entry_head_decode(const uint8_t in[FWS_ENTRY_HEAD_LEN], int is_capsule,
                           fws_entry_head *e);
 void fws_entry_head_encode(uint8_t out[FWS_ENTRY_HEAD_LEN], uint8_t type, uint16_t body_len);
-/* Validates a block's count byte; returns FWS_OK or the block's error. */
+/* Validates a block's count byte; returns FWS_OK or the block's error.
+ * A signature block may be empty (an unsigned container, which no
+ * verifier accepts: untrusted). */
 int fws_block_count_check(uint8_t count, int is_capsule, int encrypted);
+
+/* ---- Delegation records ---- */
+typedef struct {
+    const uint8_t *subject;      /* 32: the certified Ed25519 signing key */
+    uint32_t generation;
+    const uint8_t *scope;        /* 16: class id, all zero = any class */
+    uint8_t n_roots;             /* root signatures, 1..FWS_MAX_ROOT_SIGS */
+    const uint8_t *root_sigs;    /* n_roots x (root key id 8 || signature 64) */
+} fws_cert;
+
+/* The number of root signatures in a record of len bytes: n if len is
+ * FWS_CERT_LEN(n) for n in 1..4, else 0. */
+uint8_t fws_cert_roots(size_t len);
+/* A record of len bytes: FWS_OK, or FWS_E_SIG_BLOCK if len is not
+ * FWS_CERT_LEN(n) for n in 1..4.  Points into buf. */
+int fws_cert_decode(const uint8_t *buf, size_t len, fws_cert *c);
+/* 1 if the scope is all zero (any class). */
+int fws_cert_any_class(const fws_cert *c);
 
 /* Bytes the payload occupies in the container: each chunk but the last is
  * followed by the SHA-256 of the next stored chunk.  0 for an empty

@@ -15,6 +15,7 @@
 #define FWS_TAG_PAYLOAD 0x0005
 #define FWS_TAG_ENCRYPTION 0x0006
 #define FWS_TAG_COMPONENTS 0x0007
+#define FWS_TAG_MIN_KEY_GENERATION 0x0008
 #define FWS_TAG_META 0x8001
 #define FWS_TAG_NONCRITICAL 0x8000
 
@@ -57,6 +58,8 @@ typedef struct {
     const uint8_t *key_commitment;
     uint8_t n_components;
     fws_component comp[FWS_MAX_COMPONENTS];
+    uint8_t has_min_key_generation;
+    uint32_t min_key_generation;   /* revocation: floor for delegated keys (SPEC 4.2) */
     const uint8_t *meta;       /* raw META value, or NULL */
     uint16_t meta_len;
 } fws_manifest;

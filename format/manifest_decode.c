@@ -359,6 +359,11 @@ int fws_manifest_decode(const uint8_t *buf, size_t len, fws_manifest *m, fws_dia
                 return rc;
             seen |= F_COMPS;
             break;
+        case FWS_TAG_MIN_KEY_GENERATION:
+            if (vlen != 4) { bad_len = 1; break; }
+            m->min_key_generation = fws_load32_le(v);
+            m->has_min_key_generation = 1;
+            break;
         case FWS_TAG_META:
             if (!meta_check(v, vlen)) {
                 r.pos = at;
@@ -380,7 +385,8 @@ int fws_manifest_decode(const uint8_t *buf, size_t len, fws_manifest *m, fws_dia
                                : tag == FWS_TAG_CLASS     ? "class"
                                : tag == FWS_TAG_TIMESTAMP ? "timestamp"
                                : tag == FWS_TAG_PAYLOAD   ? "payload"
-                                                          : "encryption",
+                               : tag == FWS_TAG_ENCRYPTION ? "encryption"
+                                                          : "min_key_generation",
                         0, FWS_E_FIELD_LENGTH);
         }
     }

@@ -114,6 +114,8 @@ size_t fws_manifest_encode(const fws_manifest *m, uint8_t *out, size_t cap)
         fws_store16_le(comps_head, FWS_TAG_COMPONENTS);
         fws_store16_le(comps_head + 2, (uint16_t)(w.pos - comps_start));
     }
+    if (m->has_min_key_generation && (p = field(&w, FWS_TAG_MIN_KEY_GENERATION, 4)) != 0)
+        fws_store32_le(p, m->min_key_generation);
     if (m->meta)
         put_bytes(&w, FWS_TAG_META, m->meta, m->meta_len);
     if (w.overflow)

@@ -1133,18 +1133,31 @@ Test(verifier, built_unusual_entries)
     load("psk.key", &psk);
     fill_text(data, sizeof data, 14);
 
-    /* Unknown and delegated signature entries are skipped; an empty body
-     * last in the block is taken at once. */
+    /* Unknown entries, and delegated ones for a device without roots, are
+     * skipped; an empty body last in the block is taken at once. */
     vp_init(&v, &fx, "sign1", NULL);
     tp_init(&tp, &fx, 1, NULL);
     spec_one(&s, &k1, data, sizeof data, data, sizeof data, FWS_COMP_NONE, 0, 256);
-    s.sigs_extra[0] = entry(FWS_SIG_DELEGATED, 200, 0xAA);
+    s.sigs_extra[0] = entry(FWS_SIG_DELEGATED, FWS_SIG_DELEGATED_BODY(1), 0xAA);
     s.sigs_extra[1] = entry(77, 1024, 0x55);
     s.sigs_extra[2] = entry(9, 0, 0);
     s.n_sigs_extra = 3;
     c = build(&s, &len);
     cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_OK);
     cr_assert_eq(o.record_len, 16 + fws_load32_le(c + 8) + 1 + 75, "only the counted entry kept");
+    run_free_out(&o);
+    free(c);
+    /* A delegated entry's length fixes its layout (1..4 root signatures):
+     * any other is a malformed block, whatever the device trusts. */
+    s.sigs_extra[0] = entry(FWS_SIG_DELEGATED, FWS_SIG_DELEGATED_BODY(1) + 1, 0xAA);
+    c = build(&s, &len);
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_SIG_BLOCK);
+    run_free_out(&o);
+    free(c);
+    s.n_sigs_extra = 0;
+    s.n_signers = 0;   /* an empty block: an unsigned container, never accepted */
+    c = build(&s, &len);
+    cr_assert_eq(judge(&v, &tp, c, len, &o), FWS_E_UNTRUSTED);
     run_free_out(&o);
     free(c);
 

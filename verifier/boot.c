@@ -16,8 +16,9 @@
 /* The signature block at record[signed_len..): count, then entries, each
  * checked exactly as install checks them.  *end gets the offset after the
  * block. */
-static int fws_boot_signatures(const fws_policy *p, const uint8_t *record, size_t record_len,
-                               size_t signed_len, int encrypted, fws_sig_tally *t, size_t *end)
+static int fws_boot_signatures(const fws_policy *p, const fws_manifest *m, const uint8_t *record,
+                               size_t record_len, size_t signed_len, fws_sig_tally *t,
+                               size_t *end)
 {
     size_t pos = signed_len;
     uint8_t count, i;
@@ -25,7 +26,7 @@ static int fws_boot_signatures(const fws_policy *p, const uint8_t *record, size_
     if (record_len - pos < 1)
         return FWS_E_TRUNCATED;
     count = record[pos++];
-    rc = fws_block_count_check(count, 0, encrypted);
+    rc = fws_block_count_check(count, 0, m->encrypted);
     if (rc != FWS_OK)
         return rc;
     for (i = 0; i < count; i++) {
@@ -38,12 +39,12 @@ static int fws_boot_signatures(const fws_policy *p, const uint8_t *record, size_
         pos += FWS_ENTRY_HEAD_LEN;
         if (record_len - pos < eh.body_len)
             return FWS_E_TRUNCATED;
-        if (eh.type == FWS_SIG_ED25519)
-            fws_sig_tally_entry(t, p, record + pos, record, signed_len);
+        if (fws_sig_tally_wants(t, p, eh.type))
+            fws_sig_tally_entry(t, p, m, eh.type, record + pos, eh.body_len, record, signed_len);
         pos += eh.body_len;
     }
     *end = pos;
-    return fws_sig_tally_result(t, p);
+    return fws_sig_tally_result(t, p, m);
 }
 
 int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len,
@@ -78,7 +79,7 @@ int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len
     if (rc != FWS_OK)
         return rc;
     fws_sig_tally_init(&t, p);
-    rc = fws_boot_signatures(p, record, record_len, signed_len, man.encrypted, &t, &pos);
+    rc = fws_boot_signatures(p, &man, record, record_len, signed_len, &t, &pos);
     if (rc != FWS_OK)
         return rc;
     if (man.encrypted) {

@@ -41,9 +41,39 @@
 #error "FWS_CFG_CT_MUL64 must be 0 or 1"
 #endif
 
-/* Room for the verified Ed25519 entries kept for the boot record:
- * count byte + 8 entries of 3 + 72 bytes (at most 8 entries in a block,
- * SPEC.md section 9).  Not a tunable. */
-#define FWS_CFG_SIG_BLOCK_MAX (1 + 8 * 75)
+/* Key rotation (SPEC.md 4.1): 1 accepts signing keys certified by root
+ * keys (policy.roots); about 500 bytes of code.  0 leaves it out: delegated
+ * entries never count, and a policy with roots is refused. */
+#ifndef FWS_CFG_DELEGATION
+#define FWS_CFG_DELEGATION 1
+#endif
+#if FWS_CFG_DELEGATION != 0 && FWS_CFG_DELEGATION != 1
+#error "FWS_CFG_DELEGATION must be 0 or 1"
+#endif
+
+/* Most root keys a policy may list (8 bytes of context each, one SHA-512
+ * each at install/boot start). */
+#ifndef FWS_CFG_MAX_ROOTS
+#define FWS_CFG_MAX_ROOTS 4
+#endif
+#if FWS_CFG_MAX_ROOTS < 1 || FWS_CFG_MAX_ROOTS > 32
+#error "FWS_CFG_MAX_ROOTS must be 1..32"
+#endif
+
+/* Largest threshold a policy may ask for.  The first `threshold` entries
+ * that count are kept for the boot record (later ones are not even
+ * verified), so this sets the work area's room for them: 75 bytes each,
+ * 407 with delegation (an entry with four root signatures). */
+#ifndef FWS_CFG_MAX_THRESHOLD
+#define FWS_CFG_MAX_THRESHOLD 4
+#endif
+#if FWS_CFG_MAX_THRESHOLD < 1 || FWS_CFG_MAX_THRESHOLD > 8
+#error "FWS_CFG_MAX_THRESHOLD must be 1..8"
+#endif
+
+/* Room for the entries kept for the boot record: count byte, then
+ * FWS_CFG_MAX_THRESHOLD entries of the largest kind.  Not a tunable. */
+#define FWS_CFG_SIG_BLOCK_MAX \
+    (1 + FWS_CFG_MAX_THRESHOLD * (FWS_CFG_DELEGATION ? 3 + 404 : 3 + 72))
 
 #endif

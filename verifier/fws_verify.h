@@ -99,13 +99,19 @@ typedef enum {
     FWS_E_READ,               /* the boot reader callback failed */
     FWS_E_BUFFER,             /* work area too small for this policy */
     FWS_E_STATE,              /* API misuse: push after finish, boot record too early */
-    FWS_E_POLICY,             /* invalid policy: no trusted key, threshold 0 or above
-                                 n_trusted, n_trusted above FWS_CFG_MAX_TRUSTED,
+    FWS_E_POLICY,             /* invalid policy: no trusted or root key, threshold
+                                 0 or above FWS_CFG_MAX_THRESHOLD (or above n_trusted
+                                 without roots), n_trusted or n_roots above their
+                                 FWS_CFG_ maximum, root_threshold not 1..n_roots,
                                  max_wbits not 0 or 9..15, max_chunk above 2^20,
                                  max_size 0 */
     FWS_E_POLICY_CLASS,       /* policy class_id is NULL: give the device's class,
                                  or FWS_CLASS_ANY to accept every class */
     FWS_E_LIMIT_SIZE,         /* a component's SIZE above the policy's max_size */
+    FWS_E_KEY_REVOKED,        /* too few signers, and a genuine delegated key was
+                                 refused: its generation is below the floor */
+    FWS_E_KEYGEN_ABOVE_SIGNER,/* MIN_KEY_GENERATION above the generation of a
+                                 delegated key that signed (self-revocation) */
     FWS_STATUS_END
 } fws_status;
 
@@ -127,9 +133,18 @@ extern const uint8_t fws_class_any[FWS_CLASS_LEN];
  * signature policy.  No field's zero value means "do not check": a zeroed
  * policy is refused (FWS_E_POLICY or FWS_E_POLICY_CLASS). */
 typedef struct {
-    const uint8_t (*trusted)[32];   /* Ed25519 public keys */
-    uint8_t n_trusted;              /* 1..FWS_CFG_MAX_TRUSTED */
-    uint8_t threshold;              /* k distinct trusted signers, 1..n_trusted */
+    const uint8_t (*trusted)[32];   /* Ed25519 public keys that sign releases */
+    uint8_t n_trusted;              /* 0..FWS_CFG_MAX_TRUSTED (0 only with roots) */
+    uint8_t threshold;              /* k distinct signing keys, trusted or certified,
+                                       1..FWS_CFG_MAX_THRESHOLD (and n_trusted
+                                       without roots) */
+    /* Key rotation (SPEC.md 4.1): root keys that certify signing keys. */
+    const uint8_t (*roots)[32];     /* Ed25519 root public keys, or NULL */
+    uint8_t n_roots;                /* 0..FWS_CFG_MAX_ROOTS */
+    uint8_t root_threshold;         /* distinct roots per delegation, 1..n_roots */
+    uint32_t key_generation_floor;  /* refuse certified keys of a lower generation
+                                       (raised, like counter_floor, only after a
+                                       confirmed boot; 0 before the first) */
     const uint8_t *class_id;        /* 16 bytes, or FWS_CLASS_ANY; NULL is refused */
     uint32_t counter_floor;         /* reject counters below this (0 before the
                                        first confirmed update) */
@@ -182,8 +197,14 @@ typedef struct {
     uint8_t keyed_digests;
     const uint8_t *digest[FWS_MAX_COMPONENTS];   /* verified */
     uint64_t size[FWS_MAX_COMPONENTS];           /* plaintext bytes, verified */
-    uint8_t n_signers;
+    uint8_t n_signers;                           /* the first `threshold` that counted */
     uint8_t signer_id[FWS_MAX_SIGNATURES][FWS_KEYID_LEN];
+    uint8_t signer_delegated;                    /* bit i: signer i was certified */
+    uint32_t signer_generation[FWS_MAX_SIGNATURES];   /* its generation (else 0) */
+    /* MIN_KEY_GENERATION (has_ 0: absent): after a confirmed boot, raise the
+     * key-generation floor to it (never lower it). */
+    uint8_t has_min_key_generation;
+    uint32_t min_key_generation;
 } fws_measurements;
 
 /* The boot record's bytes after the signed region: the signature block of
@@ -211,13 +232,16 @@ typedef struct {
 /* ---- Context: caller-allocated; every field is private to the verifier.
  * Defined here only so that sizeof works (static or stack allocation). */
 
-/* Signature tally shared by install and boot: which trusted keys have a
- * verified entry. */
+/* Signature tally shared by install and boot: the distinct signing keys
+ * whose entry verified, in block order, up to the threshold. */
 typedef struct {
     uint8_t trusted_id[FWS_CFG_MAX_TRUSTED][FWS_KEYID_LEN];
-    uint32_t counted;          /* bit k: trusted[k] signed */
+    uint8_t root_id[FWS_CFG_MAX_ROOTS][FWS_KEYID_LEN];
     uint8_t n_signers;
-    uint8_t signer_id[FWS_MAX_SIGNATURES][FWS_KEYID_LEN];
+    uint8_t revoked;           /* a genuine delegated key was below the floor */
+    uint8_t delegated;         /* bit i: signer i was certified */
+    uint8_t signer_id[FWS_CFG_MAX_THRESHOLD][FWS_KEYID_LEN];
+    uint32_t signer_gen[FWS_CFG_MAX_THRESHOLD];
 } fws_sig_tally;
 
 /* Routing of authenticated plaintext to the components. */
@@ -245,6 +269,7 @@ struct fws_install_ctx {
     uint8_t block_count;       /* entries in the block being read */
     uint8_t entry_index;       /* entries of it read so far */
     uint8_t kept;              /* signature entries kept for the boot record */
+    uint16_t kept_len;         /* their bytes */
     uint8_t cap_tried;         /* a capsule matched this device's key id */
     uint8_t key_ok;            /* key unwrapped and commitment matched */
     uint32_t need, have;       /* bytes the current step collects / has */

@@ -6,7 +6,8 @@
  *
  *   header (16) -> manifest (M) -> decode, limits, class, counter
  *   -> signature block: count, then per entry head (3) and body (72 for
- *      Ed25519, verified at once; other types skipped unread)
+ *      Ed25519, 188..404 delegated: verified at once while the threshold
+ *      is not met; other types, and every entry after that, skipped unread)
  *   -> threshold
  *   -> capsule block: count, then per entry head and body (72 for X25519
  *      and PSK, unwrapped if the key is not found yet; others skipped)
@@ -48,7 +49,6 @@ enum {
     FWS_ST_END
 };
 
-#define FWS_SIG_ENTRY_LEN (FWS_ENTRY_HEAD_LEN + FWS_SIG_ED25519_BODY)
 #define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_BOOT_TAIL_MAX)
 
 static uint8_t *fws_install_chunk_buf(const fws_install_ctx *ctx)
@@ -67,10 +67,11 @@ static uint8_t *fws_install_sig_block(const fws_install_ctx *ctx)
     return ctx->work + FWS_HEADER_LEN + ctx->manifest_len;
 }
 
-/* The digest key's place in the boot record, after the kept entries. */
-static uint8_t *fws_install_digest_key(const fws_install_ctx *ctx)
+/* Where the next entry goes: after the kept ones.  Then (encrypted) the
+ * digest key's place in the boot record. */
+static uint8_t *fws_install_kept_end(const fws_install_ctx *ctx)
 {
-    return fws_install_sig_block(ctx) + 1 + ctx->kept * FWS_SIG_ENTRY_LEN;
+    return fws_install_sig_block(ctx) + 1 + ctx->kept_len;
 }
 
 static void fws_install_expect(fws_install_ctx *ctx, uint8_t state, uint8_t *dst, uint32_t need)
@@ -100,7 +101,7 @@ static int fws_install_fail(fws_install_ctx *ctx, int rc)
     ctx->status = rc;
     fws_install_wipe(ctx);
     if (ctx->r.digest_key)
-        fws_wipe(fws_install_digest_key(ctx), FWS_KEY_LEN);
+        fws_wipe(fws_install_kept_end(ctx), FWS_KEY_LEN);
     return rc;
 }
 
@@ -110,12 +111,10 @@ static int fws_install_sig_next(fws_install_ctx *ctx)
 {
     int rc;
     if (ctx->entry_index < ctx->block_count) {
-        fws_install_expect(ctx, FWS_ST_SIG_HEAD,
-                           fws_install_sig_block(ctx) + 1 + ctx->kept * FWS_SIG_ENTRY_LEN,
-                           FWS_ENTRY_HEAD_LEN);
+        fws_install_expect(ctx, FWS_ST_SIG_HEAD, fws_install_kept_end(ctx), FWS_ENTRY_HEAD_LEN);
         return FWS_OK;
     }
-    rc = fws_sig_tally_result(&ctx->tally, ctx->policy);
+    rc = fws_sig_tally_result(&ctx->tally, ctx->policy, &ctx->m);
     if (rc != FWS_OK)
         return rc;
     /* The boot record's block holds the entries that counted. */
@@ -197,7 +196,7 @@ static int fws_install_payload_start(fws_install_ctx *ctx)
     ctx->chunk_index = ctx->payload_done = 0;
     fws_copy(ctx->expect, ctx->m.first_chunk_hash, FWS_HASH_LEN);
     if (ctx->m.encrypted) {
-        dk = fws_install_digest_key(ctx);
+        dk = fws_install_kept_end(ctx);
         fws_digest_key(dk, ctx->key);
     }
     fws_router_init(&ctx->r, dk);
@@ -277,6 +276,7 @@ static int fws_install_step(fws_install_ctx *ctx)
         case FWS_ST_SIG_COUNT:
             ctx->block_count = fws_install_sig_block(ctx)[0];
             ctx->entry_index = ctx->kept = 0;
+            ctx->kept_len = 0;
             rc = fws_block_count_check(ctx->block_count, 0, ctx->m.encrypted);
             if (rc == FWS_OK)
                 rc = fws_install_sig_next(ctx);
@@ -285,16 +285,20 @@ static int fws_install_step(fws_install_ctx *ctx)
             rc = fws_entry_head_decode(ctx->dst, 0, &ctx->eh);
             if (rc != FWS_OK)
                 break;
-            if (ctx->eh.type == FWS_SIG_ED25519)
+            /* The head decoder bounded body_len; the kept area has room
+             * for one more entry of any kind while the threshold is not met. */
+            if (fws_sig_tally_wants(&ctx->tally, ctx->policy, ctx->eh.type))
                 fws_install_expect(ctx, FWS_ST_SIG_BODY, ctx->dst + FWS_ENTRY_HEAD_LEN,
                                    ctx->eh.body_len);
-            else   /* delegated (reserved) or unknown: skipped, never counts */
+            else   /* unknown type, no roots, or the threshold is met: never counts */
                 fws_install_expect(ctx, FWS_ST_SIG_SKIP, NULL, ctx->eh.body_len);
             break;
         case FWS_ST_SIG_BODY:
-            if (fws_sig_tally_entry(&ctx->tally, ctx->policy, ctx->dst, w,
-                                    FWS_HEADER_LEN + ctx->manifest_len))
+            if (fws_sig_tally_entry(&ctx->tally, ctx->policy, &ctx->m, ctx->eh.type, ctx->dst,
+                                    ctx->eh.body_len, w, FWS_HEADER_LEN + ctx->manifest_len)) {
                 ctx->kept++;   /* keep it: the next entry goes after it */
+                ctx->kept_len = (uint16_t)(ctx->kept_len + FWS_ENTRY_HEAD_LEN + ctx->eh.body_len);
+            }
             ctx->entry_index++;
             rc = fws_install_sig_next(ctx);
             break;
@@ -429,7 +433,7 @@ int fws_install_boot_record(const fws_install_ctx *ctx, const uint8_t **rec, siz
     if (rec)
         *rec = ctx->work;
     if (len)
-        *len = (size_t)(fws_install_digest_key(ctx) - ctx->work) +
+        *len = (size_t)(fws_install_kept_end(ctx) - ctx->work) +
                (ctx->m.encrypted ? FWS_KEY_LEN : 0);
     return FWS_OK;
 }

@@ -27,6 +27,8 @@ const char *fws_status_name(int status)
         "bad_policy",                  /* FWS_E_POLICY */
         "policy_without_class",        /* FWS_E_POLICY_CLASS */
         "size_above_device_limit",     /* FWS_E_LIMIT_SIZE */
+        "revoked_key",                 /* FWS_E_KEY_REVOKED */
+        "min_key_generation_above_signer", /* FWS_E_KEYGEN_ABOVE_SIGNER */
     };
     if (status >= 0 && status < FWS_FORMAT_ERRORS)
         return fws_format_err_name(status);
