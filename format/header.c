@@ -28,9 +28,27 @@ int fws_header_decode(const uint8_t in[FWS_HEADER_LEN], fws_header *h)
     return FWS_OK;
 }
 
+/* ceil(payload_len / chunk_size) by shift and subtract over two 32-bit
+ * halves: a 64-bit division or variable 64-bit shift would need the
+ * compiler's helpers (__aeabi_uldivmod, __aeabi_llsr) on 32-bit targets. */
 uint64_t fws_chunk_count(uint64_t payload_len, uint32_t chunk_size)
 {
-    return payload_len / chunk_size + (payload_len % chunk_size != 0);
+    uint32_t half[2], q[2] = {0, 0}, r = 0;
+    int h, i;
+    if (payload_len == 0)
+        return 0;
+    /* ceil(p / c) = floor((p - 1) / c) + 1 for p > 0 */
+    half[0] = (uint32_t)((payload_len - 1) >> 32);
+    half[1] = (uint32_t)(payload_len - 1);
+    for (h = 0; h < 2; h++)
+        for (i = 31; i >= 0; i--) {
+            r = (r << 1) | ((half[h] >> i) & 1u);   /* r < chunk_size <= 2^20 */
+            if (r >= chunk_size) {
+                r -= chunk_size;
+                q[h] |= 1u << i;
+            }
+        }
+    return (((uint64_t)q[0] << 32) | q[1]) + 1;
 }
 
 uint64_t fws_stored_payload_len(uint64_t payload_len, uint32_t chunk_size)

@@ -281,4 +281,18 @@ Test(manifest, stored_layout_arithmetic)
     cr_assert_eq(fws_stored_payload_len(256, 256), 256);
     cr_assert_eq(fws_chunk_count(257, 256), 2);
     cr_assert_eq(fws_stored_payload_len(257, 256), 257 + 32);
+    /* Against plain division, on edges and pseudo-random values (the
+     * implementation shifts and subtracts, for 32-bit targets). */
+    static const uint32_t chunks[] = {256, 320, 4096, 65536 + 64, 1u << 20};
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++)
+        for (int i = 0; i < 2000; i++) {
+            uint64_t p;
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            p = i < 8 ? (uint64_t)chunks[c] * (uint64_t)(i / 2) + (uint64_t)(i % 2) - (i == 2)
+                      : i < 12 ? UINT64_MAX - (uint64_t)(i - 8) : x >> (i % 64);
+            uint64_t want = p / chunks[c] + (p % chunks[c] != 0);
+            cr_assert_eq(fws_chunk_count(p, chunks[c]), want, "%llu / %u",
+                         (unsigned long long)p, chunks[c]);
+        }
 }
