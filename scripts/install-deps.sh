@@ -1,6 +1,6 @@
 #!/bin/sh
-# Installs the Debian/Ubuntu packages a make target needs, or says exactly
-# how to.
+# Installs the Debian/Ubuntu packages a make target needs (the Makefile's
+# PKGS_* lists), or says exactly how to.
 #
 #   scripts/install-deps.sh PACKAGE...
 #
