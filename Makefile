@@ -67,6 +67,8 @@ TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DFWSV_BIN='"$(abspath $(BUILD)/fwsv)"' \
              -DFWSEAL_DIST='"$(abspath $(DIST))"' \
              -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"'
+# Skipped tests are listed again at the end of `make test`.
+SKIP_LOG  := $(abspath $(BUILD)/test-skips.txt)
 
 # ---- packages (Debian/Ubuntu names), by what runs them ----
 # A trailing '?' marks a package installed only where the distribution has it.
@@ -192,13 +194,16 @@ run-sim-demo: $(BUILD)/fwseal $(BUILD)/sim
 	@BUILD=$(BUILD) sh examples/sim/demo.sh
 
 run-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets $(BUILD)/sim
-	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	@rm -f $(SKIP_LOG)
+	FWS_SKIP_LOG=$(SKIP_LOG) LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	    $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
 ifneq ($(SAN),1)
 	@# Fuzz smoke (the harnesses are ASan/UBSan builds already): 20 s each,
 	@# every saved regression replayed; fails on any finding.
 	@FUZZ_SECONDS=20 BUILD=$(BUILD) scripts/fuzz.sh
 endif
+	@if [ -s $(SKIP_LOG) ]; then \
+	    echo "make test: passed, but these did not run (also printed above):"; cat $(SKIP_LOG); fi
 
 # the bare-metal bootloader on QEMU mps2-an386 (examples/qemu-m4/)
 run-qemu-demo: $(BUILD)/fwseal
