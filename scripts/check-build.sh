@@ -5,9 +5,9 @@
 set -u
 CC=${CC:-cc}
 cc_cmd=${CC%% *}
-hint="on Debian/Ubuntu, 'make deps-build' installs it (or: make deps-build NO_INSTALL=1 to list what is missing)"
+hint="on Debian/Ubuntu 'make deps-build' installs them"
 if ! command -v "$cc_cmd" >/dev/null 2>&1; then
-    echo "fwseal: no C compiler: '$cc_cmd' not found; set CC, or install gcc ($hint)" >&2
+    echo "fwseal: no C compiler: '$cc_cmd' not found; set CC, or install gcc and libc6-dev ($hint)" >&2
     exit 1
 fi
 # All three at once; one by one only to name what is missing.
@@ -17,7 +17,7 @@ if printf '#include <sodium.h>\n#include <zlib.h>\n#include <archive.h>\n' |
     exit 0
 fi
 missing=""
-for pair in sodium.h:libsodium-dev zlib.h:zlib1g-dev archive.h:libarchive-dev; do
+for pair in stdio.h:libc6-dev sodium.h:libsodium-dev zlib.h:zlib1g-dev archive.h:libarchive-dev; do
     # shellcheck disable=SC2086
     printf '#include <%s>\n' "${pair%%:*}" | $CC ${CPPFLAGS:-} -E -x c - >/dev/null 2>&1 ||
         missing="$missing ${pair%%:*} (${pair#*:})"
