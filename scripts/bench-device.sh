@@ -20,44 +20,48 @@ set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench-device
-HOSTCC=${HOSTCC:-cc}
+HOSTCC=${CC:-cc}
 INPUT=${BENCH_INPUT:-/bin/ls}
 TIMEOUT=${BENCH_TIMEOUT:-300}
+. scripts/flags.sh
 
-scripts/install-deps.sh gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm \
-    libsodium-dev zlib1g-dev
+# The tools (`make bench-device` installs them) and the host library.
+for c in "$HOSTCC" arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm; do
+    command -v "${c%% *}" >/dev/null 2>&1 ||
+        { echo "bench-device: $c not found; 'make deps-bench-device' installs it" >&2; exit 2; }
+done
+[ -f "$BUILD/libfwseal.a" ] ||
+    { echo "bench-device: $BUILD/libfwseal.a missing; run 'make bench-device'" >&2; exit 2; }
 
 rm -rf "$OUT"
 mkdir -p "$OUT/obj"
 
-# 1. Inputs and expected results, on the host.
-"$HOSTCC" -std=c11 -O2 -Wall -Wextra -Iformat -o "$OUT/gen_bench_data" \
-    examples/qemu-m4/gen_bench_data.c format/manifest_encode.c format/manifest_decode.c \
-    format/header.c format/blocks.c -lsodium -lz
+# 1. Inputs and expected results, on the host (the format encoder from the library).
+# shellcheck disable=SC2086
+$HOSTCC $FWS_HOST_STD -O2 $FWS_WARN $FWS_FREE_INCLUDES $FWS_LIB_CFLAGS -o "$OUT/gen_bench_data" \
+    examples/qemu-m4/gen_bench_data.c "$BUILD/libfwseal.a" $FWS_LIB_LIBS
 "$OUT/gen_bench_data" "$INPUT" >"$OUT/bench_data.h"
 
 # 2. The firmware.
-CC=arm-none-eabi-gcc
-ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft"
-CFLAGS="$ARCH -std=c99 -pedantic -Os -ffreestanding -ffunction-sections -fdata-sections
- -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
- -Iformat -Iverifier -Iexamples/qemu-m4 -I$OUT ${BENCH_CFLAGS:-}"
+CROSS_CC=arm-none-eabi-gcc
+ARCH=$FWS_ARCH_M4
+FW_CFLAGS="$ARCH $FWS_CROSS_CFLAGS $FWS_FREE_INCLUDES -Iexamples/qemu-m4 -I$OUT ${BENCH_CFLAGS:-}"
 objs=""
-for src in format/*.c verifier/*.c examples/qemu-m4/startup.c examples/qemu-m4/uart.c \
+for src in $FWS_FREE_SRCS examples/qemu-m4/startup.c examples/qemu-m4/uart.c \
     examples/qemu-m4/semihost.c examples/qemu-m4/bench.c; do
     o=$OUT/obj/$(echo "$src" | tr / -).o
     o=${o%.c.o}.o
     # shellcheck disable=SC2086
-    $CC $CFLAGS -c "$src" -o "$o"
+    $CROSS_CC $FW_CFLAGS -c "$src" -o "$o"
     objs="$objs $o"
 done
 # shellcheck disable=SC2086
-$CC $ARCH -nostdlib -nostartfiles -T examples/qemu-m4/link.ld -Wl,--gc-sections \
+$CROSS_CC $ARCH $FWS_BARE_LDFLAGS -T examples/qemu-m4/link.ld \
     -Wl,-Map="$OUT/bench.map" -o "$OUT/bench.elf" $objs -lgcc
 arm-none-eabi-size "$OUT/bench.elf" >"$OUT/bench.size"
 
 # 3. Run.  (POSIX sh has no PIPESTATUS: QEMU's status goes through a file.)
-echo "$CC -Os $ARCH ${BENCH_CFLAGS:-}  ($($CC --version | head -n 1))"
+echo "$CROSS_CC -Os $ARCH ${BENCH_CFLAGS:-}  ($($CROSS_CC --version | head -n 1))"
 echo "qemu-system-arm -M mps2-an386 -nographic -icount shift=0 -semihosting -kernel $OUT/bench.elf"
 {
     if timeout "$TIMEOUT" qemu-system-arm -M mps2-an386 -nographic -icount shift=0 \

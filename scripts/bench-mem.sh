@@ -5,7 +5,7 @@
 set -eu
 BUILD=${BUILD:-build}
 SIZE_MIB=${SIZE_MIB:-1024}
-scripts/install-deps.sh time
+[ -x /usr/bin/time ] || { echo "bench-mem: /usr/bin/time not found; 'make deps-bench-mem' installs it" >&2; exit 2; }
 FWSEAL="$BUILD/fwseal"
 D="$BUILD/bench-mem"
 rm -rf "$D"

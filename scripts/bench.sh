@@ -4,7 +4,7 @@
 # libraries from this system concatenated to 64 MiB and 1 GiB, plus a
 # 256 KiB MCU-like image.  Each figure is the median of several runs, and
 # each baseline is measured in the same run.  Writes $BUILD/bench.md (a
-# Markdown table, then the issue-6 targets, each met or missed) and
+# Markdown table, then the targets, each met or missed) and
 # $BUILD/bench.png (throughput against output size).  Not part of
 # `make test`.
 #
@@ -20,14 +20,13 @@ FWSEAL="$BUILD/fwseal"
 D="$BUILD/bench"
 CC=${CC:-cc}
 
-scripts/install-deps.sh pigz gnuplot-nox time
-# The peers are optional: a missing package skips its rows.
-if ! scripts/install-deps.sh mender-artifact rauc squashfs-tools openssl >/dev/null 2>&1; then
-    for p in mender-artifact rauc squashfs-tools openssl; do
-        scripts/install-deps.sh "$p" >/dev/null 2>&1 ||
-            echo "bench: optional package $p is not available; its rows are skipped" >&2
-    done
-fi
+. scripts/flags.sh
+# The tools (`make bench` installs them); the peers (mender-artifact, rauc)
+# are optional: a missing one skips its rows.
+for c in pigz gnuplot /usr/bin/time; do
+    command -v "$c" >/dev/null 2>&1 ||
+        { echo "bench: $c not found; 'make deps-bench' installs it" >&2; exit 2; }
+done
 
 mkdir -p "$D"
 JOBS=$(nproc)
@@ -134,8 +133,9 @@ int main(int argc, char **argv)
     return 2;
 }
 EOF
-$CC -O2 -Isigner -Iformat -Iverifier -Ikeys -o "$D/helper" "$D/helper.c" "$BUILD/libfwseal.a" \
-    -lsodium -lz -larchive -lpthread
+# shellcheck disable=SC2086
+$CC $FWS_HOST_STD -O2 $FWS_HOST_INCLUDES $FWS_LIB_CFLAGS -pthread -o "$D/helper" "$D/helper.c" \
+    "$BUILD/libfwseal.a" $FWS_LIB_LIBS
 HELPER="$D/helper"
 
 # ---- corpus (kept between runs; delete $D to rebuild it)
@@ -162,10 +162,11 @@ if [ ! -f "$MCU" ]; then
         MCU_KIND="Cortex-M code (arm-none-eabi-gcc: this project's format/ and verifier/ for M0+, M3, M4, M33 at -Os, -O2, -O1)"
         for cpu in cortex-m0plus cortex-m3 cortex-m4 cortex-m33; do
             for opt in -Os -O2 -O1; do
-                for src in format/*.c verifier/*.c; do
+                for src in $FWS_FREE_SRCS; do
                     o="$D/mcu/$(basename "$src" .c)-$cpu$opt.o"
-                    arm-none-eabi-gcc -mcpu=$cpu -mthumb $opt -std=c99 -ffreestanding -Iformat \
-                        -Iverifier -c "$src" -o "$o" 2>/dev/null || continue
+                    # shellcheck disable=SC2086
+                    arm-none-eabi-gcc -mcpu=$cpu -mthumb $opt $FWS_FREE_STD $FWS_FREE_INCLUDES \
+                        -c "$src" -o "$o" 2>/dev/null || continue
                     arm-none-eabi-objcopy -O binary -j .text -j '.text.*' -j .rodata \
                         -j '.rodata.*' "$o" "$o.bin" 2>/dev/null && cat "$o.bin" >> "$D/mcu/all"
                 done
@@ -442,7 +443,7 @@ s6=$(size "$D/f6-$T.fws") st6=$(stored "$D/f6-$T.fws") g6=$(size "$D/g6.gz")
 ok() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
 {
     echo
-    echo "## Targets (issue 6)"
+    echo "## Targets"
     echo
     echo "| target | measured | verdict |"
     echo "|---|---|---|"

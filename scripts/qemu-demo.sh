@@ -51,10 +51,7 @@ RECORD_ADDR=0x00020000
 STAGE_ADDR=0x00200000
 CFG="-DFWS_CFG_MAX_MANIFEST=1024"   # this bootloader's manifest limit
 
-CC=arm-none-eabi-gcc
-ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft"
-CFLAGS="$ARCH -std=c99 -Os -ffreestanding -ffunction-sections -fdata-sections
- -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla"
+CROSS_CC=arm-none-eabi-gcc
 
 die() {
     echo "qemu-demo: $*" >&2
@@ -93,12 +90,18 @@ c_hex() { # HEX -> "0x.., 0x.., ..." (8 per line)
 
 inputs_changed() {
     [ -f "$OUT/.built" ] || return 0
-    [ -n "$(find "$B" format verifier scripts/qemu-demo.sh scripts/amalgamate.sh "$FWSEAL" "$FWSV" \
+    [ -n "$(find "$B" format verifier mk/flags.mk scripts/qemu-demo.sh scripts/amalgamate.sh \
+        "$FWSEAL" "$FWSV" \
         -newer "$OUT/.built" 2>/dev/null | head -n 1)" ]
 }
 
 build() {
-    scripts/install-deps.sh gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
+    for c in arm-none-eabi-gcc arm-none-eabi-objcopy arm-none-eabi-size qemu-system-arm; do
+        command -v "$c" >/dev/null 2>&1 || die "$c not found; 'make deps-qemu-demo' installs it"
+    done
+    . scripts/flags.sh
+    ARCH=$FWS_ARCH_M4
+    FW_CFLAGS="$ARCH $FWS_CROSS_CFLAGS"
     for tool in "$FWSEAL" "$FWSV"; do
         [ -x "$tool" ] || make --no-print-directory BUILD="$BUILD" "$tool" >&2 ||
             die "cannot build $tool"
@@ -160,7 +163,7 @@ build() {
     board=""
     for s in startup uart semihost flash icount jump; do
         # shellcheck disable=SC2086
-        $CC $CFLAGS -I$B -c "$B/$s.c" -o "$O/$s.o"
+        $CROSS_CC $FW_CFLAGS -I$B -c "$B/$s.c" -o "$O/$s.o"
         board="$board $O/$s.o"
     done
 
@@ -182,21 +185,21 @@ build() {
     }' >"$G/app_table.h"
     for v in 1.0.0 1.1.0 0.9.0; do
         # shellcheck disable=SC2086
-        $CC $CFLAGS -I$B -I"$G" "-DAPP_VERSION=\"$v\"" -c $B/app/main.c -o "$O/app-$v.o"
+        $CROSS_CC $FW_CFLAGS -I$B -I"$G" "-DAPP_VERSION=\"$v\"" -c $B/app/main.c -o "$O/app-$v.o"
         # shellcheck disable=SC2086
-        $CC $ARCH -nostdlib -nostartfiles -T $B/app/link.ld -Wl,--gc-sections \
+        $CROSS_CC $ARCH $FWS_BARE_LDFLAGS -T $B/app/link.ld \
             -Wl,-Map="$OUT/app-$v.map" -o "$OUT/app-$v.elf" "$O/app-$v.o" $board -lgcc
         arm-none-eabi-objcopy -O binary "$OUT/app-$v.elf" "$OUT/app-$v.bin"
     done
 
     # 6. The bootloader: the amalgamation, main.c, the board.
     # shellcheck disable=SC2086
-    $CC $CFLAGS -pedantic $CFG -I"$OUT/dist" -c "$OUT/dist/fwseal_verify.c" -o "$O/fwseal_verify.o"
+    $CROSS_CC $FW_CFLAGS $CFG -I"$OUT/dist" -c "$OUT/dist/fwseal_verify.c" -o "$O/fwseal_verify.o"
     # shellcheck disable=SC2086
-    $CC $CFLAGS -pedantic $CFG "-DBL_COUNTER_FLOOR=$FLOOR" -I"$OUT/dist" -I$B -I$B/bootloader \
+    $CROSS_CC $FW_CFLAGS $CFG "-DBL_COUNTER_FLOOR=$FLOOR" -I"$OUT/dist" -I$B -I$B/bootloader \
         -I"$G" -c $B/bootloader/main.c -o "$O/bootloader.o"
     # shellcheck disable=SC2086
-    $CC $ARCH -nostdlib -nostartfiles -T $B/bootloader/link.ld -Wl,--gc-sections \
+    $CROSS_CC $ARCH $FWS_BARE_LDFLAGS -T $B/bootloader/link.ld \
         -Wl,-Map="$OUT/bootloader.map" -o "$OUT/bootloader.elf" \
         "$O/bootloader.o" "$O/fwseal_verify.o" $board -lgcc
     sizes >"$OUT/size.txt"

@@ -31,16 +31,24 @@ OUT=$BUILD/size
 TARGETS=${SIZE_TARGETS:-"m0plus m3ct m4 rv32"}
 CONFIGS="primitives boot install"
 
-scripts/install-deps.sh gcc-arm-none-eabi binutils-arm-none-eabi \
-    gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
-command -v python3 >/dev/null 2>&1 || scripts/install-deps.sh python3
+. scripts/flags.sh
+CFLAGS_SIZE="$FWS_CROSS_CFLAGS -fstack-usage $FWS_FREE_INCLUDES ${SIZE_CFLAGS:-}"
+LDFLAGS_SIZE="$FWS_BARE_LDFLAGS -Wl,-e,_start"
 
-CFLAGS_SIZE="-std=c99 -pedantic -ffreestanding -Os -Wall -Wextra -Wshadow
- -Wstrict-prototypes -Wmissing-prototypes -Wvla -ffunction-sections
- -fdata-sections -fstack-usage -Iformat -Iverifier ${SIZE_CFLAGS:-}"
-LDFLAGS_SIZE="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,_start"
+# The tools (`make size` installs them).
+need=python3
+for t in $TARGETS; do
+    case $t in
+    rv32) need="$need riscv64-unknown-elf-gcc riscv64-unknown-elf-objdump" ;;
+    *) need="$need arm-none-eabi-gcc arm-none-eabi-objdump" ;;
+    esac
+done
+for c in $need; do
+    command -v "$c" >/dev/null 2>&1 ||
+        { echo "size.sh: $c not found; 'make deps-size' installs the cross tools" >&2; exit 2; }
+done
 
-# The budget (Cortex-M4, -Os, .text + .rodata), from the project's issue #3.
+# The budget (Cortex-M4, -Os, .text + .rodata).
 budget_of() {
     case $1 in
     primitives) echo 6144 ;; # Ed25519 verify + SHA-512
@@ -55,21 +63,21 @@ set_target() {
     case $1 in
     m0plus)
         CROSS=arm-none-eabi-
-        ARCH="-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft"
+        ARCH=$FWS_ARCH_M0PLUS
         TNAME="Cortex-M0+" ;;
     m3ct)
         # The configuration recommended for Cortex-M3 with X25519: field
         # products without the M3's variable-time long multiplies.
         CROSS=arm-none-eabi-
-        ARCH="-mcpu=cortex-m3 -mthumb -mfloat-abi=soft -DFWS_CFG_CT_MUL64=1"
+        ARCH="$FWS_ARCH_M3 -DFWS_CFG_CT_MUL64=1"
         TNAME="M3 CT_MUL64" ;;
     m4)
         CROSS=arm-none-eabi-
-        ARCH="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft"
+        ARCH=$FWS_ARCH_M4
         TNAME="Cortex-M4" ;;
     rv32)
         CROSS=riscv64-unknown-elf-
-        ARCH="-march=rv32imac -mabi=ilp32 -mcmodel=medlow"
+        ARCH=$FWS_ARCH_RV32
         TNAME="RV32IMAC" ;;
     *)
         echo "size.sh: unknown target $1" >&2
@@ -143,7 +151,7 @@ for t in $TARGETS; do
     fi
     rm -f "$D/ci-probe.o" "$D/ci-probe.ci" "$D"/-.ci
     objs=""
-    for src in format/*.c verifier/*.c; do
+    for src in $FWS_FREE_SRCS; do
         o=$D/obj/$(dirname "$src")-$(basename "$src" .c).o
         # shellcheck disable=SC2086
         if ! "${CROSS}gcc" $ARCH $CFLAGS_SIZE $CI -c "$src" -o "$o" 2>"$o.log"; then
@@ -257,9 +265,9 @@ verdict() { # VALUE BUDGET
 {
     echo "fwseal verifier: code size and stack (make size)"
     echo
-    printf 'flags: -Os -ffreestanding -std=c99 -ffunction-sections -fdata-sections %s\n' \
-        "${SIZE_CFLAGS:-}"
-    printf 'link:  -nostdlib -nostartfiles -Wl,--gc-sections, libgcc for compiler helpers\n'
+    # shellcheck disable=SC2086
+    printf 'flags: %s\n' "$(echo $CFLAGS_SIZE)"
+    printf 'link:  %s, libgcc for compiler helpers\n' "$LDFLAGS_SIZE"
     for t in $TARGETS; do
         set_target "$t"
         printf '%-11s %s  %s\n' "$TNAME:" "$ARCH" "$(cat "$OUT/$t/compiler.txt")"

@@ -868,6 +868,8 @@ Test(keys_file, file_level_errors)
         cr_assert(strstr(msgs, "cannot open key file"), "%s", msgs);
         free(msgs);
         free(p);
+    } else {
+        test_skip("the unreadable-file case: running as root, which reads any file");
     }
     tmpdir_remove(dir);
     free(dir);

@@ -9,9 +9,8 @@
  * (compiled with its version, checking its own 16 KiB table), so a
  * bootloader that booted the wrong image, or a damaged one, fails.
  *
- * Needs qemu-system-arm and arm-none-eabi-gcc: installed through
- * scripts/install-deps.sh (as `make test` does); each test skips, saying
- * so, only when they cannot be installed.
+ * Needs qemu-system-arm and arm-none-eabi-gcc (`make test` installs
+ * them); without them each test skips, saying so.
  *
  * The build (keys, containers, ELF files: a few seconds) is shared by the
  * tests through $BUILD/qemu-test: the first test to run builds it under an
@@ -33,14 +32,10 @@
 
 static int lock_fd = -1;
 
-/* 1 if the cross compiler and QEMU are there (installing them if
- * possible), else skips the test with the reason. */
+/* 1 if the cross compiler and QEMU are there. */
 static int tools_available(void)
 {
-    run_result r = run("cd '%s' && scripts/install-deps.sh gcc-arm-none-eabi "
-                       "binutils-arm-none-eabi qemu-system-arm >/dev/null 2>&1; "
-                       "command -v qemu-system-arm && command -v arm-none-eabi-gcc",
-                       FWSEAL_SRC);
+    run_result r = run("command -v qemu-system-arm && command -v arm-none-eabi-gcc");
     int ok = r.status == 0;
     run_free(&r);
     return ok;
@@ -73,8 +68,8 @@ TestSuite(qemu, .init = setup, .fini = teardown, .timeout = 180);
 #define SKIP_WITHOUT_TOOLS()                                                                   \
     do {                                                                                       \
         if (lock_fd < 0)                                                                       \
-            cr_skip_test("skipped QEMU bootloader: qemu-system-arm or arm-none-eabi-gcc "      \
-                         "missing and scripts/install-deps.sh could not install them");        \
+            cr_skip_test("qemu-system-arm or arm-none-eabi-gcc not installed "                 \
+                         "(make deps-test installs them)");                                    \
     } while (0)
 
 static run_result scenario(const char *name)

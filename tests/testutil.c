@@ -1,5 +1,8 @@
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +143,47 @@ int vectors_available(const char *what)
     struct stat st;
     if (stat(VECTORS_DIR, &st) == 0)
         return 1;
-    fprintf(stderr, "skipped %s: %s not present\n", what, VECTORS_DIR);
+    test_skip("%s: %s not present", what, VECTORS_DIR);
     return 0;
+}
+
+/* One write per line, O_APPEND: lines from parallel test processes stay whole. */
+static void skip_line(const char *suite, const char *test, const char *why)
+{
+    char *line;
+    const char *log = getenv("FWS_SKIP_LOG");
+    if (asprintf(&line, "SKIP %s::%s: %s\n", suite, test, why) < 0)
+        abort();
+    fputs(line, stderr);
+    fflush(stderr);
+    if (log && *log) {
+        int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            ssize_t n = write(fd, line, strlen(line)); /* on stderr already if this fails */
+            (void)n;
+            close(fd);
+        }
+    }
+    free(line);
+}
+
+void test_skip(const char *fmt, ...)
+{
+    char *why;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&why, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    skip_line(criterion_current_suite ? criterion_current_suite->name : "?",
+              criterion_current_test ? criterion_current_test->name : "?", why);
+    free(why);
+}
+
+/* Criterion reports cr_skip_test() nowhere in its default output. */
+ReportHook(POST_TEST)(struct criterion_test_stats *stats)
+{
+    if (stats->test_status == CR_STATUS_SKIPPED)
+        skip_line(stats->test->category, stats->test->name,
+                  stats->message && *stats->message ? stats->message : "skipped");
 }

@@ -28,7 +28,14 @@ int file_exists(const char *path);
 void fill_random(uint8_t *buf, size_t len, uint64_t seed);
 /* Path formatting into a malloc'ed string. */
 char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* 1 if ../shared/vectors exists; otherwise prints why the test skips. */
+/* 1 if ../shared/vectors exists; otherwise says, with test_skip(), that
+ * WHAT does not run. */
 int vectors_available(const char *what);
+
+/* Says that the current test, or a part of it, did not run, and why: one
+ * line "SKIP suite::test: why" on stderr and in $FWS_SKIP_LOG (which
+ * `make test` prints again at the end).  A test skipped as a whole with
+ * cr_skip_test() gets the same line from a report hook in testutil.c. */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
