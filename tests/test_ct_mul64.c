@@ -41,8 +41,7 @@ Test(ct_mul64, no_long_multiply_on_cortex_m3)
     int have = r.status == 0;
     run_free(&r);
     if (!have) {
-        fprintf(stderr, "SKIP ct_mul64::no_long_multiply_on_cortex_m3: arm-none-eabi-gcc not "
-                        "installed (make test installs gcc-arm-none-eabi)\n");
+        test_skip("arm-none-eabi-gcc not installed (make test installs gcc-arm-none-eabi)");
         return;
     }
     cr_assert_gt(long_multiplies("", "-Os", "verifier/fe25519.c"), 0,
