@@ -17,7 +17,10 @@ DEPS_PKGS := libsodium-dev zlib1g-dev libarchive-dev libcriterion-dev pkg-config
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 OPT       := -O2 -g
-INCLUDES  := -Iformat -Iverifier -Ikeys -Isigner
+# Host code: one folder per layer (host/, keys/, signer/ and its
+# subfolders), sources found by wildcard, one -I per folder.
+HOST_DIRS := host keys $(patsubst %/,%,$(sort $(dir $(wildcard signer/*.c signer/*/*.c))))
+INCLUDES  := -Iformat -Iverifier $(addprefix -I,$(HOST_DIRS))
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(INCLUDES) $(SANFLAGS) $(CFLAGS)
 # format/ and verifier/ are freestanding C99: no libc headers, no builtins.
 FREE_CFLAGS := -std=c99 -pedantic -ffreestanding $(OPT) $(WARN) -Iformat -Iverifier $(SANFLAGS) $(CFLAGS)
@@ -26,10 +29,10 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
 FORMAT_SRCS   := $(wildcard format/*.c)
 VERIFIER_SRCS := $(wildcard verifier/*.c)
-KEYS_SRCS     := $(wildcard keys/*.c)
-SIGNER_SRCS   := $(filter-out signer/main.c,$(wildcard signer/*.c))
+FWSEAL_MAIN   := $(wildcard signer/main.c signer/*/main.c)
+HOST_SRCS     := $(filter-out $(FWSEAL_MAIN),$(wildcard $(addsuffix /*.c,$(HOST_DIRS))))
 FREE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(FORMAT_SRCS) $(VERIFIER_SRCS))
-HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(KEYS_SRCS) $(SIGNER_SRCS))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_SRCS))
 LIB       := $(BUILD)/libfwseal.a
 
 # The verifier on the host (build/fwsv) and its two-file amalgamation.
@@ -64,7 +67,7 @@ $(LIB): $(FREE_OBJS) $(HOST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/fwseal: $(BUILD)/obj/signer/main.o $(LIB)
+$(BUILD)/fwseal: $(patsubst %.c,$(BUILD)/obj/%.o,$(FWSEAL_MAIN)) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_HOST)
 
 # fwsv: the freestanding verifier behind a thin file-I/O main.

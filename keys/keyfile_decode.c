@@ -8,7 +8,7 @@
  */
 #include "keyfile.h"
 #include "keyfile_layout.h"
-#include "cli.h"
+#include "diag.h"
 #include "fws_bytes.h"
 
 #include <sodium.h>
@@ -33,11 +33,11 @@ static int not_a_key_file(const char *name, const uint8_t *text, size_t len)
 {
     static const char pem[] = "-----BEGIN ";
     if (len >= sizeof pem - 1 && !memcmp(text, pem, sizeof pem - 1))
-        cli_error("%s: not a fwseal key file (a PEM file; import an OpenSSL Ed25519/X25519 "
+        diag_error("%s: not a fwseal key file (a PEM file; import an OpenSSL Ed25519/X25519 "
                   "key with 'fwseal keygen --import %s -o NAME')",
                   name, name);
     else
-        cli_error("%s: not a fwseal key file (it does not start with \"%s\")", name,
+        diag_error("%s: not a fwseal key file (it does not start with \"%s\")", name,
                   KF_LINE_PREFIX);
     return FWS_EXIT_IO;
 }
@@ -59,7 +59,7 @@ static int decrypt_secret(const char *name, const uint8_t *rec, const fws_passph
         if (rc)
             break;
         if (fws_kf_kdf(k, pass, plen, rec + KF_OFF_SALT, ops, mem) != 0) {
-            cli_error("%s: cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
+            diag_error("%s: cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
                       name, mem >> 20);
             rc = FWS_EXIT_IO;
             break;
@@ -73,9 +73,9 @@ static int decrypt_secret(const char *name, const uint8_t *rec, const fws_passph
         }
         rc = FWS_EXIT_IO;
         if (tries > 0)
-            cli_warn("%s: wrong passphrase, try again", name);
+            diag_warn("%s: wrong passphrase, try again", name);
         else
-            cli_error("%s: wrong passphrase", name);
+            diag_error("%s: wrong passphrase", name);
     }
     sodium_memzero(pass, sizeof pass);
     sodium_memzero(k, sizeof k);
@@ -119,12 +119,12 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
 
     /* ---- line 1: "fwseal key comment: <comment>" ---- */
     if (len == 0) {
-        cli_error("%s: empty file (not a fwseal key file)", name);
+        diag_error("%s: empty file (not a fwseal key file)", name);
         return FWS_EXIT_IO;
     }
     if (len < KF_LINE_PREFIX_LEN) {
         if (!memcmp(text, KF_LINE_PREFIX, len)) {
-            cli_error("%s: truncated key file (%zu bytes)", name, len);
+            diag_error("%s: truncated key file (%zu bytes)", name, len);
             return FWS_EXIT_IO;
         }
         return not_a_key_file(name, text, len);
@@ -133,7 +133,7 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
         return not_a_key_file(name, text, len);
     nl1 = memchr(text, '\n', len);
     if (!nl1) {
-        cli_error("%s: truncated key file (it ends inside the comment line)", name);
+        diag_error("%s: truncated key file (it ends inside the comment line)", name);
         return FWS_EXIT_IO;
     }
     comment = (const char *)text + KF_LINE_PREFIX_LEN;
@@ -141,14 +141,14 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
     if (clen > 0 && comment[clen - 1] == '\r')
         clen--;
     if (clen > FWS_KEY_COMMENT_MAX) {
-        cli_error("%s: corrupt key file: comment line longer than %d bytes", name,
+        diag_error("%s: corrupt key file: comment line longer than %d bytes", name,
                   FWS_KEY_COMMENT_MAX);
         return FWS_EXIT_IO;
     }
     for (i = 0; i < clen; i++) {
         unsigned char c = (unsigned char)comment[i];
         if (c < 0x20 || c == 0x7f) {
-            cli_error("%s: corrupt key file: control character 0x%02x in the comment line "
+            diag_error("%s: corrupt key file: control character 0x%02x in the comment line "
                       "(column %zu)",
                       name, c, KF_LINE_PREFIX_LEN + i + 1);
             return FWS_EXIT_IO;
@@ -159,16 +159,16 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
     b64 = nl1 + 1;
     rest = len - (size_t)(b64 - text);
     if (rest == 0) {
-        cli_error("%s: truncated key file (the key line is missing)", name);
+        diag_error("%s: truncated key file (the key line is missing)", name);
         return FWS_EXIT_IO;
     }
     nl2 = memchr(b64, '\n', rest);
     if (!nl2) {
-        cli_error("%s: truncated key file (the key line does not end with a newline)", name);
+        diag_error("%s: truncated key file (the key line does not end with a newline)", name);
         return FWS_EXIT_IO;
     }
     if ((size_t)(nl2 + 1 - text) != len) {
-        cli_error("%s: corrupt key file: %zu unexpected bytes after the key line", name,
+        diag_error("%s: corrupt key file: %zu unexpected bytes after the key line", name,
                   len - (size_t)(nl2 + 1 - text));
         return FWS_EXIT_IO;
     }
@@ -177,17 +177,17 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
         blen--;
     for (i = 0; i < blen; i++) {
         if (!is_b64_char(b64[i])) {
-            cli_error("%s: corrupt key file: byte 0x%02x is not base64 (line 2, column %zu)",
+            diag_error("%s: corrupt key file: byte 0x%02x is not base64 (line 2, column %zu)",
                       name, b64[i], i + 1);
             return FWS_EXIT_IO;
         }
     }
     if (blen > 4 * (sizeof rec / 3)) {
-        cli_error("%s: corrupt key file: key line of %zu characters is too long", name, blen);
+        diag_error("%s: corrupt key file: key line of %zu characters is too long", name, blen);
         return FWS_EXIT_IO;
     }
     if (blen % 4) {
-        cli_error("%s: truncated key file (key line of %zu characters, not a multiple of 4)",
+        diag_error("%s: truncated key file (key line of %zu characters, not a multiple of 4)",
                   name, blen);
         return FWS_EXIT_IO;
     }
@@ -196,7 +196,7 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
         if (sodium_base642bin(rec, sizeof rec, (const char *)b64, blen, NULL, &rlen, &end,
                               sodium_base64_VARIANT_ORIGINAL) != 0 ||
             end != (const char *)b64 + blen) {
-            cli_error("%s: corrupt key file: invalid base64 in the key line", name);
+            diag_error("%s: corrupt key file: invalid base64 in the key line", name);
             goto out;
         }
     }
@@ -204,45 +204,45 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
     /* ---- the record ---- */
     if (rlen < 4 || memcmp(rec, KF_MAGIC, 4)) {
         if (rlen < 4 && !memcmp(rec, KF_MAGIC, rlen))
-            cli_error("%s: truncated key file (%zu-byte record)", name, rlen);
+            diag_error("%s: truncated key file (%zu-byte record)", name, rlen);
         else
-            cli_error("%s: not a fwseal key file (bad magic in the key record)", name);
+            diag_error("%s: not a fwseal key file (bad magic in the key record)", name);
         goto out;
     }
     if (rlen < KF_OFF_ID) {
-        cli_error("%s: truncated key file (%zu-byte record)", name, rlen);
+        diag_error("%s: truncated key file (%zu-byte record)", name, rlen);
         goto out;
     }
     if (rec[KF_OFF_VERSION] != KF_VERSION) {
-        cli_error("%s: unsupported key file version %u (this fwseal reads version %u)", name,
+        diag_error("%s: unsupported key file version %u (this fwseal reads version %u)", name,
                   rec[KF_OFF_VERSION], KF_VERSION);
         goto out;
     }
     kind = rec[KF_OFF_KIND];
     prot = rec[KF_OFF_PROT];
     if (kind != KF_KIND_PUBLIC && kind != KF_KIND_SECRET) {
-        cli_error("%s: corrupt key file: unknown record kind %u (1 public, 2 secret)", name,
+        diag_error("%s: corrupt key file: unknown record kind %u (1 public, 2 secret)", name,
                   kind);
         goto out;
     }
     if (prot != KF_PROT_NONE && (kind == KF_KIND_PUBLIC || prot != KF_PROT_ARGON2ID_XCHACHA)) {
-        cli_error("%s: corrupt key file: unknown protection %u for a %s key", name, prot,
+        diag_error("%s: corrupt key file: unknown protection %u for a %s key", name, prot,
                   kind == KF_KIND_PUBLIC ? "public" : "secret");
         goto out;
     }
     want = kind == KF_KIND_PUBLIC ? KF_PUB_LEN : KF_SEC_LEN;
     if (rlen < want) {
-        cli_error("%s: truncated key file (%zu of %zu record bytes)", name, rlen, want);
+        diag_error("%s: truncated key file (%zu of %zu record bytes)", name, rlen, want);
         goto out;
     }
     if (rlen > want) {
-        cli_error("%s: corrupt key file: record of %zu bytes, a %s key record has %zu", name,
+        diag_error("%s: corrupt key file: record of %zu bytes, a %s key record has %zu", name,
                   rlen, kind == KF_KIND_PUBLIC ? "public" : "secret", want);
         goto out;
     }
     fws_kf_checksum(comment, clen, rec, want - KF_CHECKSUM_LEN, sum);
     if (sodium_memcmp(sum, rec + want - KF_CHECKSUM_LEN, KF_CHECKSUM_LEN) != 0) {
-        cli_error("%s: checksum mismatch: the key file is corrupt or was edited", name);
+        diag_error("%s: checksum mismatch: the key file is corrupt or was edited", name);
         goto out;
     }
 
@@ -250,28 +250,28 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
      * written wrong (or by a newer fwseal). */
     type = rec[KF_OFF_TYPE];
     if (type != FWS_KEY_ED25519 && type != FWS_KEY_X25519 && type != FWS_KEY_PSK) {
-        cli_error("%s: unknown key type %u (this fwseal knows ed25519, x25519, psk)", name,
+        diag_error("%s: unknown key type %u (this fwseal knows ed25519, x25519, psk)", name,
                   type);
         goto out;
     }
     if (type == FWS_KEY_PSK) {
         if (kind == KF_KIND_PUBLIC) {
-            cli_error("%s: corrupt key file: a psk has no public key file", name);
+            diag_error("%s: corrupt key file: a psk has no public key file", name);
             goto out;
         }
         if (!all_zero(rec + KF_OFF_PUB, 32)) {
-            cli_error("%s: corrupt key file: psk record with a public key", name);
+            diag_error("%s: corrupt key file: psk record with a public key", name);
             goto out;
         }
     } else {
         uint8_t id[FWS_KEYID_LEN];
         fws_key_compute_id((fws_key_type)type, rec + KF_OFF_PUB, id);
         if (memcmp(id, rec + KF_OFF_ID, FWS_KEYID_LEN)) {
-            cli_error("%s: corrupt key file: the key id does not match the public key", name);
+            diag_error("%s: corrupt key file: the key id does not match the public key", name);
             goto out;
         }
         if (public_key_valid((fws_key_type)type, rec + KF_OFF_PUB)) {
-            cli_error("%s: corrupt key file: not a valid %s public key (small order or not on "
+            diag_error("%s: corrupt key file: not a valid %s public key (small order or not on "
                       "the curve)",
                       name, fws_key_type_name((fws_key_type)type));
             goto out;
@@ -283,12 +283,12 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
         if (prot == KF_PROT_NONE) {
             if (ops || mem || !all_zero(rec + KF_OFF_SALT, KF_SALT_LEN + KF_NONCE_LEN) ||
                 !all_zero(rec + KF_OFF_TAG, KF_TAG_LEN)) {
-                cli_error("%s: corrupt key file: unencrypted key with KDF fields set", name);
+                diag_error("%s: corrupt key file: unencrypted key with KDF fields set", name);
                 goto out;
             }
         } else if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
                    mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > KF_MEM_MAX) {
-            cli_error("%s: unsupported Argon2id parameters (opslimit %llu, memlimit %llu; "
+            diag_error("%s: unsupported Argon2id parameters (opslimit %llu, memlimit %llu; "
                       "at most %llu and %llu)",
                       name, ops, mem, KF_OPS_MAX, KF_MEM_MAX);
             goto out;
@@ -315,7 +315,7 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
     if (fws_key_from_seed(k.type, seed, &k) != 0 ||
         memcmp(k.id, rec + KF_OFF_ID, FWS_KEYID_LEN) ||
         memcmp(k.pub, rec + KF_OFF_PUB, 32)) {
-        cli_error("%s: corrupt key file: the secret key does not match its public key / id",
+        diag_error("%s: corrupt key file: the secret key does not match its public key / id",
                   name);
         goto out;
     }

@@ -134,7 +134,9 @@ int main(int argc, char **argv)
     return 2;
 }
 EOF
-$CC -O2 -Isigner -Iformat -Iverifier -Ikeys -o "$D/helper" "$D/helper.c" "$BUILD/libfwseal.a" \
+INCLUDES=$(for d in format verifier host keys signer signer/*/; do printf ' -I%s' "${d%/}"; done)
+# shellcheck disable=SC2086
+$CC -O2 $INCLUDES -o "$D/helper" "$D/helper.c" "$BUILD/libfwseal.a" \
     -lsodium -lz -larchive -lpthread
 HELPER="$D/helper"
 

@@ -62,11 +62,13 @@ cat >"$OUT/fuzz.mk" <<'EOF'
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 COMMON   := -g -O1 $(WARN) $(SAN) -fsanitize=fuzzer-no-link
-INCLUDES := -Iformat -Iverifier -Ikeys -Isigner -Itests -Itests/fuzz
+HOST_DIRS := host keys $(patsubst %/,%,$(sort $(dir $(wildcard signer/*.c signer/*/*.c))))
+INCLUDES := -Iformat -Iverifier $(addprefix -I,$(HOST_DIRS)) -Itests -Itests/fuzz
 FREE     := -std=c99 -pedantic -ffreestanding -Iformat -Iverifier $(COMMON)
 HOST     := -std=c11 -D_GNU_SOURCE $(INCLUDES) $(COMMON)
 LIBS     := -lsodium -lz -larchive
-SRCS := $(wildcard format/*.c verifier/*.c keys/*.c) $(filter-out signer/main.c,$(wildcard signer/*.c))
+MAIN := $(wildcard signer/main.c signer/*/main.c)
+SRCS := $(wildcard format/*.c verifier/*.c) $(filter-out $(MAIN),$(wildcard $(addsuffix /*.c,$(HOST_DIRS))))
 OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(SRCS))
 LIB  := $(OUT)/libfwseal-fuzz.a
 COMMON_OBJ := $(OUT)/obj/tests/fuzz/fuzz_common.o $(OUT)/obj/tests/inflate_oracle.o
@@ -94,7 +96,7 @@ $(OUT)/fuzz_%: $(OUT)/obj/tests/fuzz/fuzz_%.o $(COMMON_OBJ) $(LIB)
 $(OUT)/fuzz_corpus_tool: $(OUT)/obj/tests/fuzz/fuzz_corpus_tool.o $(COMMON_OBJ) $(LIB)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-$(OUT)/fwseal: $(OUT)/obj/signer/main.o $(LIB)
+$(OUT)/fwseal: $(patsubst %.c,$(OUT)/obj/%.o,$(MAIN)) $(LIB)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 .SECONDARY:

@@ -1,5 +1,6 @@
 #include "chunk_chain.h"
-#include "atomic_file.h"
+#include "io.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,12 @@ void chain_init(chunk_chain *c, uint32_t chunk_size, int fd)
 
 static int read_entries(int fd, uint64_t first, uint64_t count, uint8_t *out)
 {
-    return pread_all(fd, out, (size_t)count * 32, first * 32);
+    return io_pread_all(fd, out, (size_t)count * 32, first * 32);
 }
 
 static int write_entries(int fd, uint64_t first, uint64_t count, const uint8_t *in)
 {
-    return pwrite_all(fd, in, (size_t)count * 32, first * 32);
+    return io_pwrite_all(fd, in, (size_t)count * 32, first * 32);
 }
 
 /* Writes the buffered entries to the file. */
@@ -36,8 +37,8 @@ static int flush_entries(chunk_chain *c)
  * order; the length is C for every full chunk, so it need not be kept). */
 static int keep_midstate(chunk_chain *c)
 {
-    if (!c->buf && !(c->buf = malloc(CHAIN_BUF_ENTRIES * 32)))
-        return -1;
+    if (!c->buf)
+        c->buf = xmalloc(CHAIN_BUF_ENTRIES * 32);
     if (c->n_full - c->n_written == CHAIN_BUF_ENTRIES && flush_entries(c))
         return -1;
     memcpy(c->buf + (c->n_full - c->n_written) * 32, c->cur.h, 32);
@@ -79,8 +80,8 @@ int chain_finish(chunk_chain *c, uint8_t h0[32], uint64_t *n)
     uint64_t count, hi;
     uint8_t next[32];
     memset(h0, 0, 32);
-    if (!c->buf && !(c->buf = malloc(CHAIN_BUF_ENTRIES * 32)))
-        return -1;
+    if (!c->buf)
+        c->buf = xmalloc(CHAIN_BUF_ENTRIES * 32);
     if (c->in_chunk) {
         /* The last chunk is short: hash it out now, as its own entry. */
         if (c->n_full - c->n_written == CHAIN_BUF_ENTRIES && flush_entries(c))

@@ -39,8 +39,8 @@ typedef struct {
 
 /* fd: an empty file open for reading and writing, owned by the caller. */
 void chain_init(chunk_chain *c, uint32_t chunk_size, int fd);
-/* Absorbs payload bytes in order, any split.  Returns 0, or -1 when out
- * of memory or the file cannot be written (errno; nothing printed). */
+/* Absorbs payload bytes in order, any split.  Returns 0, or -1 when the
+ * file cannot be written (errno; nothing printed). */
 int chain_absorb(chunk_chain *c, const uint8_t *data, size_t len);
 /* Finishes the chain: the file then holds H_0..H_{n-1}; *n gets the chunk
  * count and h0 gets H_0 (all zero when the payload is empty).  Returns 0,

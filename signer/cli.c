@@ -1,64 +1,26 @@
 #include "cli.h"
 #include "parallel_deflate.h"
+#include "parse.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("fwseal: error: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-void cli_warn(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("fwseal: warning: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("fwseal: error: ", stderr);
+    fprintf(stderr, "%s: error: ", diag_program());
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'fwseal %s --help'.\n", cmd);
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", diag_program(), cmd ? " " : "", cmd ? cmd : "");
     return FWS_EXIT_USAGE;
-}
-
-int cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-    char *end;
-    unsigned long long v;
-    int hex = s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (!s || !*s || !isdigit((unsigned char)s[0]))
-        return -1;
-    if (!hex && s[0] == '0' && s[1])   /* "010" is not octal 8 here */
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, hex ? 16 : 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 int cli_parse_jobs(const char *cmd, const char *arg, int *jobs)
 {
     unsigned long long v;
-    if (cli_parse_u64(arg, PDEF_MAX_JOBS, &v) || v < 1)
+    if (parse_u64(arg, PDEF_MAX_JOBS, &v) || v < 1)
         return cli_usage(cmd, "--jobs '%s': expected 1..%d", arg, PDEF_MAX_JOBS);
     *jobs = (int)v;
     return FWS_EXIT_OK;

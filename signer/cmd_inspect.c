@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "container_reader.h"
 #include "json.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +243,7 @@ int cmd_inspect(int argc, char **argv)
     }
     if (!file)
         return cli_usage("inspect", "missing FILE");
-    c = malloc(sizeof *c);
+    c = xmalloc(sizeof *c);
     if ((rc = container_open(c, file))) {
         free(c);
         return rc;
@@ -253,7 +254,7 @@ int cmd_inspect(int argc, char **argv)
     else
         print_text(c, ok);
     if (!ok)
-        fprintf(stderr, "fwseal: %s: damaged: %s\n", c->path, c->err);
+        diag_note("%s: damaged: %s", c->path, c->err);
     rc = ok ? FWS_EXIT_OK : !strcmp(c->reason, "io_error") ? FWS_EXIT_IO : FWS_EXIT_REJECT;
     container_close(c);
     free(c);

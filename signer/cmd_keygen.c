@@ -6,6 +6,7 @@
 #include "passphrase.h"
 #include "pem_import.h"
 #include "psk_import.h"
+#include "xalloc.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -57,11 +58,9 @@ static char *with_ext(const char *base, const char *ext)
     char *p;
     if (n > 4 && (!strcmp(base + n - 4, ".key") || !strcmp(base + n - 4, ".pub")))
         n -= 4;
-    p = malloc(n + 5);
-    if (p) {
-        memcpy(p, base, n);
-        memcpy(p + n, ext, 5);
-    }
+    p = xmalloc(n + 5);
+    memcpy(p, base, n);
+    memcpy(p + n, ext, 5);
     return p;
 }
 
@@ -145,10 +144,6 @@ int cmd_keygen(int argc, char **argv)
 
     key_path = with_ext(out, ".key");
     pub_path = with_ext(out, ".pub");
-    if (!key_path || !pub_path) {
-        cli_error("out of memory");
-        goto out;
-    }
 
     /* Import first: the PEM decides the type, which decides whether a
      * .pub is written. */
@@ -162,7 +157,7 @@ int cmd_keygen(int argc, char **argv)
                            fws_key_type_name(t));
         }
         if (rc == FWS_EXIT_OK && fws_key_from_seed(t, seed, &key) != 0) {
-            cli_error("%s: libsodium rejected the imported key", import);
+            diag_error("%s: libsodium rejected the imported key", import);
             rc = FWS_EXIT_IO;
         }
         sodium_memzero(seed, sizeof seed);
@@ -179,12 +174,12 @@ int cmd_keygen(int argc, char **argv)
     if (!force) {
         int exists = 0;
         if (lstat(key_path, &st) == 0) {
-            cli_error("%s: already exists (use --force to overwrite); nothing written",
+            diag_error("%s: already exists (use --force to overwrite); nothing written",
                       key_path);
             exists = 1;
         }
         if (pub_path && lstat(pub_path, &st) == 0) {
-            cli_error("%s: already exists (use --force to overwrite); nothing written",
+            diag_error("%s: already exists (use --force to overwrite); nothing written",
                       pub_path);
             exists = 1;
         }
@@ -195,7 +190,7 @@ int cmd_keygen(int argc, char **argv)
     }
 
     if (!import && fws_key_generate(type, &key) != 0) {
-        cli_error("key generation failed");
+        diag_error("key generation failed");
         rc = FWS_EXIT_IO;
         goto out;
     }

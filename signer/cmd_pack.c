@@ -6,6 +6,7 @@
 #include "atomic_file.h"
 #include "capsule.h"
 #include "cli.h"
+#include "parse.h"
 #include "component_writer.h"
 #include "fws_manifest.h"
 #include "input.h"
@@ -13,6 +14,7 @@
 #include "parallel_deflate.h"
 #include "passphrase.h"
 #include "payload_spool.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -79,12 +81,12 @@ static int on_component(void *user, fws_component_src *src)
     comp_info *c;
     for (int i = 0; i < ps->n; i++)
         if (!strcmp(ps->comps[i].name, src->name)) {
-            cli_error("component name '%s' is used twice (second time by %s)", src->name,
+            diag_error("component name '%s' is used twice (second time by %s)", src->name,
                       src->origin);
             return FWS_EXIT_USAGE;
         }
     if (ps->n == FWS_MAX_COMPONENTS) {
-        cli_error("%s: too many components: the maximum is %d", src->origin, FWS_MAX_COMPONENTS);
+        diag_error("%s: too many components: the maximum is %d", src->origin, FWS_MAX_COMPONENTS);
         return FWS_EXIT_USAGE;
     }
     c = &ps->comps[ps->n];
@@ -102,13 +104,13 @@ static int parse_version(const char *s, fws_manifest *m)
     unsigned long long v[4] = {0, 0, 0, 0};
     const unsigned long long max[4] = {65535, 65535, 65535, 4294967295ull};
     const char *names[4] = {"major", "minor", "patch", "build"};
-    char *copy = strdup(s), *p = copy, *seps = "..+";
+    char *copy = xstrdup(s), *p = copy, *seps = "..+";
     int i, parts = 0, rc = FWS_EXIT_OK;
     for (i = 0; i < 4 && p; i++) {
         char *end = i < 3 ? strchr(p, seps[i]) : NULL;
         if (end)
             *end = 0;
-        if (cli_parse_u64(p, ~0ull, &v[i]) || (p[0] == '0' && p[1] == 'x')) {
+        if (parse_u64(p, ~0ull, &v[i]) || (p[0] == '0' && p[1] == 'x')) {
             rc = cli_usage("pack", "--version '%s': expected MAJOR.MINOR.PATCH[+BUILD] in decimal", s);
             goto out;
         }
@@ -151,7 +153,7 @@ static int meta_cmp(const void *a, const void *b)
 /* Builds the canonical META value from KEY=VALUE arguments. */
 static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
 {
-    meta_kv *kv = calloc((size_t)n, sizeof *kv);
+    meta_kv *kv = xcalloc((size_t)n, sizeof *kv);
     size_t len = 0, pos = 0;
     int i, rc = FWS_EXIT_OK;
     *out = NULL;
@@ -162,7 +164,7 @@ static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
             rc = cli_usage("pack", "--meta '%s': expected KEY=VALUE", args[i]);
             goto out;
         }
-        kv[i].key = strndup(args[i], (size_t)(eq - args[i]));
+        kv[i].key = xstrndup(args[i], (size_t)(eq - args[i]));
         kv[i].value = eq + 1;
         if (!fws_meta_key_valid((const uint8_t *)kv[i].key, strlen(kv[i].key))) {
             rc = cli_usage("pack", "--meta key '%s': use 1-%d characters of A-Z a-z 0-9 . _ -",
@@ -182,7 +184,7 @@ static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
             rc = cli_usage("pack", "--meta key '%s' is given twice", kv[i].key);
             goto out;
         }
-    *out = malloc(len ? len : 1);
+    *out = xmalloc(len);
     for (i = 0; i < n; i++) {
         size_t kl = strlen(kv[i].key), vl = strlen(kv[i].value);
         (*out)[pos++] = (uint8_t)kl;
@@ -209,8 +211,8 @@ static int timestamp_now(uint64_t *ts)
         *ts = (uint64_t)time(NULL);
         return FWS_EXIT_OK;
     }
-    if (cli_parse_u64(sde, ~0ull, &v) || (sde[0] == '0' && sde[1])) {
-        cli_error("SOURCE_DATE_EPOCH='%s': expected a decimal number of seconds", sde);
+    if (parse_u64(sde, ~0ull, &v) || (sde[0] == '0' && sde[1])) {
+        diag_error("SOURCE_DATE_EPOCH='%s': expected a decimal number of seconds", sde);
         return FWS_EXIT_USAGE;
     }
     *ts = v;
@@ -252,16 +254,16 @@ static int write_container(pack_state *ps, fws_manifest *m, fws_key *signers, in
         m->enc_alg = FWS_ENC_CHACHA20;
         m->key_commitment = commitment;
         if (m->payload_len > FWS_MAX_ENCRYPTED_PAYLOAD) {
-            cli_error("payload of %llu bytes is above the encryption limit of 2^38 bytes",
+            diag_error("payload of %llu bytes is above the encryption limit of 2^38 bytes",
                       (unsigned long long)m->payload_len);
             rc = FWS_EXIT_USAGE;
             goto out;
         }
     }
-    signed_region = malloc(FWS_HEADER_LEN + FWS_MAX_MANIFEST);
+    signed_region = xmalloc(FWS_HEADER_LEN + FWS_MAX_MANIFEST);
     mlen = fws_manifest_encode(m, signed_region + FWS_HEADER_LEN, FWS_MAX_MANIFEST);
     if (!mlen) {
-        cli_error("the manifest does not fit in %d bytes (fewer components or less --meta)",
+        diag_error("the manifest does not fit in %d bytes (fewer components or less --meta)",
                   FWS_MAX_MANIFEST);
         rc = FWS_EXIT_USAGE;
         goto out;
@@ -292,7 +294,7 @@ static int write_container(pack_state *ps, fws_manifest *m, fws_key *signers, in
         if (type == FWS_CAPSULE_PSK) {
             host_capsule_wrap_psk(body, content_key, recipients[i].secret, recipients[i].id);
         } else if (host_capsule_wrap_x25519(body, content_key, recipients[i].pub)) {
-            cli_error("recipient key %d is a small-order X25519 point; refusing to encrypt to it",
+            diag_error("recipient key %d is a small-order X25519 point; refusing to encrypt to it",
                       i + 1);
             rc = FWS_EXIT_IO;
             goto out;
@@ -319,20 +321,20 @@ static int load_keys(char **paths, int n, const fws_passphrase_src *pp, fws_key 
         if (rc)
             return rc;
         if (signing && (keys[i].type != FWS_KEY_ED25519 || !keys[i].has_secret)) {
-            cli_error("%s: --key needs an Ed25519 secret key, this is %s %s key", paths[i],
+            diag_error("%s: --key needs an Ed25519 secret key, this is %s %s key", paths[i],
                       keys[i].type == FWS_KEY_X25519 ? "an" : "a",
                       keys[i].has_secret ? fws_key_type_name(keys[i].type) : "public");
             return FWS_EXIT_USAGE;
         }
         if (!signing && keys[i].type != FWS_KEY_X25519 &&
             !(keys[i].type == FWS_KEY_PSK && keys[i].has_secret)) {
-            cli_error("%s: --encrypt-to needs an X25519 public key or a PSK key file, this is "
+            diag_error("%s: --encrypt-to needs an X25519 public key or a PSK key file, this is "
                       "an %s key", paths[i], fws_key_type_name(keys[i].type));
             return FWS_EXIT_USAGE;
         }
         for (int j = 0; j < i; j++)
             if (!memcmp(keys[i].id, keys[j].id, FWS_KEYID_LEN)) {
-                cli_error("%s: the same key is given twice (also %s)", paths[i], paths[j]);
+                diag_error("%s: the same key is given twice (also %s)", paths[i], paths[j]);
                 return FWS_EXIT_USAGE;
             }
     }
@@ -366,11 +368,11 @@ int cmd_pack(int argc, char **argv)
     fws_key signers[FWS_MAX_SIGNATURES], recipients[FWS_MAX_CAPSULES];
     uint8_t class_id[FWS_CLASS_LEN], content_key[32], *meta = NULL;
     size_t meta_len = 0;
-    pack_state *ps = calloc(1, sizeof *ps);
+    pack_state *ps = xcalloc(1, sizeof *ps);
     atomic_file out;
     char *spool_dir = NULL;
 
-    meta_args = calloc((size_t)argc, sizeof *meta_args);
+    meta_args = xcalloc((size_t)argc, sizeof *meta_args);
     ps->level = 6;
     ps->wbits = 15;
     ps->jobs = pdef_default_jobs();
@@ -396,7 +398,7 @@ int cmd_pack(int argc, char **argv)
             break;
         case OPT_VERSION: version = optarg; break;
         case OPT_COUNTER:
-            if (cli_parse_u64(optarg, 0xFFFFFFFFull, &counter)) {
+            if (parse_u64(optarg, 0xFFFFFFFFull, &counter)) {
                 rc = cli_usage("pack", "--counter '%s': expected 0..4294967295", optarg);
                 goto done;
             }
@@ -404,7 +406,7 @@ int cmd_pack(int argc, char **argv)
             break;
         case OPT_CLASS: class_arg = optarg; break;
         case 'l':
-            if (cli_parse_u64(optarg, 9, &v)) {
+            if (parse_u64(optarg, 9, &v)) {
                 rc = cli_usage("pack", "--level '%s': expected 0..9", optarg);
                 goto done;
             }
@@ -415,14 +417,14 @@ int cmd_pack(int argc, char **argv)
                 goto done;
             break;
         case OPT_WBITS:
-            if (cli_parse_u64(optarg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS) {
+            if (parse_u64(optarg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS) {
                 rc = cli_usage("pack", "--window-bits '%s': expected 9..15", optarg);
                 goto done;
             }
             ps->wbits = (int)v;
             break;
         case OPT_CHUNK:
-            if (cli_parse_u64(optarg, FWS_MAX_CHUNK, &chunk) || chunk < FWS_MIN_CHUNK ||
+            if (parse_u64(optarg, FWS_MAX_CHUNK, &chunk) || chunk < FWS_MIN_CHUNK ||
                 chunk % FWS_CHUNK_ALIGN) {
                 rc = cli_usage("pack", "--chunk-size '%s': expected a multiple of 64 in 256..1048576",
                                optarg);
@@ -432,7 +434,7 @@ int cmd_pack(int argc, char **argv)
         case OPT_META: meta_args[n_meta++] = optarg; break;
         case OPT_ALLOW_EMPTY: in_opts.allow_empty = 1; break;
         case OPT_HEX_GAP:
-            if (cli_parse_u64(optarg, ~0ull, &v)) {
+            if (parse_u64(optarg, ~0ull, &v)) {
                 rc = cli_usage("pack", "--hex-max-gap '%s': expected a byte count", optarg);
                 goto done;
             }
@@ -481,14 +483,14 @@ int cmd_pack(int argc, char **argv)
         (rc = load_keys(rcpt_paths, n_rcpt, &pp, recipients, 0)))
         goto done;
 
-    if ((rc = atomic_open(&out, output, 0644, 1)))
+    if ((rc = atomic_open(&out, output, 0644, ATOMIC_OVERWRITE)))
         goto done;
     if (strcmp(output, "-")) {
-        char *copy = strdup(output);
-        spool_dir = strdup(dirname(copy));
+        char *copy = xstrdup(output);
+        spool_dir = xstrdup(dirname(copy));
         free(copy);
     } else {
-        spool_dir = strdup(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        spool_dir = xstrdup(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     }
     if (n_rcpt)
         randombytes_buf(content_key, sizeof content_key);
@@ -503,8 +505,8 @@ int cmd_pack(int argc, char **argv)
     if ((rc = atomic_commit(&out)))
         goto done;
     fprintf(strcmp(output, "-") ? stdout : stderr,
-            "fwseal: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
-            output, ps->n, ps->n == 1 ? "" : "s", (unsigned long long)ps->spool.len, n_keys,
+            "%s: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
+            diag_program(), output, ps->n, ps->n == 1 ? "" : "s", (unsigned long long)ps->spool.len, n_keys,
             n_keys == 1 ? "" : "s", n_rcpt ? ", encrypted" : "");
     goto done;
 fail:

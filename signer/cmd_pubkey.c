@@ -79,16 +79,16 @@ int cmd_pubkey(int argc, char **argv)
     if (rc != FWS_EXIT_OK)
         return rc;
     if (key.type == FWS_KEY_PSK) {
-        cli_error("%s: a psk has no public key to export (give the psk .key file itself "
+        diag_error("%s: a psk has no public key to export (give the psk .key file itself "
                   "to --encrypt-to)",
                   file);
         return FWS_EXIT_IO;
     }
     if (fws_pubkey_format_text(&key, fmt, name, text, sizeof text, &len) != 0) {
-        cli_error("%s: cannot format the public key", file);
+        diag_error("%s: cannot format the public key", file);
         return FWS_EXIT_IO;
     }
-    if ((rc = atomic_open(&af, out, 0644, force)) != FWS_EXIT_OK)
+    if ((rc = atomic_open(&af, out, 0644, force ? ATOMIC_OVERWRITE : 0)) != FWS_EXIT_OK)
         return rc;
     if ((rc = atomic_write(&af, text, len)) != FWS_EXIT_OK ||
         (rc = atomic_commit(&af)) != FWS_EXIT_OK) {

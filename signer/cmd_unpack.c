@@ -7,7 +7,9 @@
 #include "atomic_file.h"
 #include "cli.h"
 #include "parallel_deflate.h"
+#include "io.h"
 #include "policy_args.h"
+#include "xalloc.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -48,10 +50,7 @@ typedef struct {
 
 static char *join(const char *a, const char *b)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", a, b) < 0)
-        abort();
-    return p;
+    return xasprintf("%s/%s", a, b);
 }
 
 /* mkdir -p for the directories of a validated relative name under root. */
@@ -62,7 +61,7 @@ static int make_parents(const char *root, const char *name)
     while ((slash = strchr(slash, '/')) != NULL) {
         *slash = 0;
         if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-            cli_error("%s: cannot create directory: %s", path, strerror(errno));
+            diag_error("%s: cannot create directory: %s", path, strerror(errno));
             rc = -1;
             break;
         }
@@ -87,7 +86,7 @@ static int dir_begin(void *user, int index, const fws_component *k)
     path = join(o->staging, name);
     o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
     if (o->fd < 0)
-        cli_error("%s: cannot create: %s", path, strerror(errno));
+        diag_error("%s: cannot create: %s", path, strerror(errno));
     free(path);
     return o->fd < 0 ? -1 : 0;
 }
@@ -96,8 +95,8 @@ static int dir_data(void *user, int index, const uint8_t *buf, size_t len)
 {
     unpack_out *o = user;
     (void)index;
-    if (write_all(o->fd, buf, len) < 0) {
-        cli_error("%s: write failed: %s", o->staging, strerror(errno));
+    if (io_write_all(o->fd, buf, len) < 0) {
+        diag_error("%s: write failed: %s", o->staging, strerror(errno));
         return -1;
     }
     return 0;
@@ -127,7 +126,7 @@ static int tar_begin(void *user, int index, const fws_component *k)
     rc = archive_write_header(o->ar, e);
     archive_entry_free(e);
     if (rc != ARCHIVE_OK)
-        cli_error("tar: %s", archive_error_string(o->ar));
+        diag_error("tar: %s", archive_error_string(o->ar));
     return rc == ARCHIVE_OK ? 0 : -1;
 }
 
@@ -144,7 +143,7 @@ static void remove_tree(const char *root)
     char *cmd;
     if (asprintf(&cmd, "rm -rf -- '%s'", root) >= 0) {
         if (system(cmd) != 0)
-            cli_warn("%s: could not remove the staging directory", root);
+            diag_warn("%s: could not remove the staging directory", root);
         free(cmd);
     }
 }
@@ -159,7 +158,7 @@ static int install_dir(const container *c, const char *staging, const char *dir,
         umask(um);
         chmod(staging, 0777 & ~um);   /* mkdtemp made it 0700 */
         if (rename(staging, dir) < 0) {
-            cli_error("%s: cannot move the output into place: %s", dir, strerror(errno));
+            diag_error("%s: cannot move the output into place: %s", dir, strerror(errno));
             return FWS_EXIT_IO;
         }
         return FWS_EXIT_OK;
@@ -171,7 +170,7 @@ static int install_dir(const container *c, const char *staging, const char *dir,
         name[c->m.comp[i].name_len] = 0;
         path = join(dir, name);
         if (lstat(path, &st) == 0) {
-            cli_error("%s: already exists (use --force to replace it); nothing written", path);
+            diag_error("%s: already exists (use --force to replace it); nothing written", path);
             free(path);
             return FWS_EXIT_IO;
         }
@@ -188,7 +187,7 @@ static int install_dir(const container *c, const char *staging, const char *dir,
         to = join(dir, name);
         rc = rename(from, to);
         if (rc < 0)
-            cli_error("%s: cannot move into place: %s", to, strerror(errno));
+            diag_error("%s: cannot move into place: %s", to, strerror(errno));
         free(from);
         free(to);
         if (rc < 0)
@@ -205,8 +204,8 @@ int cmd_unpack(int argc, char **argv)
                                          {"jobs", required_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    policy_args *a = malloc(sizeof *a);
-    container *c = malloc(sizeof *c);
+    policy_args *a = xmalloc(sizeof *a);
+    container *c = xmalloc(sizeof *c);
     unpack_out o;
     component_sink sink;
     policy p;
@@ -256,12 +255,12 @@ int cmd_unpack(int argc, char **argv)
         goto done;
 
     if (tar_mode) {
-        if ((rc = atomic_open(&o.tar, output, 0644, force)))
+        if ((rc = atomic_open(&o.tar, output, 0644, force ? ATOMIC_OVERWRITE : 0)))
             goto close;
         o.ar = archive_write_new();
         archive_write_set_format_pax_restricted(o.ar);
         if (archive_write_open(o.ar, &o, NULL, tar_write_cb, NULL) != ARCHIVE_OK) {
-            cli_error("%s: %s", output, archive_error_string(o.ar));
+            diag_error("%s: %s", output, archive_error_string(o.ar));
             rc = FWS_EXIT_IO;
             goto close;
         }
@@ -269,20 +268,19 @@ int cmd_unpack(int argc, char **argv)
         sink.data = tar_data;
     } else {
         struct stat st;
-        char *copy = strdup(output), *tmpl;
+        char *copy = xstrdup(output), *tmpl;
         if (stat(output, &st) == 0 && !S_ISDIR(st.st_mode)) {
-            cli_error("%s: exists and is not a directory", output);
+            diag_error("%s: exists and is not a directory", output);
             free(copy);
             rc = FWS_EXIT_IO;
             goto close;
         }
         dir_created = stat(output, &st) != 0;
-        if (asprintf(&tmpl, "%s/.fwseal-unpack-XXXXXX", dir_created ? dirname(copy) : output) < 0)
-            abort();
+        tmpl = xasprintf("%s/.fwseal-unpack-XXXXXX", dir_created ? dirname(copy) : output);
         free(copy);
         o.staging = mkdtemp(tmpl);
         if (!o.staging) {
-            cli_error("%s: cannot create the output: %s", output, strerror(errno));
+            diag_error("%s: cannot create the output: %s", output, strerror(errno));
             free(tmpl);
             rc = FWS_EXIT_IO;
             goto close;
@@ -298,14 +296,14 @@ int cmd_unpack(int argc, char **argv)
         goto close;
     }
     if (!v.accepted) {
-        fprintf(stderr, "fwseal: %s: %s: %s; nothing written\n", c->path,
+        diag_note("%s: %s: %s; nothing written", c->path,
                 v.io_error ? "error" : "rejected", v.message);
         rc = v.io_error ? FWS_EXIT_IO : FWS_EXIT_REJECT;
         goto close;
     }
     if (tar_mode) {
         if (archive_write_close(o.ar) != ARCHIVE_OK) {
-            cli_error("%s: %s", output, archive_error_string(o.ar));
+            diag_error("%s: %s", output, archive_error_string(o.ar));
             rc = FWS_EXIT_IO;
             goto close;
         }
@@ -313,7 +311,7 @@ int cmd_unpack(int argc, char **argv)
     } else {
         if (o.fd >= 0 && (fsync(o.fd) < 0 || close(o.fd) < 0)) {
             o.fd = -1;
-            cli_error("%s: cannot finish writing: %s", output, strerror(errno));
+            diag_error("%s: cannot finish writing: %s", output, strerror(errno));
             rc = FWS_EXIT_IO;
             goto close;
         }

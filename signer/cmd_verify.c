@@ -3,6 +3,7 @@
 #include "json.h"
 #include "parallel_deflate.h"
 #include "policy_args.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,8 @@ int cmd_verify(int argc, char **argv)
                                          {"json", no_argument, 0, OPT_JSON},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    policy_args *a = malloc(sizeof *a);
-    container *c = malloc(sizeof *c);
+    policy_args *a = xmalloc(sizeof *a);
+    container *c = xmalloc(sizeof *c);
     policy p;
     verdict v;
     int opt, json = 0, jobs = pdef_default_jobs(), rc;
@@ -122,7 +123,7 @@ int cmd_verify(int argc, char **argv)
                    c->m.n_components, c->m.n_components == 1 ? "" : "s");
     }
     if (!v.accepted)
-        fprintf(stderr, "fwseal: %s: %s: %s\n", c->path, v.io_error ? "error" : "rejected",
+        diag_note("%s: %s: %s", c->path, v.io_error ? "error" : "rejected",
                 v.message);
     rc = v.accepted ? FWS_EXIT_OK : v.io_error ? FWS_EXIT_IO : FWS_EXIT_REJECT;
     container_close(c);

@@ -1,5 +1,6 @@
 #include "component_writer.h"
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "parallel_deflate.h"
 #include "progress.h"
 #include "sha256_host.h"
@@ -37,13 +38,9 @@ static int spool_sink(void *ctx, const uint8_t *data, size_t len)
 /* Level 0: the plaintext is the stored bytes. */
 static int store(plain_reader *r, payload_spool *spool)
 {
-    uint8_t *buf = malloc(IO_BUF);
+    uint8_t *buf = xmalloc(IO_BUF);
     long n;
     int rc = FWS_EXIT_IO;
-    if (!buf) {
-        cli_error("out of memory");
-        return FWS_EXIT_IO;
-    }
     while ((n = plain_read(r, buf, IO_BUF)) > 0)
         if (spool_write(spool, buf, (size_t)n))
             goto out;

@@ -1,5 +1,6 @@
 #include "container_reader.h"
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 #include "sha256_host.h"
 
 #include <errno.h>
@@ -34,14 +35,14 @@ int container_open(container *c, const char *path)
     } else {
         c->f = fopen(path, "rb");
         if (!c->f) {
-            cli_error("%s: cannot open: %s", path, strerror(errno));
+            diag_error("%s: cannot open: %s", path, strerror(errno));
             return FWS_EXIT_IO;
         }
     }
     if (fstat(fileno(c->f), &st) == 0 && S_ISREG(st.st_mode))
         c->file_size = st.st_size;
     else if (c->f != stdin && fstat(fileno(c->f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        cli_error("%s: is a directory", path);
+        diag_error("%s: is a directory", path);
         fclose(c->f);
         c->f = NULL;
         return FWS_EXIT_IO;
@@ -198,8 +199,8 @@ int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64
         c->stage = STAGE_END;
         return 0;
     }
-    if (!c->chunk_buf && !(c->chunk_buf = malloc(c->m.chunk_size + FWS_HASH_LEN)))
-        return failf(c, "io_error", "out of memory");
+    if (!c->chunk_buf)
+        c->chunk_buf = xmalloc(c->m.chunk_size + FWS_HASH_LEN);
     last = c->next_chunk + 1 == c->n_chunks;
     n = last ? (size_t)(c->m.payload_len - c->payload_done) : c->m.chunk_size;
     stored = n + (last ? 0 : FWS_HASH_LEN);

@@ -3,6 +3,7 @@
 #include "fws_bytes.h"
 #include "payload_pipeline.h"
 #include "sha256_host.h"
+#include "xalloc.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -510,11 +511,8 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
     /* Without the key only the chain can be checked; either way the file
      * must end right after the last chunk. */
     o.components_checked = !c->m.encrypted || p->device_key;
-    if (o.components_checked && !(u.window = malloc((size_t)1 << FWS_MAX_WBITS))) {
-        reject(v, "io_error", "out of memory");
-        v->io_error = 1;
-        goto out;
-    }
+    if (o.components_checked)
+        u.window = xmalloc((size_t)1 << FWS_MAX_WBITS);
     r.c = c;
     r.decrypt = c->m.encrypted && p->device_key;
     u.m = &c->m;
@@ -528,7 +526,6 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
                                                                : (1u << FWS_MAX_WBITS);
     /* Without the plaintext there is nothing to overlap with reading. */
     pl_run(&stages, o.components_checked ? p->jobs : 1);
-out:
     free(u.window);
     sodium_memzero(r.key, sizeof r.key);
 }

@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "parse.h"
+#include "xalloc.h"
 #include "fws_manifest.h"
 
 #define NAME_MAX_BYTES FWS_MAX_NAME
@@ -80,10 +82,10 @@ int fws_input_name_ok(const char *name, size_t len, const char *where)
         return 1;
     fws_input_printable(name, len, 1, shown, sizeof shown);
     if (len > NAME_MAX_BYTES)
-        cli_error("%s%scomponent name '%s' is %zu bytes, the maximum is %d", where ? where : "",
+        diag_error("%s%scomponent name '%s' is %zu bytes, the maximum is %d", where ? where : "",
                   where ? ": " : "", shown, len, NAME_MAX_BYTES);
     else
-        cli_error("%s%s%s: invalid component name (allowed: 1-64 bytes of A-Z a-z 0-9 . _ + - "
+        diag_error("%s%s%s: invalid component name (allowed: 1-64 bytes of A-Z a-z 0-9 . _ + - "
                   "and / between segments)",
                   where ? where : "", where ? ": " : "", len ? shown : "''");
     return 0;
@@ -97,16 +99,16 @@ int fws_input_open(const char *path, const char *shown)
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        cli_error("%s: cannot open: %s", shown, strerror(errno));
+        diag_error("%s: cannot open: %s", shown, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0) {
-        cli_error("%s: %s", shown, strerror(errno));
+        diag_error("%s: %s", shown, strerror(errno));
         close(fd);
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
-        cli_error("%s: is a directory, not a file", shown);
+        diag_error("%s: is a directory, not a file", shown);
         close(fd);
         return -1;
     }
@@ -190,15 +192,11 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
     if (!opts)
         opts = &defaults;
     if (!spec || !*spec) {
-        cli_error("empty input: expected [NAME=]FILE[@ADDRESS]");
+        diag_error("empty input: expected [NAME=]FILE[@ADDRESS]");
         return FWS_EXIT_USAGE;
     }
     fws_input_printable(spec, strlen(spec), 0, shown, sizeof shown);
-    copy = strdup(spec);
-    if (!copy) {
-        cli_error("out of memory");
-        return FWS_EXIT_IO;
-    }
+    copy = xstrdup(spec);
     file = copy;
     {
         char *eq = strchr(copy, '=');
@@ -211,10 +209,10 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
     at = strrchr(file, '@');
     if (at) {
         *at = 0;
-        if (!address_syntax_ok(at + 1) || cli_parse_u64(at + 1, ULLONG_MAX, &address) != 0) {
+        if (!address_syntax_ok(at + 1) || parse_u64(at + 1, ULLONG_MAX, &address) != 0) {
             char a[128];
             fws_input_printable(at + 1, strlen(at + 1), 0, a, sizeof a);
-            cli_error("input '%s': bad address '%s' (decimal or 0x-hex, at most "
+            diag_error("input '%s': bad address '%s' (decimal or 0x-hex, at most "
                       "0xffffffffffffffff; a FILE containing '@' needs an explicit @ADDRESS)",
                       shown, a);
             free(copy);
@@ -223,7 +221,7 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
         has_address = 1;
     }
     if (!*file) {
-        cli_error("input '%s': FILE is missing: expected [NAME=]FILE[@ADDRESS]", shown);
+        diag_error("input '%s': FILE is missing: expected [NAME=]FILE[@ADDRESS]", shown);
         free(copy);
         return FWS_EXIT_USAGE;
     }
@@ -236,7 +234,7 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
     switch (kind) {
     case FWS_INPUT_RAW:
         if (!name) {
-            cli_error("input '%s': raw input needs a component name: NAME=%s[@ADDRESS]", shown,
+            diag_error("input '%s': raw input needs a component name: NAME=%s[@ADDRESS]", shown,
                       shown);
             rc = FWS_EXIT_USAGE;
             break;
@@ -245,10 +243,10 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
         break;
     case FWS_INPUT_IHEX:
         if (!name) {
-            cli_error("input '%s': Intel HEX input needs a component name: NAME=%s", shown, shown);
+            diag_error("input '%s': Intel HEX input needs a component name: NAME=%s", shown, shown);
             rc = FWS_EXIT_USAGE;
         } else if (has_address) {
-            cli_error("input '%s': an Intel HEX file carries its own addresses; drop the "
+            diag_error("input '%s': an Intel HEX file carries its own addresses; drop the "
                       "@ADDRESS", shown);
             rc = FWS_EXIT_USAGE;
         } else {
@@ -257,7 +255,7 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
         break;
     default:
         if (has_address) {
-            cli_error("input '%s': archive members take no @ADDRESS; drop it", shown);
+            diag_error("input '%s': archive members take no @ADDRESS; drop it", shown);
             rc = FWS_EXIT_USAGE;
         } else {
             rc = fws_input_archive(name, file, opts, fn, user);

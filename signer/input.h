@@ -79,7 +79,7 @@ typedef struct {
     const char *origin;      /* for messages, e.g. "fw.tar.gz:boot/app.bin" or "app.hex";
                                 control characters already escaped */
     /* Reads up to cap bytes; returns the number read (0 at the end), or -1 after printing an error
-       with cli_error() naming the origin and the problem (the caller then exits FWS_EXIT_IO).
+       with diag_error() naming the origin and the problem (the caller then exits FWS_EXIT_IO).
        Returns fewer than cap bytes only at the end of the component; after 0 or -1 it keeps
        returning the same.  Valid only during the fws_component_fn call. */
     long (*read)(void *ctx, uint8_t *buf, size_t cap);

@@ -48,7 +48,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #define BLOCK 65536             /* read and decompression buffers */
 #define MEMBER_AHEAD 65536      /* read ahead of each member (empty check) */
@@ -280,7 +281,7 @@ static int src_open(source *s, struct archive *a)
     while (s->peek_len < 6) {
         n = fd_read(s, s->in + s->peek_len, 6 - s->peek_len);
         if (n < 0) {
-            cli_error("%s: %s", s->shown, s->err);
+            diag_error("%s: %s", s->shown, s->err);
             return -1;
         }
         if (n == 0)
@@ -292,7 +293,7 @@ static int src_open(source *s, struct archive *a)
         s->kind = SRC_GZIP;
         memset(&s->z, 0, sizeof s->z);
         if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
-            cli_error("%s: cannot start the gzip decompressor", s->shown);
+            diag_error("%s: cannot start the gzip decompressor", s->shown);
             return -1;
         }
         s->z_ready = 1;
@@ -301,11 +302,8 @@ static int src_open(source *s, struct archive *a)
                (s->peek_len >= 4 && memcmp(s->in, "\x28\xb5\x2f\xfd", 4) == 0)) {
         struct archive_entry *e;
         s->kind = SRC_OUTER;
-        s->outer = archive_read_new();
-        if (!s->outer) {
-            cli_error("%s: out of memory", s->shown);
-            return -1;
-        }
+        if (!(s->outer = archive_read_new()))
+            xalloc_die(0);
         archive_read_support_filter_bzip2(s->outer);
         archive_read_support_filter_xz(s->outer);
         archive_read_support_filter_zstd(s->outer);
@@ -313,19 +311,19 @@ static int src_open(source *s, struct archive *a)
         if (archive_read_open(s->outer, s, NULL, outer_read_cb, NULL) != ARCHIVE_OK ||
             archive_read_next_header(s->outer, &e) != ARCHIVE_OK) {
             const char *m = archive_error_string(s->outer);
-            cli_error("%s: %s", s->shown, m ? m : "cannot decompress");
+            diag_error("%s: %s", s->shown, m ? m : "cannot decompress");
             return -1;
         }
     } else if (seekable) {
         s->kind = SRC_FD;
         if (lseek(s->fd, 0, SEEK_SET) != 0) {
-            cli_error("%s: cannot seek: %s", s->shown, strerror(errno));
+            diag_error("%s: cannot seek: %s", s->shown, strerror(errno));
             return -1;
         }
         s->peek_len = 0;
         if (archive_read_open_fd(a, s->fd, BLOCK) != ARCHIVE_OK) {
             const char *m = archive_error_string(a);
-            cli_error("%s: %s (fwseal reads tar, zip and cpio archives)", s->shown,
+            diag_error("%s: %s (fwseal reads tar, zip and cpio archives)", s->shown,
                       m ? m : "cannot read the archive");
             return -1;
         }
@@ -335,7 +333,7 @@ static int src_open(source *s, struct archive *a)
     }
     if (archive_read_open(a, s, NULL, inner_read_cb, NULL) != ARCHIVE_OK) {
         const char *m = arc_msg(a, s, "cannot read the archive");
-        cli_error("%s: %s%s", s->shown, m,
+        diag_error("%s: %s%s", s->shown, m,
                   s->failed ? "" : " (fwseal reads tar, zip and cpio archives)");
         return -1;
     }
@@ -352,14 +350,14 @@ static int src_drain(source *s)
     for (;;) {
         long n = src_read(s, s->out, BLOCK);
         if (n < 0) {
-            cli_error("%s: %s", s->shown, s->err);
+            diag_error("%s: %s", s->shown, s->err);
             return -1;
         }
         if (n == 0)
             return 0;
         total += (unsigned long long)n;
         if (total > DRAIN_CAP) {
-            cli_error("%s: more than %llu bytes follow the end of the archive", s->shown,
+            diag_error("%s: more than %llu bytes follow the end of the archive", s->shown,
                       DRAIN_CAP);
             return -1;
         }
@@ -392,7 +390,7 @@ static long member_pull(void *ctx, uint8_t *buf, size_t cap)
         n = archive_read_data(m->a, buf, cap);
     while (n == ARCHIVE_RETRY);
     if (n < 0) {
-        cli_error("%s: %s", m->origin, arc_msg(m->a, m->s, "read failed"));
+        diag_error("%s: %s", m->origin, arc_msg(m->a, m->s, "read failed"));
         return -1;
     }
     return (long)n;
@@ -471,14 +469,11 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
     s.fd = fws_input_open(file, shown);
     if (s.fd < 0)
         return FWS_EXIT_IO;
-    a = archive_read_new();
-    ahead = malloc(MEMBER_AHEAD);
-    s.in = malloc(BLOCK);
-    s.out = malloc(BLOCK);
-    if (!a || !ahead || !s.in || !s.out) {
-        cli_error("%s: out of memory", shown);
-        goto done;
-    }
+    if (!(a = archive_read_new()))
+        xalloc_die(0);
+    ahead = xmalloc(MEMBER_AHEAD);
+    s.in = xmalloc(BLOCK);
+    s.out = xmalloc(BLOCK);
     archive_read_support_format_tar(a);
     archive_read_support_format_gnutar(a);
     archive_read_support_format_zip(a);
@@ -494,23 +489,23 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
         if (r == ARCHIVE_EOF)
             break;
         if (r == ARCHIVE_WARN) {
-            cli_warn("%s: %s", shown, arc_msg(a, &s, "warning from libarchive"));
+            diag_warn("%s: %s", shown, arc_msg(a, &s, "warning from libarchive"));
         } else if (r != ARCHIVE_OK) {
             const char *m = arc_msg(a, &s, "corrupt archive");
-            cli_error("%s: %s%s", shown, m,
+            diag_error("%s: %s%s", shown, m,
                       nentries == 0 && !s.failed ? " (fwseal reads tar, zip and cpio archives)"
                                                  : "");
             goto done;
         }
         if (nentries++ == 0 && !format_ok(archive_format(a))) {
             const char *fname = archive_format_name(a);
-            cli_error("%s: %s is not a tar, zip or cpio archive", shown,
+            diag_error("%s: %s is not a tar, zip or cpio archive", shown,
                       fname ? fname : "this format");
             goto done;
         }
         path = archive_entry_pathname(e);
         if (!path) {
-            cli_error("%s: member #%zu has no readable name", shown, nentries);
+            diag_error("%s: member #%zu has no readable name", shown, nentries);
             goto done;
         }
         while (path[skip] == '.' && path[skip + 1] == '/')
@@ -520,7 +515,7 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
             char target[512];
             const char *t = archive_entry_hardlink(e);
             fws_input_printable(t, strlen(t), 1, target, sizeof target);
-            cli_error("%s: member '%s' is a hard link to '%s'; only regular files and "
+            diag_error("%s: member '%s' is a hard link to '%s'; only regular files and "
                       "directories are accepted", shown, member, target);
             goto done;
         }
@@ -528,14 +523,14 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
         if (type == AE_IFDIR)
             continue;
         if (type != AE_IFREG) {
-            cli_error("%s: member '%s' is %s; only regular files and directories are "
+            diag_error("%s: member '%s' is %s; only regular files and directories are "
                       "accepted", shown, member, type_word(type));
             goto done;
         }
         {
             const char *why = unsafe_reason(path + skip);
             if (why) {
-                cli_error("%s: member '%s': unsafe member name (%s)", shown, member, why);
+                diag_error("%s: member '%s': unsafe member name (%s)", shown, member, why);
                 goto done;
             }
         }
@@ -547,11 +542,7 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
         }
         free(cname);
         clen = (name ? strlen(name) + 1 : 0) + strlen(path + skip);
-        cname = malloc(clen + 1);
-        if (!cname) {
-            cli_error("%s: out of memory", origin);
-            goto done;
-        }
+        cname = xmalloc(clen + 1);
         if (name)
             snprintf(cname, clen + 1, "%s/%s", name, path + skip);
         else
@@ -573,7 +564,7 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
             if (r < 0)
                 goto done;
             if (r == 0 && !opts->allow_empty) {
-                cli_error("%s: empty input (pass --allow-empty for a 0-byte component)",
+                diag_error("%s: empty input (pass --allow-empty for a 0-byte component)",
                           origin);
                 goto done;
             }
@@ -590,11 +581,11 @@ int fws_input_archive(const char *name, const char *file, const fws_input_opts *
         }
     }
     if (nentries == 0 && archive_format(a) == ARCHIVE_FORMAT_EMPTY) {
-        cli_error("%s: empty input", shown);
+        diag_error("%s: empty input", shown);
         goto done;
     }
     if (nregular == 0) {
-        cli_error("%s: archive has no regular files", shown);
+        diag_error("%s: archive has no regular files", shown);
         goto done;
     }
     if (src_drain(&s) != 0)

@@ -28,7 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #define LINE_CAP 1024            /* longest line read, whitespace included */
 #define RUNS_CAP 65536           /* contiguous runs remembered for diagnosis */
@@ -77,7 +78,7 @@ static long read_line(hex_parser *p, char *buf)
         c = getc_unlocked(p->f);
         if (c == EOF) {
             if (ferror(p->f)) {
-                cli_error("%s: read failed: %s", p->origin, strerror(errno));
+                diag_error("%s: read failed: %s", p->origin, strerror(errno));
                 return -3;
             }
             if (n == 0)
@@ -117,16 +118,16 @@ static int hex_next(hex_parser *p)
             if (p->seen_eof)
                 return 0;
             if (p->chars == 0)
-                cli_error("%s: empty input", p->origin);
+                diag_error("%s: empty input", p->origin);
             else
-                cli_error("%s: line %lu: missing end-of-file record (type 01, "
+                diag_error("%s: line %lu: missing end-of-file record (type 01, "
                           "\":00000001FF\") at the end of the file",
                           p->origin, p->line);
             return -1;
         }
         p->line++;
         if (n == -2) {
-            cli_error("%s: line %lu: bad record length: line longer than %d characters "
+            diag_error("%s: line %lu: bad record length: line longer than %d characters "
                       "(a record has at most 521)", p->origin, p->line, LINE_CAP);
             return -1;
         }
@@ -135,13 +136,13 @@ static int hex_next(hex_parser *p)
         if (n == 0)
             continue; /* blank line */
         if (p->seen_eof) {
-            cli_error("%s: line %lu: data after the end-of-file record", p->origin, p->line);
+            diag_error("%s: line %lu: data after the end-of-file record", p->origin, p->line);
             return -1;
         }
         if (line[0] != ':') {
             char c[8];
             fws_input_printable(line, 1, 1, c, sizeof c);
-            cli_error("%s: line %lu: missing ':' at the start of the record (found '%s')",
+            diag_error("%s: line %lu: missing ':' at the start of the record (found '%s')",
                       p->origin, p->line, c);
             return -1;
         }
@@ -149,20 +150,20 @@ static int hex_next(hex_parser *p)
             if (hexval((unsigned char)line[i]) < 0) {
                 char c[8];
                 fws_input_printable(line + i, 1, 1, c, sizeof c);
-                cli_error("%s: line %lu: non-hex character '%s' at column %zu", p->origin,
+                diag_error("%s: line %lu: non-hex character '%s' at column %zu", p->origin,
                           p->line, c, i + 1);
                 return -1;
             }
         }
         digits = (size_t)n - 1;
         if (digits % 2) {
-            cli_error("%s: line %lu: bad record length: odd number of hex digits (%zu)",
+            diag_error("%s: line %lu: bad record length: odd number of hex digits (%zu)",
                       p->origin, p->line, digits);
             return -1;
         }
         nbytes = digits / 2;
         if (nbytes < 5) {
-            cli_error("%s: line %lu: bad record length: %zu bytes, a record has at least 5 "
+            diag_error("%s: line %lu: bad record length: %zu bytes, a record has at least 5 "
                       "(count, address, type, checksum)", p->origin, p->line, nbytes);
             return -1;
         }
@@ -171,20 +172,20 @@ static int hex_next(hex_parser *p)
                              hexval((unsigned char)line[2 + 2 * i]));
         count = b[0];
         if (nbytes != count + 5u) {
-            cli_error("%s: line %lu: bad record length: the count field says %u data bytes "
+            diag_error("%s: line %lu: bad record length: the count field says %u data bytes "
                       "but the record holds %zu", p->origin, p->line, count, nbytes - 5);
             return -1;
         }
         for (i = 0; i + 1 < nbytes; i++)
             sum += b[i];
         if (((sum + b[nbytes - 1]) & 0xFF) != 0) {
-            cli_error("%s: line %lu: bad checksum: expected 0x%02X, got 0x%02X", p->origin,
+            diag_error("%s: line %lu: bad checksum: expected 0x%02X, got 0x%02X", p->origin,
                       p->line, (unsigned)(-sum & 0xFF), (unsigned)b[nbytes - 1]);
             return -1;
         }
         type = b[3];
         if (type > 5) {
-            cli_error("%s: line %lu: unknown record type 0x%02X (known: 00 data, 01 end of "
+            diag_error("%s: line %lu: unknown record type 0x%02X (known: 00 data, 01 end of "
                       "file, 02 extended segment address, 03 start segment address, "
                       "04 extended linear address, 05 start linear address)",
                       p->origin, p->line, type);
@@ -193,7 +194,7 @@ static int hex_next(hex_parser *p)
         {
             static const unsigned want[6] = {0, 0, 2, 4, 2, 4};
             if (type != 0 && count != want[type]) {
-                cli_error("%s: line %lu: bad record length: a type %02X record has %u data "
+                diag_error("%s: line %lu: bad record length: a type %02X record has %u data "
                           "bytes, this one has %u", p->origin, p->line, type, want[type], count);
                 return -1;
             }
@@ -288,15 +289,11 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
         return FWS_EXIT_IO;
     f = fdopen(fd, "rb");
     if (!f) {
-        cli_error("%s: %s", origin, strerror(errno));
+        diag_error("%s: %s", origin, strerror(errno));
         close(fd);
         return FWS_EXIT_IO;
     }
-    runs = malloc(RUNS_CAP * sizeof *runs);
-    if (!runs) {
-        cli_error("%s: out of memory", origin);
-        goto done;
-    }
+    runs = xmalloc(RUNS_CAP * sizeof *runs);
 
     /* Pass 1: check, bounds, runs. */
     memset(&p, 0, sizeof p);
@@ -329,7 +326,7 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
     if (r < 0)
         goto done;
     if (records == 0) {
-        cli_error("%s: no data records", origin);
+        diag_error("%s: no data records", origin);
         goto done;
     }
     if (nruns < RUNS_CAP)
@@ -339,11 +336,11 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
     span = hi - lo;
     if (span > FWS_INPUT_HEX_MAX_SPAN) {
         if (runs_ok && runs_gap(runs, nruns, opts->hex_max_gap, &gap_at, &gap_size))
-            cli_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu bytes",
+            diag_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu bytes",
                       origin, (unsigned long long)gap_size, (unsigned long long)gap_at,
                       (unsigned long long)opts->hex_max_gap);
         else
-            cli_error("%s: data from 0x%llX to 0x%llX spans %llu bytes, more than the %llu "
+            diag_error("%s: data from 0x%llX to 0x%llX spans %llu bytes, more than the %llu "
                       "bytes an Intel HEX image may span", origin, (unsigned long long)lo,
                       (unsigned long long)(hi - 1), (unsigned long long)span,
                       (unsigned long long)FWS_INPUT_HEX_MAX_SPAN);
@@ -351,15 +348,11 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
     }
 
     /* Pass 2: assemble. */
-    image = malloc((size_t)span);
-    defined = calloc((size_t)(span + 7) / 8, 1);
-    if (!image || !defined) {
-        cli_error("%s: out of memory for a %llu-byte image", origin, (unsigned long long)span);
-        goto done;
-    }
+    image = xmalloc((size_t)span);
+    defined = xcalloc((size_t)(span + 7) / 8, 1);
     memset(image, opts->hex_fill, (size_t)span);
     if (fseek(f, 0, SEEK_SET) != 0) {
-        cli_error("%s: cannot read the file a second time: %s", origin, strerror(errno));
+        diag_error("%s: cannot read the file a second time: %s", origin, strerror(errno));
         goto done;
     }
     clearerr(f);
@@ -378,7 +371,7 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
             }
             k = (size_t)(a - lo);
             if (defined[k / 8] & (1u << (k % 8))) {
-                cli_error("%s: line %lu: record at 0x%llX overlaps bytes already defined at "
+                diag_error("%s: line %lu: record at 0x%llX overlaps bytes already defined at "
                           "0x%llX", origin, p.line, (unsigned long long)byte_address(&p, 0),
                           (unsigned long long)a);
                 goto done;
@@ -392,7 +385,7 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
     if (r < 0)
         goto done;
     if (records2 != records) {
-        cli_error("%s: the file changed while it was being read", origin);
+        diag_error("%s: the file changed while it was being read", origin);
         goto done;
     }
     /* Gaps: runs of undefined bytes inside [lo, hi). */
@@ -416,7 +409,7 @@ int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opt
                     k++;
             }
             if ((uint64_t)(k - start) > opts->hex_max_gap) {
-                cli_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu "
+                diag_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu "
                           "bytes", origin, (unsigned long long)(k - start),
                           (unsigned long long)(lo + start), (unsigned long long)opts->hex_max_gap);
                 goto done;

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #define RAW_AHEAD 65536
 
@@ -29,7 +30,7 @@ static long raw_pull(void *ctx, uint8_t *buf, size_t cap)
         n = read(r->fd, buf, cap);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        cli_error("%s: read failed: %s", r->origin, strerror(errno));
+        diag_error("%s: read failed: %s", r->origin, strerror(errno));
         return -1;
     }
     return (long)n;
@@ -53,12 +54,7 @@ int fws_input_raw(const char *name, const char *file, int has_address, uint64_t 
     r.fd = is_stdin ? STDIN_FILENO : fws_input_open(file, origin);
     if (r.fd < 0)
         return FWS_EXIT_IO;
-    ahead = malloc(RAW_AHEAD);
-    if (!ahead) {
-        cli_error("%s: out of memory", origin);
-        rc = FWS_EXIT_IO;
-        goto done;
-    }
+    ahead = xmalloc(RAW_AHEAD);
     memset(&st, 0, sizeof st);
     st.pull = raw_pull;
     st.pctx = &r;
@@ -68,7 +64,7 @@ int fws_input_raw(const char *name, const char *file, int has_address, uint64_t 
         goto done;
     case 0:
         if (!opts->allow_empty) {
-            cli_error("%s: empty input (pass --allow-empty for a 0-byte component)", origin);
+            diag_error("%s: empty input (pass --allow-empty for a 0-byte component)", origin);
             rc = FWS_EXIT_IO;
             goto done;
         }

@@ -46,13 +46,13 @@ int main(int argc, char **argv)
         return FWS_EXIT_OK;
     }
     if (sodium_init() < 0) {
-        cli_error("libsodium failed to initialise");
+        diag_error("libsodium failed to initialise");
         return FWS_EXIT_IO;
     }
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    cli_error("unknown command '%s'", argv[1]);
+    diag_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return FWS_EXIT_USAGE;
 }

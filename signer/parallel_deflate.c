@@ -1,5 +1,6 @@
 #include "parallel_deflate.h"
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -21,7 +22,7 @@ typedef struct {
     uint8_t *out;
     size_t out_cap, out_len;
     uLong adler;         /* Adler-32 of the block alone */
-    int err;             /* 1: deflate failed, 2: out of memory */
+    int err;             /* 1: deflate failed, 2: zlib out of memory */
     int state;           /* SLOT_*; under mu when workers run */
 } pdef_slot;
 
@@ -60,12 +61,7 @@ static int compress_block(pdef_slot *s, int level, int wbits)
     for (;;) {
         if (s->out_cap - s->out_len < 64) {
             /* Incompressible data can exceed the first guess. */
-            uint8_t *o = realloc(s->out, s->out_cap * 2);
-            if (!o) {
-                deflateEnd(&z);
-                return 2;
-            }
-            s->out = o;
+            s->out = xrealloc(s->out, s->out_cap * 2);
             s->out_cap *= 2;
         }
         z.next_out = s->out + s->out_len;
@@ -109,9 +105,7 @@ static void *worker(void *arg)
 
 static void start_workers(pdef_pool *P)
 {
-    P->threads = calloc((size_t)P->p->jobs, sizeof *P->threads);
-    if (!P->threads)
-        return;   /* compress inline */
+    P->threads = xcalloc((size_t)P->p->jobs, sizeof *P->threads);
     for (int i = 0; i < P->p->jobs; i++) {
         if (pthread_create(&P->threads[P->nthreads], NULL, worker, P))
             break;   /* go on with the threads we have, or inline */
@@ -142,13 +136,9 @@ static pdef_slot *slot_get(pdef_pool *P, uint64_t seq)
 {
     pdef_slot *s = slot_of(P, seq);
     if (!s->in) {
-        s->in = malloc(PDEF_DICT + PDEF_BLOCK);
+        s->in = xmalloc(PDEF_DICT + PDEF_BLOCK);
         s->out_cap = PDEF_BLOCK + (PDEF_BLOCK >> 10) + 256;
-        s->out = malloc(s->out_cap);
-        if (!s->in || !s->out) {
-            cli_error("%s: out of memory for compression buffers", P->p->what);
-            return NULL;
-        }
+        s->out = xmalloc(s->out_cap);
     }
     s->dict_len = s->len = 0;
     s->last = 0;
@@ -200,7 +190,7 @@ static int emit(pdef_pool *P, uint64_t seq, pdef_sink *k)
     pdef_slot *s = slot_of(P, seq);
     s->state = SLOT_FREE;
     if (s->err) {
-        cli_error("%s: zlib deflate failed%s", P->p->what, s->err == 2 ? ": out of memory" : "");
+        diag_error("%s: zlib deflate failed%s", P->p->what, s->err == 2 ? ": out of memory" : "");
         return FWS_EXIT_IO;
     }
     k->adler = adler32_combine(k->adler, s->adler, (z_off_t)s->len);
@@ -238,14 +228,10 @@ int pdeflate(const pdef_params *p, pdef_read_fn read_fn, void *read_ctx,
     memset(&P, 0, sizeof P);
     P.p = p;
     P.nslots = p->jobs > 1 ? 2 * (uint64_t)p->jobs + 1 : 2;
-    P.slots = calloc((size_t)P.nslots, sizeof *P.slots);
+    P.slots = xcalloc((size_t)P.nslots, sizeof *P.slots);
     pthread_mutex_init(&P.mu, NULL);
     pthread_cond_init(&P.work, NULL);
     pthread_cond_init(&P.done, NULL);
-    if (!P.slots) {
-        cli_error("%s: out of memory", p->what);
-        goto out;
-    }
 
     /* The zlib header as zlib writes it: CINFO = wbits - 8, FLEVEL from
      * the level, no preset dictionary, FCHECK. */
@@ -257,7 +243,8 @@ int pdeflate(const pdef_params *p, pdef_read_fn read_fn, void *read_ctx,
         goto out;
     k.out = 2;
 
-    if (!(cur = slot_get(&P, r)) || fill(cur, read_fn, read_ctx, &total_in))
+    cur = slot_get(&P, r);
+    if (fill(cur, read_fn, read_ctx, &total_in))
         goto out;
     for (;;) {
         if (cur->len < PDEF_BLOCK) {
@@ -273,8 +260,7 @@ int pdeflate(const pdef_params *p, pdef_read_fn read_fn, void *read_ctx,
             if (emit(&P, w++, &k))
                 goto out;
         }
-        if (!(nxt = slot_get(&P, r + 1)))
-            goto out;
+        nxt = slot_get(&P, r + 1);
         nxt->dict_len = dict_max;
         memcpy(nxt->in + PDEF_DICT - dict_max, cur->in + PDEF_DICT + cur->len - dict_max, dict_max);
         if (fill(nxt, read_fn, read_ctx, &total_in))
@@ -305,7 +291,7 @@ int pdeflate(const pdef_params *p, pdef_read_fn read_fn, void *read_ctx,
     rc = FWS_EXIT_OK;
 out:
     stop_workers(&P);
-    for (i = 0; P.slots && i < P.nslots; i++) {
+    for (i = 0; i < P.nslots; i++) {
         free(P.slots[i].in);
         free(P.slots[i].out);
     }

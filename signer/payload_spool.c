@@ -1,5 +1,7 @@
 #include "payload_spool.h"
-#include "cli.h"
+#include "diag.h"
+#include "io.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,19 +19,16 @@ static const uint8_t zero_nonce[12];
  * created and unlinked at once), or -1 with a message. */
 static int open_unnamed(const char *dir)
 {
-    char *tmpl = NULL;
+    char *tmpl;
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0)
         return fd;
-    if (asprintf(&tmpl, "%s/.fwseal-payload-XXXXXX", dir) < 0) {
-        cli_error("out of memory");
-        return -1;
-    }
+    tmpl = xasprintf("%s/.fwseal-payload-XXXXXX", dir);
     fd = mkstemp(tmpl);
     if (fd >= 0)
         unlink(tmpl);
     else
-        cli_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
+        diag_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
     free(tmpl);
     return fd;
 }
@@ -39,11 +38,7 @@ int spool_open(payload_spool *s, const char *dir, const uint8_t *key, uint32_t c
     memset(s, 0, sizeof *s);
     s->fd = -1;
     chain_init(&s->chain, chunk_size, -1);
-    s->buf = malloc(SPOOL_BUF);
-    if (!s->buf) {
-        cli_error("out of memory");
-        return FWS_EXIT_IO;
-    }
+    s->buf = xmalloc(SPOOL_BUF);
     if ((s->fd = open_unnamed(dir)) < 0 || (s->chain.fd = open_unnamed(dir)) < 0) {
         spool_close(s);
         return FWS_EXIT_IO;
@@ -64,11 +59,11 @@ static int spool_drain(payload_spool *s)
         crypto_stream_chacha20_ietf_xor_ic(s->buf, s->buf, s->fill, zero_nonce,
                                            (uint32_t)(off / 64), s->key);
     if (chain_absorb(&s->chain, s->buf, s->fill)) {
-        cli_error("temporary chunk-hash file: %s", strerror(errno));
+        diag_error("temporary chunk-hash file: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
-    if (write_all(s->fd, s->buf, s->fill) < 0) {
-        cli_error("temporary payload file: write failed: %s", strerror(errno));
+    if (io_write_all(s->fd, s->buf, s->fill) < 0) {
+        diag_error("temporary payload file: write failed: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
     s->fill = 0;
@@ -99,9 +94,9 @@ int spool_flush(payload_spool *s)
 
 static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
 {
-    if (pread_all(fd, buf, len, off) == 0)
+    if (io_pread_all(fd, buf, len, off) == 0)
         return FWS_EXIT_OK;
-    cli_error("temporary payload file: read failed: %s", strerror(errno));
+    diag_error("temporary payload file: read failed: %s", strerror(errno));
     return FWS_EXIT_IO;
 }
 
@@ -109,12 +104,12 @@ int spool_chain(payload_spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t 
 {
     *n = 0;
     if (chunk_size != s->chain.chunk_size || s->fill) {
-        cli_error("internal error: chunk chain finished with chunk size %u, opened with %u%s",
+        diag_error("internal error: chunk chain finished with chunk size %u, opened with %u%s",
                   chunk_size, s->chain.chunk_size, s->fill ? ", spool not flushed" : "");
         return FWS_EXIT_IO;
     }
     if (chain_finish(&s->chain, h0, n)) {
-        cli_error("temporary chunk-hash file: %s", strerror(errno));
+        diag_error("temporary chunk-hash file: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
@@ -126,13 +121,9 @@ int spool_emit(payload_spool *s, uint32_t chunk_size, uint64_t n, atomic_file *o
      * hashes, then chunk||next hash assembled into one buffer and written
      * with one atomic_write. */
     uint64_t per = EMIT_BATCH / chunk_size ? EMIT_BATCH / chunk_size : 1, i = 0;
-    uint8_t *in = malloc((size_t)(per * chunk_size)), *buf = malloc((size_t)(per * (chunk_size + 32)));
-    uint8_t *next = malloc((size_t)(per * 32));
+    uint8_t *in = xmalloc((size_t)(per * chunk_size));
+    uint8_t *buf = xmalloc((size_t)(per * (chunk_size + 32))), *next = xmalloc((size_t)(per * 32));
     int rc = FWS_EXIT_OK;
-    if (!in || !buf || !next) {
-        cli_error("out of memory");
-        rc = FWS_EXIT_IO;
-    }
     while (rc == FWS_EXIT_OK && i < n) {
         uint64_t k = n - i < per ? n - i : per, off = i * chunk_size, j;
         uint64_t n_next = i + k < n ? k : k - 1;   /* H_{i+1}..; the last chunk has none */
@@ -140,7 +131,7 @@ int spool_emit(payload_spool *s, uint32_t chunk_size, uint64_t n, atomic_file *o
         size_t pos = 0, at = 0;
         rc = read_at(s->fd, in, len, off);
         if (rc == FWS_EXIT_OK && chain_hashes(&s->chain, i + 1, n_next, next)) {
-            cli_error("temporary chunk-hash file: read failed: %s", strerror(errno));
+            diag_error("temporary chunk-hash file: read failed: %s", strerror(errno));
             rc = FWS_EXIT_IO;
         }
         for (j = 0; rc == FWS_EXIT_OK && j < k; j++) {

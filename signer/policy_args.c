@@ -1,6 +1,7 @@
 #include "policy_args.h"
 #include "capsule.h"
 #include "cli.h"
+#include "parse.h"
 
 #include <string.h>
 
@@ -20,7 +21,7 @@ int policy_args_option(policy_args *a, int opt, const char *arg)
         a->trust_paths[a->n_trust++] = arg;
         return FWS_EXIT_OK;
     case POPT_THRESHOLD:
-        if (cli_parse_u64(arg, FWS_MAX_SIGNATURES, &a->threshold) || a->threshold == 0)
+        if (parse_u64(arg, FWS_MAX_SIGNATURES, &a->threshold) || a->threshold == 0)
             return cli_usage(a->cmd, "--threshold '%s': expected 1..%d", arg, FWS_MAX_SIGNATURES);
         return FWS_EXIT_OK;
     case POPT_CLASS:
@@ -29,7 +30,7 @@ int policy_args_option(policy_args *a, int opt, const char *arg)
         a->class_arg = arg;
         return FWS_EXIT_OK;
     case POPT_MIN_COUNTER:
-        if (cli_parse_u64(arg, 0xFFFFFFFFull, &a->min_counter))
+        if (parse_u64(arg, 0xFFFFFFFFull, &a->min_counter))
             return cli_usage(a->cmd, "--min-counter '%s': expected 0..4294967295", arg);
         return FWS_EXIT_OK;
     case POPT_KEY:
@@ -60,7 +61,7 @@ int policy_args_load(policy_args *a, policy *p)
         if ((rc = fws_key_load_public(a->trust_paths[i], &a->trusted[i])))
             return rc;
         if (a->trusted[i].type != FWS_KEY_ED25519) {
-            cli_error("%s: --trust needs an Ed25519 public key, this is a %s key",
+            diag_error("%s: --trust needs an Ed25519 public key, this is a %s key",
                       a->trust_paths[i], fws_key_type_name(a->trusted[i].type));
             return FWS_EXIT_USAGE;
         }
@@ -70,7 +71,7 @@ int policy_args_load(policy_args *a, policy *p)
             return rc;
         if (!a->device_key.has_secret ||
             (a->device_key.type != FWS_KEY_X25519 && a->device_key.type != FWS_KEY_PSK)) {
-            cli_error("%s: --key needs the device's X25519 secret key or a PSK, this is %s %s key",
+            diag_error("%s: --key needs the device's X25519 secret key or a PSK, this is %s %s key",
                       a->key_path, a->device_key.has_secret ? "an" : "a",
                       a->device_key.has_secret ? fws_key_type_name(a->device_key.type)
                                                : "public");

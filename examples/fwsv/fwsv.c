@@ -27,7 +27,9 @@
 #include "fws_bytes.h"
 #include "fws_verify.h"
 #include "keyfile.h"
+#include "parse.h"
 #include "sha256.h"
+#include "xalloc.h"
 
 #define BOOT_RECORD_NAME "boot-record.bin"
 /* Longest boot record: header, manifest, a full signature block. */
@@ -101,9 +103,9 @@ typedef struct {
 
 static int usage(const char *fmt, const char *arg)
 {
-    fputs("fwsv: error: ", stderr);
+    fprintf(stderr, "%s: error: ", diag_program());
     fprintf(stderr, fmt, arg);
-    fputs("\nTry 'fwsv --help'.\n", stderr);
+    fprintf(stderr, "\nTry '%s --help'.\n", diag_program());
     return FWS_EXIT_USAGE;
 }
 
@@ -138,7 +140,7 @@ static int parse_num(const char *opt, const char *arg, unsigned long long lo,
                      unsigned long long hi, unsigned long long *out)
 {
     char msg[160];
-    if (cli_parse_u64(arg, hi, out) == 0 && *out >= lo)
+    if (parse_u64(arg, hi, out) == 0 && *out >= lo)
         return 0;
     snprintf(msg, sizeof msg, "%s '%%s': expected %llu..%llu", opt, lo, hi);
     return usage(msg, arg);
@@ -247,7 +249,7 @@ static int load_policy(options *o, int want_device)
         if ((rc = fws_key_load(o->trust_paths[i], &o->pp, &o->trusted_keys[i])))
             return rc;
         if (o->trusted_keys[i].type != FWS_KEY_ED25519) {
-            fprintf(stderr, "fwsv: error: %s: --trust needs an Ed25519 public key, this is a %s key\n",
+            diag_error("%s: --trust needs an Ed25519 public key, this is a %s key",
                     o->trust_paths[i], fws_key_type_name(o->trusted_keys[i].type));
             return FWS_EXIT_USAGE;
         }
@@ -268,7 +270,7 @@ static int load_policy(options *o, int want_device)
         if ((rc = fws_key_load(o->key_path, &o->pp, k)))
             return rc;
         if (!k->has_secret || (k->type != FWS_KEY_X25519 && k->type != FWS_KEY_PSK)) {
-            fprintf(stderr, "fwsv: error: %s: --key needs the device's X25519 secret key or a PSK\n",
+            diag_error("%s: --key needs the device's X25519 secret key or a PSK",
                     o->key_path);
             return FWS_EXIT_USAGE;
         }
@@ -312,17 +314,12 @@ typedef struct {
 
 static char *join(const char *a, const char *b)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", a, b) < 0)
-        abort();
-    return p;
+    return xasprintf("%s/%s", a, b);
 }
 
 static char *name_of(const fws_component *c)
 {
-    char *s = malloc((size_t)c->name_len + 1);
-    if (!s)
-        abort();
+    char *s = xmalloc((size_t)c->name_len + 1);
     memcpy(s, c->name, c->name_len);
     s[c->name_len] = 0;
     return s;
@@ -337,7 +334,7 @@ static int make_parents(const char *root, const char *name)
     while ((slash = strchr(slash, '/')) != NULL) {
         *slash = 0;
         if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-            fprintf(stderr, "fwsv: error: %s: cannot create directory: %s\n", path, strerror(errno));
+            diag_error("%s: cannot create directory: %s", path, strerror(errno));
             rc = -1;
             break;
         }
@@ -377,13 +374,13 @@ static int sink_write(void *user, uint8_t index, const fws_component *c, uint64_
         path = join(o->staging, name);
         o->f = fopen(path, "wbx");
         if (!o->f)
-            fprintf(stderr, "fwsv: error: %s: cannot create: %s\n", path, strerror(errno));
+            diag_error("%s: cannot create: %s", path, strerror(errno));
         free(path);
         free(name);
         return o->f ? 0 : (o->failed = -1);
     }
     if (fwrite(data, 1, len, o->f) != len) {
-        fprintf(stderr, "fwsv: error: %s: write failed: %s\n", o->staging, strerror(errno));
+        diag_error("%s: write failed: %s", o->staging, strerror(errno));
         return o->failed = -1;
     }
     return 0;
@@ -394,7 +391,7 @@ static void remove_tree(const char *root)
     char *cmd;
     if (asprintf(&cmd, "rm -rf -- '%s'", root) >= 0) {
         if (system(cmd) != 0)
-            fprintf(stderr, "fwsv: warning: %s: could not remove the staging directory\n", root);
+            diag_warn("%s: could not remove the staging directory", root);
         free(cmd);
     }
 }
@@ -406,7 +403,7 @@ static int write_file(const char *path, const uint8_t *buf, size_t len)
     if (f && fclose(f) != 0)
         ok = 0;
     if (!ok)
-        fprintf(stderr, "fwsv: error: %s: cannot write: %s\n", path, strerror(errno));
+        diag_error("%s: cannot write: %s", path, strerror(errno));
     return ok ? 0 : -1;
 }
 
@@ -416,16 +413,16 @@ static int move_into(const char *staging, const char *dir, const fws_manifest *m
     int n = m->n_components + 1, i;
     for (int pass = 0; pass < 2; pass++)
         for (i = 0; i < n; i++) {
-            char *name = i < m->n_components ? name_of(&m->comp[i]) : strdup(BOOT_RECORD_NAME);
+            char *name = i < m->n_components ? name_of(&m->comp[i]) : xstrdup(BOOT_RECORD_NAME);
             char *from = join(staging, name), *to = join(dir, name);
             struct stat st;
             int rc = 0;
             if (pass == 0 && !force && lstat(to, &st) == 0) {
-                fprintf(stderr, "fwsv: error: %s: already exists (use --force to replace it); "
-                                "nothing written\n", to);
+                diag_error("%s: already exists (use --force to replace it); "
+                           "nothing written", to);
                 rc = -1;
             } else if (pass == 1 && (make_parents(dir, name) != 0 || rename(from, to) != 0)) {
-                fprintf(stderr, "fwsv: error: %s: cannot move into place: %s\n", to,
+                diag_error("%s: cannot move into place: %s", to,
                         strerror(errno));
                 rc = -1;
             }
@@ -440,9 +437,9 @@ static int move_into(const char *staging, const char *dir, const fws_manifest *m
 
 static int run_install(options *o, const char *path, int install)
 {
-    fws_install_ctx *ctx = malloc(sizeof *ctx);
+    fws_install_ctx *ctx = xmalloc(sizeof *ctx);
     size_t work_len = FWS_WORK_SIZE(o->p.max_chunk, o->p.max_wbits), n;
-    uint8_t *work = malloc(work_len), *buf = malloc(o->feed);
+    uint8_t *work = xmalloc(work_len), *buf = xmalloc(o->feed);
     fws_sink sink;
     out_sink out = {NULL, NULL, 0};
     fws_measurements meas;
@@ -450,11 +447,9 @@ static int run_install(options *o, const char *path, int install)
     char *staging = NULL, *dir_parent = NULL;
     int rc = FWS_OK, exit_rc, dir_created = 0;
 
-    if (!ctx || !work || !buf)
-        abort();
     in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!in) {
-        fprintf(stderr, "fwsv: error: %s: cannot open: %s\n", path, strerror(errno));
+        diag_error("%s: cannot open: %s", path, strerror(errno));
         exit_rc = FWS_EXIT_IO;
         goto done;
     }
@@ -462,18 +457,16 @@ static int run_install(options *o, const char *path, int install)
         struct stat st;
         char *tmpl;
         if (stat(o->output, &st) == 0 && !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "fwsv: error: %s: exists and is not a directory\n", o->output);
+            diag_error("%s: exists and is not a directory", o->output);
             exit_rc = FWS_EXIT_IO;
             goto done;
         }
         dir_created = stat(o->output, &st) != 0;
-        dir_parent = strdup(o->output);
-        if (asprintf(&tmpl, "%s/.fwsv-install-XXXXXX",
-                     dir_created ? dirname(dir_parent) : o->output) < 0)
-            abort();
+        dir_parent = xstrdup(o->output);
+        tmpl = xasprintf("%s/.fwsv-install-XXXXXX", dir_created ? dirname(dir_parent) : o->output);
         staging = mkdtemp(tmpl);
         if (!staging) {
-            fprintf(stderr, "fwsv: error: %s: cannot create the output: %s\n", o->output,
+            diag_error("%s: cannot create the output: %s", o->output,
                     strerror(errno));
             free(tmpl);
             exit_rc = FWS_EXIT_IO;
@@ -488,7 +481,7 @@ static int run_install(options *o, const char *path, int install)
     while (rc == FWS_OK && (n = fread(buf, 1, o->feed, in)) > 0)
         rc = fws_install_push(ctx, buf, n);
     if (ferror(in)) {
-        fprintf(stderr, "fwsv: error: %s: read error: %s\n", path, strerror(errno));
+        diag_error("%s: read error: %s", path, strerror(errno));
         exit_rc = FWS_EXIT_IO;
         goto done;
     }
@@ -497,25 +490,25 @@ static int run_install(options *o, const char *path, int install)
     else
         fws_install_finish(ctx, NULL);   /* wipes; the first error stays */
     if (close_out(&out) != 0 && rc == FWS_OK) {
-        fprintf(stderr, "fwsv: error: %s: cannot finish writing\n", o->output);
+        diag_error("%s: cannot finish writing", o->output);
         exit_rc = FWS_EXIT_IO;
         goto done;
     }
     if (rc == FWS_E_NO_KEY) {
-        fprintf(stderr, "fwsv: %s: no decision: the container is encrypted and no --key was "
+        diag_note("%s: no decision: the container is encrypted and no --key was "
                         "given (signatures checked; the device needs its key to check the "
-                        "components)\n", path);
+                        "components)", path);
         exit_rc = FWS_EXIT_USAGE;
         goto done;
     }
     if (rc != FWS_OK) {
-        fprintf(stderr, "fwsv: %s: %s: %s\n", path, rc == FWS_E_SINK ? "error" : "rejected",
+        diag_note("%s: %s: %s", path, rc == FWS_E_SINK ? "error" : "rejected",
                 fws_status_name(rc));
         if (rc == FWS_E_INFLATE && fws_install_inflate_error(ctx))
-            fprintf(stderr, "fwsv: %s: inflate: %s\n", path,
+            diag_note("%s: inflate: %s", path,
                     fws_inflate_error_name(fws_install_inflate_error(ctx)));
         if (install)
-            fprintf(stderr, "fwsv: %s: nothing written\n", path);
+            diag_note("%s: nothing written", path);
         exit_rc = rc == FWS_E_SINK ? FWS_EXIT_IO : FWS_EXIT_REJECT;
         goto done;
     }
@@ -526,8 +519,8 @@ static int run_install(options *o, const char *path, int install)
         for (int i = 0; i < ctx->m.n_components; i++)
             if (ctx->m.comp[i].name_len == strlen(BOOT_RECORD_NAME) &&
                 !memcmp(ctx->m.comp[i].name, BOOT_RECORD_NAME, strlen(BOOT_RECORD_NAME))) {
-                fprintf(stderr, "fwsv: error: %s: a component is named %s, which install "
-                                "uses for the boot record; nothing written\n", path,
+                diag_error("%s: a component is named %s, which install "
+                                "uses for the boot record; nothing written", path,
                         BOOT_RECORD_NAME);
                 exit_rc = FWS_EXIT_IO;
                 goto done;
@@ -546,7 +539,7 @@ static int run_install(options *o, const char *path, int install)
             umask(um);
             chmod(staging, 0777 & ~um);
             if (rename(staging, o->output) != 0) {
-                fprintf(stderr, "fwsv: error: %s: cannot move the output into place: %s\n",
+                diag_error("%s: cannot move the output into place: %s",
                         o->output, strerror(errno));
                 exit_rc = FWS_EXIT_IO;
                 goto done;
@@ -598,14 +591,14 @@ static int read_image(void *user, uint8_t index, uint64_t offset, uint8_t *buf, 
         return -1;
     }
     if (!im->f[index] && !(im->f[index] = fopen(im->paths[index], "rb"))) {
-        fprintf(stderr, "fwsv: error: %s: cannot open: %s\n", im->paths[index], strerror(errno));
+        diag_error("%s: cannot open: %s", im->paths[index], strerror(errno));
         im->io_error = 1;
         return -1;
     }
     if (fseeko(im->f[index], (off_t)offset, SEEK_SET) != 0 ||
         fread(buf, 1, len, im->f[index]) != len) {
         if (ferror(im->f[index])) {
-            fprintf(stderr, "fwsv: error: %s: read error: %s\n", im->paths[index],
+            diag_error("%s: read error: %s", im->paths[index],
                     strerror(errno));
             im->io_error = 1;
         } else {
@@ -618,24 +611,22 @@ static int read_image(void *user, uint8_t index, uint64_t offset, uint8_t *buf, 
 
 static int run_boot(options *o, const char *record_path, char **image_paths, int n_images)
 {
-    uint8_t *rec = malloc(RECORD_MAX), scratch[4096];
-    images im = {image_paths, n_images, calloc((size_t)n_images + 1, sizeof(FILE *)), 0, 0, 0};
+    uint8_t *rec = xmalloc(RECORD_MAX), scratch[4096];
+    images im = {image_paths, n_images, xcalloc((size_t)n_images + 1, sizeof(FILE *)), 0, 0, 0};
     fws_measurements meas;
     size_t rec_len;
     FILE *f;
     int rc, exit_rc;
 
-    if (!rec || !im.f)
-        abort();
     f = fopen(record_path, "rb");
     if (!f) {
-        fprintf(stderr, "fwsv: error: %s: cannot open: %s\n", record_path, strerror(errno));
+        diag_error("%s: cannot open: %s", record_path, strerror(errno));
         exit_rc = FWS_EXIT_IO;
         goto done;
     }
     rec_len = fread(rec, 1, RECORD_MAX, f);   /* bytes past a record are ignored */
     if (ferror(f)) {
-        fprintf(stderr, "fwsv: error: %s: read error: %s\n", record_path, strerror(errno));
+        diag_error("%s: read error: %s", record_path, strerror(errno));
         fclose(f);
         exit_rc = FWS_EXIT_IO;
         goto done;
@@ -651,9 +642,9 @@ static int run_boot(options *o, const char *record_path, char **image_paths, int
         goto done;
     }
     if (rc != FWS_OK) {
-        fprintf(stderr, "fwsv: %s: rejected: %s\n", record_path, fws_status_name(rc));
+        diag_note("%s: rejected: %s", record_path, fws_status_name(rc));
         if (im.short_image)
-            fprintf(stderr, "fwsv: %s: shorter than the component's size\n",
+            diag_note("%s: shorter than the component's size",
                     image_paths[im.short_image - 1]);
         exit_rc = FWS_EXIT_REJECT;
         goto done;
@@ -684,9 +675,7 @@ static int run_ed25519(int argc, char **argv)
     if (argc != 5)
         return usage("usage: fwsv ed25519 PUBHEX SIGHEX MSGHEX%s", "");
     mlen = strlen(argv[4]) / 2;
-    msg = malloc(mlen + 1);
-    if (!msg)
-        abort();
+    msg = xmalloc(mlen + 1);
     if (hex_decode(argv[2], pub, 32) || hex_decode(argv[3], sig, 64) ||
         hex_decode(argv[4], msg, mlen)) {
         free(msg);
@@ -705,6 +694,7 @@ int main(int argc, char **argv)
     int rc, npos;
     char **pos;
 
+    diag_set_program("fwsv");
     if (argc < 2)
         return usage("missing command: check, install, boot or ed25519%s", "");
     cmd = argv[1];
@@ -716,9 +706,7 @@ int main(int argc, char **argv)
         return run_ed25519(argc, argv);
     if (strcmp(cmd, "check") && strcmp(cmd, "install") && strcmp(cmd, "boot"))
         return usage("unknown command '%s' (check, install, boot, ed25519)", cmd);
-    o = calloc(1, sizeof *o);
-    if (!o)
-        abort();
+    o = xcalloc(1, sizeof *o);
     rc = parse_options(o, argc - 1, argv + 1);
     if (rc) {
         free(o);

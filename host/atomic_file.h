@@ -13,7 +13,6 @@
 #define FWS_ATOMIC_FILE_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct {
@@ -25,24 +24,23 @@ typedef struct {
     mode_t mode;  /* applied at commit */
 } atomic_file;
 
-/* Opens a temporary file for `path` with permissions `mode` (umask
- * applied only to widen nothing: the file is created 0600 and chmod'ed to
- * mode & ~umask at commit).  If `overwrite` is 0 and `path` exists, fails
- * with a message.  Returns an FWS_EXIT_* status; prints its own errors. */
-int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite);
+#define ATOMIC_OVERWRITE 1    /* replace an existing file (--force) */
+#define ATOMIC_EXACT_MODE 2   /* give the file `mode` whatever the umask (secret keys) */
+
+/* A closed file that atomic_abort() accepts, for cleanup paths reached
+ * before atomic_open(). */
+void atomic_init(atomic_file *f);
+/* Opens a temporary file for `path`, created 0600 and given `mode` &
+ * ~umask at commit (`mode` exactly with ATOMIC_EXACT_MODE).  Without
+ * ATOMIC_OVERWRITE an existing `path` fails with a message, and so does a
+ * file that appears there before the commit.  Returns an FWS_EXIT_*
+ * status; prints its own errors. */
+int atomic_open(atomic_file *f, const char *path, mode_t mode, int flags);
 /* Writes everything or prints "PATH: <strerror>" and returns FWS_EXIT_IO. */
 int atomic_write(atomic_file *f, const void *buf, size_t len);
 /* fsyncs and renames into place; on failure the temporary is removed. */
 int atomic_commit(atomic_file *f);
 /* Removes the temporary file; safe to call after commit or twice. */
 void atomic_abort(atomic_file *f);
-
-/* Writes a whole buffer to a file descriptor, retrying on EINTR/short
- * writes.  Returns 0, or -1 with errno set. */
-int write_all(int fd, const void *buf, size_t len);
-/* pread/pwrite of a whole buffer at offset off, retrying likewise.
- * Returns 0, or -1 with errno set (EIO when the file ends first). */
-int pread_all(int fd, void *buf, size_t len, uint64_t off);
-int pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
 #endif

@@ -1,104 +1,55 @@
 #include "atomic_file.h"
-#include "cli.h"
+#include "diag.h"
+#include "io.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
-
-int write_all(int fd, const void *buf, size_t len)
-{
-    const unsigned char *p = buf;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-    unsigned char *p = buf;
-    while (len) {
-        ssize_t n = pread(fd, p, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n == 0)
-                errno = EIO;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    return 0;
-}
-
-int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-    const unsigned char *p = buf;
-    while (len) {
-        ssize_t n = pwrite(fd, p, len, (off_t)off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    return 0;
-}
 
 /* The directory part of path ("." when there is none), malloc'ed. */
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return strdup(".");
+        return xstrdup(".");
     if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
 }
 
-int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite)
+void atomic_init(atomic_file *f)
+{
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+}
+
+int atomic_open(atomic_file *f, const char *path, mode_t mode, int flags)
 {
     struct stat st;
     size_t n;
     char *dir;
     mode_t um;
-    memset(f, 0, sizeof *f);
-    f->fd = -1;
+    int overwrite = flags & ATOMIC_OVERWRITE;
+    atomic_init(f);
     if (!strcmp(path, "-")) {
         f->fd = STDOUT_FILENO;
         return FWS_EXIT_OK;
     }
     if (!overwrite && lstat(path, &st) == 0) {
-        cli_error("%s: already exists (use --force to overwrite)", path);
+        diag_error("%s: already exists (use --force to overwrite)", path);
         return FWS_EXIT_IO;
     }
     n = strlen(path);
-    f->path = strdup(path);
-    f->tmp = malloc(n + 16);
+    f->path = xstrdup(path);
+    f->tmp = xmalloc(n + 16);
     dir = dir_of(path);
-    if (!f->path || !f->tmp || !dir) {
-        cli_error("out of memory");
-        free(dir);
-        atomic_abort(f);
-        return FWS_EXIT_IO;
-    }
     memcpy(f->tmp, path, n);
     memcpy(f->tmp + n, ".tmp-XXXXXX", 12);
     /* An unnamed file first: if the process dies, even by SIGKILL, it
@@ -107,14 +58,14 @@ int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite)
     if (f->fd >= 0) {
         f->anonymous = 1;
     } else if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) {
-        cli_error("%s: cannot create: %s", path, strerror(errno));
+        diag_error("%s: cannot create: %s", path, strerror(errno));
         free(dir);
         atomic_abort(f);
         return FWS_EXIT_IO;
     } else {
         f->fd = mkstemp(f->tmp);   /* always 0600 */
         if (f->fd < 0) {
-            cli_error("%s: cannot create: %s", path, strerror(errno));
+            diag_error("%s: cannot create: %s", path, strerror(errno));
             free(dir);
             atomic_abort(f);
             return FWS_EXIT_IO;
@@ -123,18 +74,28 @@ int atomic_open(atomic_file *f, const char *path, mode_t mode, int overwrite)
     free(dir);
     um = umask(0);
     umask(um);
-    f->mode = mode & ~um & 0777;
+    f->mode = flags & ATOMIC_EXACT_MODE ? mode & 0777 : mode & ~um & 0777;
     f->no_replace = !overwrite;
     return FWS_EXIT_OK;
 }
 
 int atomic_write(atomic_file *f, const void *buf, size_t len)
 {
-    if (write_all(f->fd, buf, len) < 0) {
-        cli_error("%s: write failed: %s", f->path ? f->path : "<stdout>", strerror(errno));
+    if (io_write_all(f->fd, buf, len) < 0) {
+        diag_error("%s: write failed: %s", f->path ? f->path : "<stdout>", strerror(errno));
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
+}
+
+/* 30 unpredictable bits for a temporary name (a guessable name only costs
+ * another try: linkat never replaces). */
+static uint32_t name_bits(int tries)
+{
+    uint32_t r;
+    if (getrandom(&r, sizeof r, 0) == (ssize_t)sizeof r)
+        return r;
+    return (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL) ^ (uint32_t)tries << 24;
 }
 
 /* Gives the unnamed file the temporary name f->tmp (made unique). */
@@ -144,7 +105,7 @@ static int name_anonymous(atomic_file *f)
     size_t n = strlen(f->tmp) - 6;
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
     for (int tries = 0; tries < 100; tries++) {
-        uint32_t r = randombytes_random();
+        uint32_t r = name_bits(tries);
         for (int i = 0; i < 6; i++, r >>= 5)
             f->tmp[n + (size_t)i] = "abcdefghijklmnopqrstuvwxyz012345"[r & 31];
         if (linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) == 0) {
@@ -165,7 +126,7 @@ int atomic_commit(atomic_file *f)
         return FWS_EXIT_OK;
     }
     if (fchmod(f->fd, f->mode) < 0 || fsync(f->fd) < 0) {
-        cli_error("%s: cannot finish writing: %s", f->path, strerror(errno));
+        diag_error("%s: cannot finish writing: %s", f->path, strerror(errno));
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
@@ -173,7 +134,7 @@ int atomic_commit(atomic_file *f)
         /* linkat fails if the name appeared meanwhile: never clobber. */
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
         if (linkat(AT_FDCWD, proc, AT_FDCWD, f->path, AT_SYMLINK_FOLLOW) < 0) {
-            cli_error("%s: cannot create: %s", f->path, strerror(errno));
+            diag_error("%s: cannot create: %s", f->path, strerror(errno));
             atomic_abort(f);
             return FWS_EXIT_IO;
         }
@@ -184,13 +145,13 @@ int atomic_commit(atomic_file *f)
         return FWS_EXIT_OK;
     }
     if (f->anonymous && name_anonymous(f) < 0) {
-        cli_error("%s: cannot name the output: %s", f->path, strerror(errno));
+        diag_error("%s: cannot name the output: %s", f->path, strerror(errno));
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
     if (close(f->fd) < 0) {
         f->fd = -1;
-        cli_error("%s: cannot finish writing: %s", f->path, strerror(errno));
+        diag_error("%s: cannot finish writing: %s", f->path, strerror(errno));
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
@@ -198,13 +159,13 @@ int atomic_commit(atomic_file *f)
     if (f->no_replace) {
         /* link() fails if the name appeared meanwhile: never clobber. */
         if (link(f->tmp, f->path) < 0) {
-            cli_error("%s: cannot create: %s", f->path, strerror(errno));
+            diag_error("%s: cannot create: %s", f->path, strerror(errno));
             atomic_abort(f);
             return FWS_EXIT_IO;
         }
         unlink(f->tmp);
     } else if (rename(f->tmp, f->path) < 0) {
-        cli_error("%s: cannot rename into place: %s", f->path, strerror(errno));
+        diag_error("%s: cannot rename into place: %s", f->path, strerror(errno));
         atomic_abort(f);
         return FWS_EXIT_IO;
     }
