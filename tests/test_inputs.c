@@ -1,4 +1,4 @@
-/* The pack command's input readers (signer/input*.c), in process: spec
+/* The pack command's input readers (signer/pack/input*.c), in process: spec
  * parsing, raw files and standard input, Intel HEX, archives.
  *
  * Oracles: the original bytes the fixtures were made from; Intel HEX made
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "input.h"
+#include "input_reader.h"
 #include "testutil.h"
 
 /* ---- capturing stderr around a call ---------------------------------- */

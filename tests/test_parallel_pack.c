@@ -14,10 +14,10 @@
 #include "cli.h"
 #include "fixture.h"
 #include "inflate.h"
-#include "parallel_deflate.h"
-#include "sha256_host.h"
+#include "pdeflate.h"
+#include "host_sha256.h"
 
-#define B PDEF_BLOCK
+#define B PDEFLATE_BLOCK
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint32_t rnd(void)
@@ -89,28 +89,28 @@ static void check_chain(const uint8_t *p, uint64_t len, uint32_t c, uint8_t *wan
     FILE *file = tmpfile();
     chunk_chain ch;
     cr_assert(file && got);
-    chain_init(&ch, c, fileno(file));
+    chunk_chain_init(&ch, c, fileno(file));
     while (at < len) {
         uint64_t k = rnd() % 3 == 0 ? rnd() % 5000 : rnd() % 70;
         if (k > len - at)
             k = len - at;
-        cr_assert_eq(chain_absorb(&ch, p + at, (size_t)k), 0);
+        cr_assert_eq(chunk_chain_absorb(&ch, p + at, (size_t)k), 0);
         at += k;
     }
-    cr_assert_eq(chain_finish(&ch, h0, &n), 0);
+    cr_assert_eq(chunk_chain_finish(&ch, h0, &n), 0);
     cr_assert_eq(n, expect_n, "%s: %llu chunks, expected %llu", what, (unsigned long long)n,
                  (unsigned long long)expect_n);
     naive_chain(p, len, c, want, n);
     cr_assert(!memcmp(h0, n ? want : zero, 32), "%s: H_0", what);
-    cr_assert_eq(chain_hashes(&ch, 0, n, got), 0);
+    cr_assert_eq(chunk_chain_hashes(&ch, 0, n, got), 0);
     cr_assert(n == 0 || !memcmp(got, want, n * 32), "%s: len %llu chunk %u", what,
               (unsigned long long)len, c);
     if (n > 5) {   /* a range from the middle, as the container writer reads them */
-        cr_assert_eq(chain_hashes(&ch, 3, n - 4, got), 0);
+        cr_assert_eq(chunk_chain_hashes(&ch, 3, n - 4, got), 0);
         cr_assert(!memcmp(got, want + 3 * 32, (n - 4) * 32), "%s: range", what);
     }
     free(got);
-    chain_free(&ch);
+    chunk_chain_free(&ch);
     fclose(file);
 }
 
@@ -133,12 +133,12 @@ Test(chunk_chain, matches_the_backward_definition)
     free(want);
 }
 
-/* More chunks than the chain buffers (CHAIN_BUF_ENTRIES): the midstates
+/* More chunks than the chain buffers (CHUNK_CHAIN_BUF_ENTRIES): the midstates
  * spill to the file and the backward pass goes block by block. */
 Test(chunk_chain, spills_to_its_file_in_blocks)
 {
-    const uint64_t chunks[] = {CHAIN_BUF_ENTRIES - 1, CHAIN_BUF_ENTRIES, CHAIN_BUF_ENTRIES + 1,
-                               2 * CHAIN_BUF_ENTRIES, 2 * CHAIN_BUF_ENTRIES + 1, 5000};
+    const uint64_t chunks[] = {CHUNK_CHAIN_BUF_ENTRIES - 1, CHUNK_CHAIN_BUF_ENTRIES, CHUNK_CHAIN_BUF_ENTRIES + 1,
+                               2 * CHUNK_CHAIN_BUF_ENTRIES, 2 * CHUNK_CHAIN_BUF_ENTRIES + 1, 5000};
     const uint64_t max = 5001 * 256;
     uint8_t *p = malloc(max), *want = malloc(5002 * 32);
     fill_random(p, max, 6);
@@ -199,10 +199,10 @@ static int mem_write(void *ctx, const uint8_t *data, size_t len)
     return 0;
 }
 
-static uint8_t *pdef_run(const uint8_t *in, size_t len, int level, int wbits, int jobs,
+static uint8_t *pdeflate_run(const uint8_t *in, size_t len, int level, int wbits, int jobs,
                          size_t *out_len)
 {
-    pdef_params p = {level, wbits, jobs, "test input"};
+    pdeflate_params p = {level, wbits, jobs, "test input"};
     mem_src src = {in, len, 0, 0, (uint32_t)(len * 31 + (size_t)jobs)};
     mem_sink k = {NULL, 0, 0, 0, 0};
     uint64_t got_in = 0, got_out = 0;
@@ -296,10 +296,10 @@ Test(parallel_deflate, same_bytes_for_any_jobs_and_readable, .timeout = 60)
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint8_t *in = mixed_input(sizes[i], i + 1), *ref;
         size_t ref_len;
-        ref = pdef_run(in, sizes[i], 6, 15, 1, &ref_len);
+        ref = pdeflate_run(in, sizes[i], 6, 15, 1, &ref_len);
         for (int jobs = 2; jobs <= 5; jobs += 3) {
             size_t len;
-            uint8_t *out = pdef_run(in, sizes[i], 6, 15, jobs, &len);
+            uint8_t *out = pdeflate_run(in, sizes[i], 6, 15, jobs, &len);
             cr_assert(len == ref_len && !memcmp(out, ref, len),
                       "size %zu: --jobs %d gives other bytes than --jobs 1", sizes[i], jobs);
             free(out);
@@ -318,8 +318,8 @@ Test(parallel_deflate, every_level_and_window, .timeout = 60)
     for (int level = 1; level <= 9; level++)
         for (int wbits = 9; wbits <= 15; wbits++) {
             size_t zlen, zlen3, single_len = compressBound((uLong)len);
-            uint8_t *z = pdef_run(in, len, level, wbits, 1, &zlen);
-            uint8_t *z3 = pdef_run(in, len, level, wbits, 3, &zlen3), *single = malloc(single_len);
+            uint8_t *z = pdeflate_run(in, len, level, wbits, 1, &zlen);
+            uint8_t *z3 = pdeflate_run(in, len, level, wbits, 3, &zlen3), *single = malloc(single_len);
             z_stream s;
             cr_assert(zlen == zlen3 && !memcmp(z, z3, zlen), "level %d wbits %d: jobs 3 differs",
                       level, wbits);
@@ -357,7 +357,7 @@ static size_t single_stream_len(const uint8_t *in, size_t len, int level)
 static void check_size(const char *what, const uint8_t *in, size_t len)
 {
     size_t zlen, single = single_stream_len(in, len, 6);
-    uint8_t *z = pdef_run(in, len, 6, 15, 2, &zlen);
+    uint8_t *z = pdeflate_run(in, len, 6, 15, 2, &zlen);
     double excess = ((double)zlen - (double)single) / (double)single;
     cr_log_info("%s, %zu bytes: %zu parallel vs %zu single stream (%+.3f %%)", what, len, zlen,
                 single, 100 * excess);
@@ -392,7 +392,7 @@ Test(parallel_deflate, incompressible_input_grows_the_output_buffer)
     size_t len = 3 * B + 999, zlen;
     uint8_t *in = malloc(len), *z;
     fill_random(in, len, 77);
-    z = pdef_run(in, len, 9, 15, 2, &zlen);
+    z = pdeflate_run(in, len, 9, 15, 2, &zlen);
     cr_assert_gt(zlen, len);
     check_zlib_inflates(z, zlen, in, len, 15);
     check_device_inflates(z, zlen, in, len, 15);
@@ -405,7 +405,7 @@ Test(parallel_deflate, read_and_write_errors_stop_cleanly)
     size_t len = 9 * B;
     uint8_t *in = mixed_input(len, 3);
     for (int jobs = 1; jobs <= 4; jobs += 3) {
-        pdef_params p = {6, 15, jobs, "test input"};
+        pdeflate_params p = {6, 15, jobs, "test input"};
         mem_src src = {in, len, 0, 4 * B + 5, 1};
         mem_sink k = {NULL, 0, 0, 0, 0};
         cr_assert_eq(pdeflate(&p, mem_read, &src, mem_write, &k, NULL, NULL), FWS_EXIT_IO);

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "capsule.h"
+#include "host_capsule.h"
+#include "host_class_id.h"
 #include "container_reader.h"
-#include "decision.h"
+#include "decide.h"
 #include "fws_bytes.h"
 
 const char *const fz_key_name[FZ_NKEYS] = {"sign1", "sign2", "sign3", "dev", "psk"};

@@ -1,0 +1,33 @@
+/* The command layer's helpers: usage errors, option values, and the
+ * commands main() dispatches to. */
+#ifndef FWS_CLI_H
+#define FWS_CLI_H
+
+#include <stdio.h>
+
+#include "diag.h"
+
+/* Prints "PROGRAM: error: <msg>" and a hint to run `PROGRAM CMD --help`
+ * (`PROGRAM --help` when cmd is NULL); returns FWS_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the value of -j/--jobs: 1..PDEFLATE_MAX_JOBS threads.  Returns
+ * FWS_EXIT_OK with *jobs set, or FWS_EXIT_USAGE (message printed). */
+int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
+
+/* Matches option `lng` (and `shrt`, may be NULL) taking a value, as
+ * "--opt VALUE" or "--opt=VALUE".  Returns 1 and sets *val when matched, 0
+ * when argv[*i] is another option, -1 (usage error printed) when the value
+ * is missing. */
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
+                  const char *shrt, const char **val);
+
+/* Each command: argv[0] is the command name; returns an exit status. */
+int cmd_keygen(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_unpack(int argc, char **argv);
+
+#endif
