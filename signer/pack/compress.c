@@ -55,7 +55,7 @@ int compress_component(fws_component_src *src, int level, int wbits, int jobs, s
                        compress_result *res)
 {
     plain_reader r;
-    uint64_t start = out->len;
+    uint64_t start = spool_len(out);
     int rc;
 
     r.src = src;
@@ -73,6 +73,6 @@ int compress_component(fws_component_src *src, int level, int wbits, int jobs, s
         return rc;
     host_sha256_final(&r.sha, res->digest);
     res->size = r.size;
-    res->stored_size = out->len - start;
+    res->stored_size = spool_len(out) - start;
     return FWS_EXIT_OK;
 }

@@ -33,16 +33,22 @@ static int open_unnamed(const char *dir)
     return fd;
 }
 
-int spool_open(spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size)
+void spool_init(spool *s)
 {
     memset(s, 0, sizeof *s);
-    s->fd = -1;
-    chunk_chain_init(&s->chain, chunk_size, -1);
+    s->fd = s->chain_fd = -1;
+}
+
+int spool_open(spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size)
+{
+    spool_init(s);
+    s->chunk_size = chunk_size;
     s->buf = xmalloc(SPOOL_BUF);
-    if ((s->fd = open_unnamed(dir)) < 0 || (s->chain.fd = open_unnamed(dir)) < 0) {
+    if ((s->fd = open_unnamed(dir)) < 0 || (s->chain_fd = open_unnamed(dir)) < 0) {
         spool_close(s);
         return FWS_EXIT_IO;
     }
+    chunk_chain_init(&s->chain, chunk_size, s->chain_fd);
     if (key) {
         s->encrypt = 1;
         memcpy(s->key, key, 32);
@@ -87,9 +93,9 @@ int spool_write(spool *s, const uint8_t *data, size_t len)
     return FWS_EXIT_OK;
 }
 
-int spool_flush(spool *s)
+uint64_t spool_len(const spool *s)
 {
-    return spool_drain(s);
+    return s->len;
 }
 
 static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
@@ -100,27 +106,24 @@ static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
     return FWS_EXIT_IO;
 }
 
-int spool_chain(spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t *n)
+int spool_finish(spool *s, uint8_t h0[32])
 {
-    *n = 0;
-    if (chunk_size != s->chain.chunk_size || s->fill) {
-        diag_error("internal error: chunk chain finished with chunk size %u, opened with %u%s",
-                  chunk_size, s->chain.chunk_size, s->fill ? ", spool not flushed" : "");
+    if (spool_drain(s))
         return FWS_EXIT_IO;
-    }
-    if (chunk_chain_finish(&s->chain, h0, n)) {
+    if (chunk_chain_finish(&s->chain, h0, &s->n_chunks)) {
         diag_error("temporary chunk-hash file: %s", strerror(errno));
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
 }
 
-int spool_emit(spool *s, uint32_t chunk_size, uint64_t n, atomic_file *out)
+int spool_emit(spool *s, atomic_file *out)
 {
     /* Whole chunks per batch: one pread of the payload and one of the next
      * hashes, then chunk||next hash assembled into one buffer and written
      * with one atomic_write. */
-    uint64_t per = EMIT_BATCH / chunk_size ? EMIT_BATCH / chunk_size : 1, i = 0;
+    uint32_t chunk_size = s->chunk_size;
+    uint64_t n = s->n_chunks, per = EMIT_BATCH / chunk_size ? EMIT_BATCH / chunk_size : 1, i = 0;
     uint8_t *in = xmalloc((size_t)(per * chunk_size));
     uint8_t *buf = xmalloc((size_t)(per * (chunk_size + 32))), *next = xmalloc((size_t)(per * 32));
     int rc = FWS_EXIT_OK;
@@ -158,9 +161,9 @@ void spool_close(spool *s)
 {
     if (s->fd >= 0)
         close(s->fd);
-    if (s->chain.fd >= 0)
-        close(s->chain.fd);
-    s->fd = -1;
+    if (s->chain_fd >= 0)
+        close(s->chain_fd);
+    s->fd = s->chain_fd = -1;
     free(s->buf);
     s->buf = NULL;
     chunk_chain_free(&s->chain);

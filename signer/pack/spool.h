@@ -20,8 +20,11 @@
 #define SPOOL_BUF (64 * 1024)   /* a multiple of 64: encryption stays block-aligned */
 
 typedef struct {
-    int fd;
+    int fd;                /* the payload, unnamed */
+    int chain_fd;          /* the chunk chain's entries, unnamed */
+    uint32_t chunk_size;
     uint64_t len;          /* payload bytes appended so far */
+    uint64_t n_chunks;     /* after spool_finish */
     int encrypt;
     uint8_t key[32];
     uint8_t *buf;          /* SPOOL_BUF bytes */
@@ -29,18 +32,21 @@ typedef struct {
     chunk_chain chain;     /* over the stored (encrypted) payload */
 } spool;
 
+/* A closed spool that spool_close() accepts, for cleanup paths reached
+ * before spool_open(). */
+void spool_init(spool *s);
 /* Creates the spool in directory dir.  key is the content key or NULL;
  * chunk_size is the manifest's C (a multiple of 64, 256..1048576). */
 int spool_open(spool *s, const char *dir, const uint8_t *key, uint32_t chunk_size);
 int spool_write(spool *s, const uint8_t *data, size_t len);
-/* Flushes the buffer; after this, spool_chain and spool_emit. */
-int spool_flush(spool *s);
-/* Finishes the chain: H_0 into h0 (all zero when n == 0), the chunk count
- * into *n.  chunk_size must be the one given to spool_open.  Reads nothing
- * of the payload back. */
-int spool_chain(spool *s, uint32_t chunk_size, uint8_t h0[32], uint64_t *n);
-/* Writes S_0..S_{n-1} to out. */
-int spool_emit(spool *s, uint32_t chunk_size, uint64_t n, atomic_file *out);
+/* Payload bytes written so far. */
+uint64_t spool_len(const spool *s);
+/* After the last write: finishes the chain, H_0 into h0 (all zero for an
+ * empty payload).  Reads nothing of the payload back. */
+int spool_finish(spool *s, uint8_t h0[32]);
+/* After spool_finish: writes S_0..S_{n-1}, each chunk followed by the next
+ * one's hash, to out. */
+int spool_emit(spool *s, atomic_file *out);
 void spool_close(spool *s);
 
 #endif
