@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "input.h"
 #include "input_reader.h"
 #include "testutil.h"
 

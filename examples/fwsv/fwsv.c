@@ -14,21 +14,18 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../common/hex_decode.h"
 #include "cli.h"
 #include "ed25519_verify.h"
 #include "fws_bytes.h"
 #include "fws_verify.h"
-#include "keyfile.h"
+#include "outdir.h"
 #include "parse.h"
-#include "sha256.h"
+#include "policy_args.h"
 #include "xalloc.h"
 
 #define BOOT_RECORD_NAME "boot-record.bin"
@@ -81,83 +78,57 @@ static const char usage_text[] =
     "Exit status: 0 accepted, 1 rejected, 2 usage or no decision possible,\n"
     "3 I/O or key problem.\n";
 
-enum {
-    OPT_TRUST = 300, OPT_THRESHOLD, OPT_CLASS, OPT_MIN_COUNTER, OPT_KEY, OPT_PP_FILE, OPT_PP_ENV,
-    OPT_MAX_WBITS, OPT_MAX_CHUNK, OPT_FEED, OPT_FORCE
-};
+enum { OPT_MAX_WBITS = 400, OPT_MAX_CHUNK, OPT_FEED, OPT_FORCE };
 
 typedef struct {
-    const char *trust_paths[FWS_CFG_MAX_TRUSTED];
-    int n_trust;
-    unsigned long long threshold, min_counter, max_wbits, max_chunk, feed;
-    const char *class_arg, *key_path, *output;
+    const char *cmd;
+    policy_args policy;            /* --trust, --class, --key, ... as fwseal's */
+    unsigned long long max_wbits, max_chunk, feed;
+    const char *output;
     int force;
-    fws_passphrase_src pp;
-    /* loaded */
-    fws_key trusted_keys[FWS_CFG_MAX_TRUSTED];
+    /* the device's policy, from the loaded policy_args */
     uint8_t trusted[FWS_CFG_MAX_TRUSTED][32];
-    uint8_t class_id[FWS_CLASS_LEN];
-    fws_key device;
     fws_policy p;
 } options;
 
-static int usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "%s: error: ", diag_program());
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry '%s --help'.\n", diag_program());
-    return FWS_EXIT_USAGE;
-}
-
-/* Exactly 2*n hex digits -> n bytes.  0 or -1. */
-static int hex_decode(const char *s, uint8_t *out, size_t n)
-{
-    return ex_hex_decode(s, strlen(s), out, n);
-}
-
-static void hex_id(char out[2 * FWS_KEYID_LEN + 1], const uint8_t *id)
-{
-    for (int k = 0; k < FWS_KEYID_LEN; k++)
-        sprintf(out + 2 * k, "%02x", id[k]);
-}
-
-/* SPEC.md section 7: 32 hex digits are the id; any other string is hashed
- * under the class label (the verifier's own SHA-256). */
-static void class_id_of(const char *arg, uint8_t out[FWS_CLASS_LEN])
-{
-    fws_sha256_ctx h;
-    uint8_t d[FWS_SHA256_LEN];
-    if (hex_decode(arg, out, FWS_CLASS_LEN) == 0)
-        return;
-    fws_sha256_init(&h);
-    fws_sha256_update(&h, FWS_LABEL_CLASS, sizeof FWS_LABEL_CLASS - 1);
-    fws_sha256_update(&h, arg, strlen(arg));
-    fws_sha256_final(&h, d);
-    memcpy(out, d, FWS_CLASS_LEN);
-}
-
-static int parse_num(const char *opt, const char *arg, unsigned long long lo,
+static int parse_num(const char *cmd, const char *opt, const char *arg, unsigned long long lo,
                      unsigned long long hi, unsigned long long *out)
 {
-    char msg[160];
     if (parse_u64(arg, hi, out) == 0 && *out >= lo)
-        return 0;
-    snprintf(msg, sizeof msg, "%s '%%s': expected %llu..%llu", opt, lo, hi);
-    return usage(msg, arg);
+        return FWS_EXIT_OK;
+    return cli_usage(cmd, "%s '%s': expected %llu..%llu", opt, arg, lo, hi);
+}
+
+/* One fwsv-only option (the policy's go to policy_args). */
+static int device_option(options *o, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_MAX_WBITS:
+        if (parse_num(o->cmd, "--max-window-bits", arg, 0, 15, &o->max_wbits))
+            return FWS_EXIT_USAGE;
+        if (o->max_wbits != 0 && o->max_wbits < 9)
+            return cli_usage(o->cmd, "--max-window-bits '%s': expected 0 or 9..15", arg);
+        return FWS_EXIT_OK;
+    case OPT_MAX_CHUNK:
+        return parse_num(o->cmd, "--max-chunk", arg, 0, FWS_MAX_CHUNK, &o->max_chunk);
+    case OPT_FEED:
+        return parse_num(o->cmd, "--chunk-feed", arg, 1, 1u << 24, &o->feed);
+    case 'o':
+        o->output = arg;
+        return FWS_EXIT_OK;
+    case OPT_FORCE:
+        o->force = 1;
+        return FWS_EXIT_OK;
+    }
+    return policy_args_option(&o->policy, opt, arg);
 }
 
 /* Parses argv (after the command word); positional arguments are left in
- * argv[optind..argc). */
+ * argv[optind..argc).  -1 after --help. */
 static int parse_options(options *o, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"trust", required_argument, 0, OPT_TRUST},
-        {"threshold", required_argument, 0, OPT_THRESHOLD},
-        {"class", required_argument, 0, OPT_CLASS},
-        {"min-counter", required_argument, 0, OPT_MIN_COUNTER},
-        {"key", required_argument, 0, OPT_KEY},
-        {"passphrase-file", required_argument, 0, OPT_PP_FILE},
-        {"passphrase-env", required_argument, 0, OPT_PP_ENV},
+        POLICY_LONG_OPTIONS,
         {"max-window-bits", required_argument, 0, OPT_MAX_WBITS},
         {"max-chunk", required_argument, 0, OPT_MAX_CHUNK},
         {"chunk-feed", required_argument, 0, OPT_FEED},
@@ -165,288 +136,158 @@ static int parse_options(options *o, int argc, char **argv)
         {"force", no_argument, 0, OPT_FORCE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    int opt;
-    o->threshold = 1;
+    int opt, rc;
+    policy_args_init(&o->policy, o->cmd, FWS_CFG_MAX_TRUSTED);
     o->max_wbits = 15;
     o->max_chunk = FWS_MAX_CHUNK;
     o->feed = 4096;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
+        if (opt == 'h') {
             fputs(usage_text, stdout);
             return -1;
-        case OPT_TRUST:
-            if (o->n_trust == FWS_CFG_MAX_TRUSTED)
-                return usage("at most 8 --trust keys (FWS_CFG_MAX_TRUSTED)%s", "");
-            o->trust_paths[o->n_trust++] = optarg;
-            break;
-        case OPT_THRESHOLD:
-            if (parse_num("--threshold", optarg, 1, FWS_MAX_SIGNATURES, &o->threshold))
-                return FWS_EXIT_USAGE;
-            break;
-        case OPT_CLASS:
-            if (!*optarg)
-                return usage("--class must not be empty%s", "");
-            o->class_arg = optarg;
-            break;
-        case OPT_MIN_COUNTER:
-            if (parse_num("--min-counter", optarg, 0, 0xFFFFFFFFull, &o->min_counter))
-                return FWS_EXIT_USAGE;
-            break;
-        case OPT_KEY:
-            o->key_path = optarg;
-            break;
-        case OPT_PP_FILE:
-            o->pp.file = optarg;
-            break;
-        case OPT_PP_ENV:
-            o->pp.env = optarg;
-            break;
-        case OPT_MAX_WBITS:
-            if (parse_num("--max-window-bits", optarg, 0, 15, &o->max_wbits))
-                return FWS_EXIT_USAGE;
-            if (o->max_wbits != 0 && o->max_wbits < 9)
-                return usage("--max-window-bits '%s': expected 0 or 9..15", optarg);
-            break;
-        case OPT_MAX_CHUNK:
-            if (parse_num("--max-chunk", optarg, 0, FWS_MAX_CHUNK, &o->max_chunk))
-                return FWS_EXIT_USAGE;
-            break;
-        case OPT_FEED:
-            if (parse_num("--chunk-feed", optarg, 1, 1u << 24, &o->feed))
-                return FWS_EXIT_USAGE;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case OPT_FORCE:
-            o->force = 1;
-            break;
-        default:
-            fputs("Try 'fwsv --help'.\n", stderr);
-            return FWS_EXIT_USAGE;
         }
+        if (opt == '?')
+            return cli_usage(o->cmd, "invalid option");
+        if ((rc = device_option(o, opt, optarg)))
+            return rc;
     }
-    return 0;
+    return FWS_EXIT_OK;
 }
 
-/* Loads the keys and fills o->p.  want_device: whether --key is used. */
+/* Loads the keys (policy_args, as fwseal does) and fills the device's
+ * policy.  want_device: whether --key is used. */
 static int load_policy(options *o, int want_device)
 {
-    int rc, i;
+    const policy_args *a = &o->policy;
     fws_policy *p = &o->p;
+    int rc;
+    if (a->key_path && !want_device)
+        return cli_usage(o->cmd, "--key is not used by this command");
+    if ((rc = policy_args_load(&o->policy)))
+        return rc;
     memset(p, 0, sizeof *p);
-    if (!o->n_trust)
-        return usage("missing --trust PUB: which signing keys does the device trust?%s", "");
-    if (o->threshold > (unsigned long long)o->n_trust)
-        return usage("--threshold is more than the number of --trust keys given%s", "");
-    if (o->pp.file && o->pp.env)
-        return usage("give --passphrase-file or --passphrase-env, not both%s", "");
-    if (o->key_path && !want_device)
-        return usage("--key is not used by this command%s", "");
-    for (i = 0; i < o->n_trust; i++) {
-        if ((rc = fws_key_load(o->trust_paths[i], &o->pp, &o->trusted_keys[i])))
-            return rc;
-        if (o->trusted_keys[i].type != FWS_KEY_ED25519) {
-            diag_error("%s: --trust needs an Ed25519 public key, this is a %s key",
-                    o->trust_paths[i], fws_key_type_name(o->trusted_keys[i].type));
-            return FWS_EXIT_USAGE;
-        }
-        memcpy(o->trusted[i], o->trusted_keys[i].pub, 32);
-    }
+    for (int i = 0; i < a->n_trust; i++)
+        memcpy(o->trusted[i], a->trusted[i].pub, 32);
     p->trusted = (const uint8_t(*)[32])o->trusted;
-    p->n_trusted = (uint8_t)o->n_trust;
-    p->threshold = (uint8_t)o->threshold;
-    p->counter_floor = (uint32_t)o->min_counter;
+    p->n_trusted = (uint8_t)a->n_trust;
+    p->threshold = (uint8_t)a->threshold;
+    p->counter_floor = (uint32_t)a->min_counter;
     p->max_chunk = (uint32_t)o->max_chunk;
     p->max_wbits = (uint8_t)o->max_wbits;
-    if (o->class_arg) {
-        class_id_of(o->class_arg, o->class_id);
-        p->class_id = o->class_id;
+    if (a->check_class)
+        p->class_id = a->class_id;
+    if (a->key_path && a->device_key.type == FWS_KEY_X25519) {
+        p->x25519_secret = a->device_key.secret;
+        p->x25519_public = a->device_key.pub;
+    } else if (a->key_path) {
+        p->psk = a->device_key.secret;
     }
-    if (o->key_path) {
-        fws_key *k = &o->device;
-        if ((rc = fws_key_load(o->key_path, &o->pp, k)))
-            return rc;
-        if (!k->has_secret || (k->type != FWS_KEY_X25519 && k->type != FWS_KEY_PSK)) {
-            diag_error("%s: --key needs the device's X25519 secret key or a PSK",
-                    o->key_path);
-            return FWS_EXIT_USAGE;
-        }
-        if (k->type == FWS_KEY_X25519) {
-            p->x25519_secret = k->secret;
-            p->x25519_public = k->pub;
-        } else {
-            p->psk = k->secret;
-        }
-    }
-    return 0;
+    return FWS_EXIT_OK;
 }
 
 static void wipe_options(options *o)
 {
-    for (int i = 0; i < o->n_trust; i++)
-        fws_key_wipe(&o->trusted_keys[i]);
-    fws_key_wipe(&o->device);
+    policy_args_wipe(&o->policy);
     fws_wipe(&o->p, sizeof o->p);
 }
 
 static void print_accepted(const char *path, const fws_measurements *m)
 {
-    char id[2 * FWS_KEYID_LEN + 1];
-    printf("%s: accepted: version %u.%u.%u+%u, counter %u, %u trusted signer%s (", path, m->major,
-           m->minor, m->patch, m->build, m->counter, m->n_signers, m->n_signers == 1 ? "" : "s");
-    for (int i = 0; i < m->n_signers; i++) {
-        hex_id(id, m->signer_id[i]);
-        printf("%s%s", i ? " " : "", id);
-    }
-    printf(")\n");
+    cli_print_accepted(path, m->major, m->minor, m->patch, m->build, m->counter, m->n_signers,
+                       (const uint8_t(*)[FWS_KEYID_LEN])m->signer_id);
 }
 
 /* ---- check / install ---- */
 
-typedef struct {
-    const char *staging;   /* NULL: discard (check) */
-    FILE *f;               /* component being written */
-    int failed;
-} out_sink;
-
-static char *join(const char *a, const char *b)
-{
-    return xasprintf("%s/%s", a, b);
-}
-
-static char *name_of(const fws_component *c)
-{
-    char *s = xmalloc((size_t)c->name_len + 1);
-    memcpy(s, c->name, c->name_len);
-    s[c->name_len] = 0;
-    return s;
-}
-
-/* mkdir -p for the directories of a relative name (checked by the
- * verifier's name rules: no "..", no leading '/') under root. */
-static int make_parents(const char *root, const char *name)
-{
-    char *path = join(root, name), *slash = path + strlen(root) + 1;
-    int rc = 0;
-    while ((slash = strchr(slash, '/')) != NULL) {
-        *slash = 0;
-        if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-            diag_error("%s: cannot create directory: %s", path, strerror(errno));
-            rc = -1;
-            break;
-        }
-        *slash++ = '/';
-    }
-    free(path);
-    return rc;
-}
-
-static int close_out(out_sink *o)
-{
-    int rc = 0;
-    if (o->f) {
-        if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
-            rc = -1;
-        if (fclose(o->f) != 0)
-            rc = -1;
-        o->f = NULL;
-    }
-    return rc;
-}
-
+/* The install sink: each component into the staged output directory. */
 static int sink_write(void *user, uint8_t index, const fws_component *c, uint64_t offset,
                       const uint8_t *data, size_t len)
 {
-    out_sink *o = user;
+    outdir *d = user;
     (void)index;
     (void)offset;
-    if (!o->staging)
-        return 0;
     if (len == 0 && data == NULL) {   /* a component starts */
-        char *name = name_of(c), *path;
-        if (close_out(o) != 0 || make_parents(o->staging, name) != 0) {
-            free(name);
-            return o->failed = -1;
+        char name[FWS_MAX_NAME + 1];
+        memcpy(name, c->name, c->name_len);
+        name[c->name_len] = 0;
+        return outdir_create(d, name);
+    }
+    return outdir_write(d, data, len);
+}
+
+/* Pushes the file through the install state machine, o->feed bytes at a
+ * time.  Returns the verifier's status, or -1 after a read error. */
+static int feed(const options *o, FILE *in, const char *path, fws_install_ctx *ctx,
+                fws_measurements *meas)
+{
+    uint8_t *buf = xmalloc(o->feed);
+    size_t n;
+    int rc = FWS_OK;
+    while (rc == FWS_OK && (n = fread(buf, 1, o->feed, in)) > 0)
+        rc = fws_install_push(ctx, buf, n);
+    free(buf);
+    if (ferror(in)) {
+        diag_error("%s: read error: %s", path, strerror(errno));
+        fws_install_finish(ctx, NULL);
+        return -1;
+    }
+    if (rc == FWS_OK)
+        return fws_install_finish(ctx, meas);
+    fws_install_finish(ctx, NULL);   /* wipes; the first error stays */
+    return rc;
+}
+
+/* The exit status for a status other than FWS_OK, with its message. */
+static int report_refusal(const char *path, int rc, fws_install_ctx *ctx, int install)
+{
+    if (rc == FWS_E_NO_KEY) {
+        diag_note("%s: no decision: the container is encrypted and no --key was given "
+                  "(signatures checked; the device needs its key to check the components)",
+                  path);
+        return FWS_EXIT_USAGE;
+    }
+    diag_note("%s: %s: %s", path, rc == FWS_E_SINK ? "error" : "rejected", fws_status_name(rc));
+    if (rc == FWS_E_INFLATE && fws_install_inflate_error(ctx))
+        diag_note("%s: inflate: %s", path,
+                  fws_inflate_error_name(fws_install_inflate_error(ctx)));
+    if (install)
+        diag_note("%s: nothing written", path);
+    return rc == FWS_E_SINK ? FWS_EXIT_IO : FWS_EXIT_REJECT;
+}
+
+/* After an accepted install: the boot record beside the components, then
+ * everything into place. */
+static int install_outputs(const options *o, const char *path, fws_install_ctx *ctx, outdir *d)
+{
+    const uint8_t *rec;
+    size_t rec_len;
+    for (int i = 0; i < ctx->m.n_components; i++)
+        if (ctx->m.comp[i].name_len == strlen(BOOT_RECORD_NAME) &&
+            !memcmp(ctx->m.comp[i].name, BOOT_RECORD_NAME, strlen(BOOT_RECORD_NAME))) {
+            diag_error("%s: a component is named %s, which install uses for the boot record; "
+                       "nothing written", path, BOOT_RECORD_NAME);
+            return FWS_EXIT_IO;
         }
-        path = join(o->staging, name);
-        o->f = fopen(path, "wbx");
-        if (!o->f)
-            diag_error("%s: cannot create: %s", path, strerror(errno));
-        free(path);
-        free(name);
-        return o->f ? 0 : (o->failed = -1);
-    }
-    if (fwrite(data, 1, len, o->f) != len) {
-        diag_error("%s: write failed: %s", o->staging, strerror(errno));
-        return o->failed = -1;
-    }
-    return 0;
-}
-
-static void remove_tree(const char *root)
-{
-    char *cmd;
-    if (asprintf(&cmd, "rm -rf -- '%s'", root) >= 0) {
-        if (system(cmd) != 0)
-            diag_warn("%s: could not remove the staging directory", root);
-        free(cmd);
-    }
-}
-
-static int write_file(const char *path, const uint8_t *buf, size_t len)
-{
-    FILE *f = fopen(path, "wbx");
-    int ok = f && fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (!ok)
-        diag_error("%s: cannot write: %s", path, strerror(errno));
-    return ok ? 0 : -1;
-}
-
-/* Moves the staged files (components and the boot record) into dir. */
-static int move_into(const char *staging, const char *dir, const fws_manifest *m, int force)
-{
-    int n = m->n_components + 1, i;
-    for (int pass = 0; pass < 2; pass++)
-        for (i = 0; i < n; i++) {
-            char *name = i < m->n_components ? name_of(&m->comp[i]) : xstrdup(BOOT_RECORD_NAME);
-            char *from = join(staging, name), *to = join(dir, name);
-            struct stat st;
-            int rc = 0;
-            if (pass == 0 && !force && lstat(to, &st) == 0) {
-                diag_error("%s: already exists (use --force to replace it); "
-                           "nothing written", to);
-                rc = -1;
-            } else if (pass == 1 && (make_parents(dir, name) != 0 || rename(from, to) != 0)) {
-                diag_error("%s: cannot move into place: %s", to,
-                        strerror(errno));
-                rc = -1;
-            }
-            free(name);
-            free(from);
-            free(to);
-            if (rc)
-                return FWS_EXIT_IO;
-        }
-    return FWS_EXIT_OK;
+    if (fws_install_boot_record(ctx, &rec, &rec_len) != FWS_OK)
+        abort();   /* the install was accepted: the record is there */
+    if (outdir_create(d, BOOT_RECORD_NAME) || outdir_write(d, rec, rec_len))
+        return FWS_EXIT_IO;
+    return outdir_commit(d, o->force);
 }
 
 static int run_install(options *o, const char *path, int install)
 {
     fws_install_ctx *ctx = xmalloc(sizeof *ctx);
-    size_t work_len = FWS_WORK_SIZE(o->p.max_chunk, o->p.max_wbits), n;
-    uint8_t *work = xmalloc(work_len), *buf = xmalloc(o->feed);
-    fws_sink sink;
-    out_sink out = {NULL, NULL, 0};
+    size_t work_len = FWS_WORK_SIZE(o->p.max_chunk, o->p.max_wbits);
+    uint8_t *work = xmalloc(work_len);
+    fws_sink sink = {NULL, NULL};
     fws_measurements meas;
+    outdir d;
     FILE *in;
-    char *staging = NULL, *dir_parent = NULL;
-    int rc = FWS_OK, exit_rc, dir_created = 0;
+    int rc, exit_rc;
 
+    outdir_init(&d);
     in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!in) {
         diag_error("%s: cannot open: %s", path, strerror(errno));
@@ -454,121 +295,35 @@ static int run_install(options *o, const char *path, int install)
         goto done;
     }
     if (install) {
-        struct stat st;
-        char *tmpl;
-        if (stat(o->output, &st) == 0 && !S_ISDIR(st.st_mode)) {
-            diag_error("%s: exists and is not a directory", o->output);
-            exit_rc = FWS_EXIT_IO;
+        if ((exit_rc = outdir_open(&d, o->output, ".fwsv-install")))
             goto done;
-        }
-        dir_created = stat(o->output, &st) != 0;
-        dir_parent = xstrdup(o->output);
-        tmpl = xasprintf("%s/.fwsv-install-XXXXXX", dir_created ? dirname(dir_parent) : o->output);
-        staging = mkdtemp(tmpl);
-        if (!staging) {
-            diag_error("%s: cannot create the output: %s", o->output,
-                    strerror(errno));
-            free(tmpl);
-            exit_rc = FWS_EXIT_IO;
-            goto done;
-        }
-        out.staging = staging;
+        sink.write = sink_write;
+        sink.user = &d;
     }
-    sink.write = sink_write;
-    sink.user = &out;
-
     rc = fws_install_init(ctx, &o->p, &sink, work, work_len);
-    while (rc == FWS_OK && (n = fread(buf, 1, o->feed, in)) > 0)
-        rc = fws_install_push(ctx, buf, n);
-    if (ferror(in)) {
-        diag_error("%s: read error: %s", path, strerror(errno));
-        exit_rc = FWS_EXIT_IO;
-        goto done;
-    }
     if (rc == FWS_OK)
-        rc = fws_install_finish(ctx, &meas);
+        rc = feed(o, in, path, ctx, &meas);
     else
-        fws_install_finish(ctx, NULL);   /* wipes; the first error stays */
-    if (close_out(&out) != 0 && rc == FWS_OK) {
-        diag_error("%s: cannot finish writing", o->output);
+        fws_install_finish(ctx, NULL);
+    if (rc < 0)
         exit_rc = FWS_EXIT_IO;
-        goto done;
-    }
-    if (rc == FWS_E_NO_KEY) {
-        diag_note("%s: no decision: the container is encrypted and no --key was "
-                        "given (signatures checked; the device needs its key to check the "
-                        "components)", path);
-        exit_rc = FWS_EXIT_USAGE;
-        goto done;
-    }
-    if (rc != FWS_OK) {
-        diag_note("%s: %s: %s", path, rc == FWS_E_SINK ? "error" : "rejected",
-                fws_status_name(rc));
-        if (rc == FWS_E_INFLATE && fws_install_inflate_error(ctx))
-            diag_note("%s: inflate: %s", path,
-                    fws_inflate_error_name(fws_install_inflate_error(ctx)));
+    else if (rc != FWS_OK)
+        exit_rc = report_refusal(path, rc, ctx, install);
+    else if (!install || !(exit_rc = install_outputs(o, path, ctx, &d))) {
+        print_accepted(path, &meas);
         if (install)
-            diag_note("%s: nothing written", path);
-        exit_rc = rc == FWS_E_SINK ? FWS_EXIT_IO : FWS_EXIT_REJECT;
-        goto done;
+            printf("%s: wrote %u component%s and %s to %s\n", path, meas.n_components,
+                   meas.n_components == 1 ? "" : "s", BOOT_RECORD_NAME, o->output);
+        exit_rc = FWS_EXIT_OK;
     }
-    if (install) {
-        const uint8_t *rec;
-        size_t rec_len;
-        char *rec_path;
-        for (int i = 0; i < ctx->m.n_components; i++)
-            if (ctx->m.comp[i].name_len == strlen(BOOT_RECORD_NAME) &&
-                !memcmp(ctx->m.comp[i].name, BOOT_RECORD_NAME, strlen(BOOT_RECORD_NAME))) {
-                diag_error("%s: a component is named %s, which install "
-                                "uses for the boot record; nothing written", path,
-                        BOOT_RECORD_NAME);
-                exit_rc = FWS_EXIT_IO;
-                goto done;
-            }
-        if (fws_install_boot_record(ctx, &rec, &rec_len) != FWS_OK)
-            abort();
-        rec_path = join(staging, BOOT_RECORD_NAME);
-        rc = write_file(rec_path, rec, rec_len);
-        free(rec_path);
-        if (rc) {
-            exit_rc = FWS_EXIT_IO;
-            goto done;
-        }
-        if (dir_created) {
-            mode_t um = umask(0);
-            umask(um);
-            chmod(staging, 0777 & ~um);
-            if (rename(staging, o->output) != 0) {
-                diag_error("%s: cannot move the output into place: %s",
-                        o->output, strerror(errno));
-                exit_rc = FWS_EXIT_IO;
-                goto done;
-            }
-        } else if ((exit_rc = move_into(staging, o->output, &ctx->m, o->force)) != 0) {
-            goto done;
-        }
-    }
-    print_accepted(path, &meas);
-    if (install)
-        printf("%s: wrote %u component%s and %s to %s\n", path, meas.n_components,
-               meas.n_components == 1 ? "" : "s", BOOT_RECORD_NAME, o->output);
-    exit_rc = FWS_EXIT_OK;
 done:
     if (in && in != stdin)
         fclose(in);
-    close_out(&out);
-    if (staging) {
-        struct stat st;
-        if (stat(staging, &st) == 0)
-            remove_tree(staging);
-        free(staging);
-    }
-    free(dir_parent);
+    outdir_close(&d);
     fws_wipe(ctx, sizeof *ctx);
     fws_wipe(work, work_len);
     free(ctx);
     free(work);
-    free(buf);
     return exit_rc;
 }
 
@@ -638,7 +393,8 @@ static int run_boot(options *o, const char *record_path, char **image_paths, int
         goto done;
     }
     if (rc == FWS_E_READ && im.missing) {
-        exit_rc = usage("%s: the record has more components than the images given", record_path);
+        exit_rc = cli_usage("boot", "%s: the record has more components than the images given",
+                            record_path);
         goto done;
     }
     if (rc != FWS_OK) {
@@ -650,7 +406,7 @@ static int run_boot(options *o, const char *record_path, char **image_paths, int
         goto done;
     }
     if (meas.n_components != n_images) {
-        exit_rc = usage("%s: the record has fewer components than the images given",
+        exit_rc = cli_usage("boot", "%s: the record has fewer components than the images given",
                         record_path);
         goto done;
     }
@@ -673,13 +429,14 @@ static int run_ed25519(int argc, char **argv)
     size_t mlen;
     int rc;
     if (argc != 5)
-        return usage("usage: fwsv ed25519 PUBHEX SIGHEX MSGHEX%s", "");
+        return cli_usage("ed25519", "usage: fwsv ed25519 PUBHEX SIGHEX MSGHEX");
     mlen = strlen(argv[4]) / 2;
     msg = xmalloc(mlen + 1);
-    if (hex_decode(argv[2], pub, 32) || hex_decode(argv[3], sig, 64) ||
-        hex_decode(argv[4], msg, mlen)) {
+    if (ex_hex_decode(argv[2], strlen(argv[2]), pub, 32) ||
+        ex_hex_decode(argv[3], strlen(argv[3]), sig, 64) ||
+        ex_hex_decode(argv[4], strlen(argv[4]), msg, mlen)) {
         free(msg);
-        return usage("ed25519: PUBHEX is 64 hex digits, SIGHEX 128, MSGHEX an even number%s", "");
+        return cli_usage("ed25519", "PUBHEX is 64 hex digits, SIGHEX 128, MSGHEX an even number");
     }
     rc = fws_ed25519_verify(sig, msg, mlen, pub);
     free(msg);
@@ -687,51 +444,53 @@ static int run_ed25519(int argc, char **argv)
     return rc == 0 ? FWS_EXIT_OK : FWS_EXIT_REJECT;
 }
 
+/* The command after its options: what it needs, then the run. */
+static int run(options *o, char **pos, int npos)
+{
+    int rc, install = !strcmp(o->cmd, "install");
+    if (!strcmp(o->cmd, "boot")) {
+        if (npos < 2)
+            return cli_usage(o->cmd, "boot needs RECORD and one IMAGE per component");
+        if (o->output)
+            return cli_usage(o->cmd, "-o is for install");
+        if ((rc = load_policy(o, 0)))
+            return rc;
+        return run_boot(o, pos[0], pos + 1, npos - 1);
+    }
+    if (npos != 1)
+        return cli_usage(o->cmd, npos ? "exactly one FILE, please" : "missing FILE");
+    if (install && !o->output)
+        return cli_usage(o->cmd, "install needs -o DIR");
+    if (!install && o->output)
+        return cli_usage(o->cmd, "-o is for install");
+    if ((rc = load_policy(o, 1)))
+        return rc;
+    return run_install(o, pos[0], install);
+}
+
 int main(int argc, char **argv)
 {
     options *o;
-    const char *cmd;
-    int rc, npos;
-    char **pos;
+    int rc;
 
     diag_set_program("fwsv");
     if (argc < 2)
-        return usage("missing command: check, install, boot or ed25519%s", "");
-    cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        return cli_usage(NULL, "missing command: check, install, boot or ed25519");
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
         return FWS_EXIT_OK;
     }
-    if (!strcmp(cmd, "ed25519"))
+    if (!strcmp(argv[1], "ed25519"))
         return run_ed25519(argc, argv);
-    if (strcmp(cmd, "check") && strcmp(cmd, "install") && strcmp(cmd, "boot"))
-        return usage("unknown command '%s' (check, install, boot, ed25519)", cmd);
+    if (strcmp(argv[1], "check") && strcmp(argv[1], "install") && strcmp(argv[1], "boot"))
+        return cli_usage(NULL, "unknown command '%s' (check, install, boot, ed25519)", argv[1]);
     o = xcalloc(1, sizeof *o);
+    o->cmd = argv[1];
     rc = parse_options(o, argc - 1, argv + 1);
-    if (rc) {
-        free(o);
-        return rc < 0 ? FWS_EXIT_OK : rc;
-    }
-    pos = argv + 1 + optind;
-    npos = argc - 1 - optind;
-    if (!strcmp(cmd, "boot")) {
-        if (npos < 2)
-            rc = usage("boot needs RECORD and one IMAGE per component%s", "");
-        else if (o->output)
-            rc = usage("-o is for install%s", "");
-        else if (!(rc = load_policy(o, 0)))
-            rc = run_boot(o, pos[0], pos + 1, npos - 1);
-    } else {
-        int install = !strcmp(cmd, "install");
-        if (npos != 1)
-            rc = usage(npos ? "exactly one FILE, please%s" : "missing FILE%s", "");
-        else if (install && !o->output)
-            rc = usage("install needs -o DIR%s", "");
-        else if (!install && o->output)
-            rc = usage("-o is for install%s", "");
-        else if (!(rc = load_policy(o, 1)))
-            rc = run_install(o, pos[0], install);
-    }
+    if (rc < 0)
+        rc = FWS_EXIT_OK;
+    else if (!rc)
+        rc = run(o, argv + 1 + optind, argc - 1 - optind);
     wipe_options(o);
     free(o);
     return rc;

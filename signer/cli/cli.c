@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "keyfile.h"
 #include "pdeflate.h"
 #include "parse.h"
 
@@ -43,4 +44,25 @@ int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *ln
     }
     *val = argv[++*i];
     return 1;
+}
+
+int cli_check_passphrase_src(const char *cmd, const fws_passphrase_src *pp)
+{
+    if (pp->file && pp->env)
+        return cli_usage(cmd, "give --passphrase-file or --passphrase-env, not both");
+    return FWS_EXIT_OK;
+}
+
+void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16_t patch,
+                        uint32_t build, uint32_t counter, int n_signers,
+                        const uint8_t (*ids)[FWS_KEYID_LEN])
+{
+    char id[2 * FWS_KEYID_LEN + 1];
+    printf("%s: accepted: version %u.%u.%u+%u, counter %u, %d trusted signer%s (", path, major,
+           minor, patch, build, counter, n_signers, n_signers == 1 ? "" : "s");
+    for (int i = 0; i < n_signers; i++) {
+        fws_key_id_hex(ids[i], id);
+        printf("%s%s", i ? " " : "", id);
+    }
+    printf(")\n");
 }

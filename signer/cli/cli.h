@@ -3,9 +3,12 @@
 #ifndef FWS_CLI_H
 #define FWS_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
+#include "fws_format.h"
+#include "passphrase.h"
 
 /* Prints "PROGRAM: error: <msg>" and a hint to run `PROGRAM CMD --help`
  * (`PROGRAM --help` when cmd is NULL); returns FWS_EXIT_USAGE. */
@@ -21,6 +24,18 @@ int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
  * is missing. */
 int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
                   const char *shrt, const char **val);
+
+/* A passphrase comes from one place: --passphrase-file and
+ * --passphrase-env together are a usage error.  FWS_EXIT_OK or
+ * FWS_EXIT_USAGE (message printed). */
+int cli_check_passphrase_src(const char *cmd, const fws_passphrase_src *pp);
+
+/* The line both `fwseal verify` and `fwsv` print for an accepted
+ * container: "PATH: accepted: version X.Y.Z+B, counter N, K trusted
+ * signer(s) (KEYID ...)". */
+void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16_t patch,
+                        uint32_t build, uint32_t counter, int n_signers,
+                        const uint8_t (*ids)[FWS_KEYID_LEN]);
 
 /* Each command: argv[0] is the command name; returns an exit status. */
 int cmd_keygen(int argc, char **argv);

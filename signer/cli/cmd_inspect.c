@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "container_reader.h"
 #include "json.h"
+#include "reason.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -255,7 +256,7 @@ int cmd_inspect(int argc, char **argv)
         print_text(c, ok);
     if (!ok)
         diag_note("%s: damaged: %s", c->path, c->err);
-    rc = ok ? FWS_EXIT_OK : !strcmp(c->reason, "io_error") ? FWS_EXIT_IO : FWS_EXIT_REJECT;
+    rc = ok ? FWS_EXIT_OK : !strcmp(c->reason, REASON_IO) ? FWS_EXIT_IO : FWS_EXIT_REJECT;
     container_close(c);
     free(c);
     return rc;

@@ -133,9 +133,8 @@ int cmd_keygen(int argc, char **argv)
         return cli_usage("keygen", "--comment: at most %d bytes, no control characters or "
                                    "newlines",
                          FWS_KEY_COMMENT_MAX);
-    if (pp.file && pp.env)
-        return cli_usage("keygen", "give either --passphrase-file or --passphrase-env, "
-                                   "not both");
+    if ((rc = cli_check_passphrase_src("keygen", &pp)))
+        return rc;
     if (no_pass && (pp.file || pp.env))
         return cli_usage("keygen", "--no-passphrase contradicts --passphrase-%s",
                          pp.file ? "file" : "env");

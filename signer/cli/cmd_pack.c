@@ -306,8 +306,8 @@ static int parse_args(pack_args *a, int argc, char **argv)
         return cli_usage("pack", "--class must not be empty");
     if (optind >= argc)
         return cli_usage("pack", "no INPUT given");
-    if (a->pp.file && a->pp.env)
-        return cli_usage("pack", "give --passphrase-file or --passphrase-env, not both");
+    if ((rc = cli_check_passphrase_src("pack", &a->pp)))
+        return rc;
     a->job.inputs = argv + optind;
     a->job.n_inputs = argc - optind;
     return FWS_EXIT_OK;

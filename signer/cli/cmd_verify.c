@@ -1,6 +1,7 @@
 /* fwseal verify: the decision a device would take, on the host. */
 #include "cli.h"
 #include "json.h"
+#include "reason.h"
 #include "pdeflate.h"
 #include "policy_args.h"
 #include "xalloc.h"
@@ -32,7 +33,7 @@ static void print_json(const container *c, const policy_args *a, const verdict *
     json_begin(&j, NULL, '{');
     json_str(&j, "file", c->path);
     json_bool(&j, "accepted", v->accepted);
-    json_str(&j, "reason", v->reason ? v->reason : "ok");
+    json_str(&j, "reason", v->reason ? v->reason : REASON(FWS_OK));
     json_str(&j, "message", v->accepted ? "" : v->message);
     if (c->stage >= STAGE_MANIFEST) {
         snprintf(ver, sizeof ver, "%u.%u.%u+%u", c->m.major, c->m.minor, c->m.patch, c->m.build);
@@ -75,9 +76,8 @@ int cmd_verify(int argc, char **argv)
     policy p;
     verdict v;
     int opt, json = 0, jobs = pdeflate_default_jobs(), rc;
-    char id[17];
 
-    policy_args_init(a, "verify");
+    policy_args_init(a, "verify", MAX_TRUSTED);
     optind = 0;
     while ((opt = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
         if (opt == 'h') {
@@ -97,8 +97,9 @@ int cmd_verify(int argc, char **argv)
         rc = cli_usage("verify", optind >= argc ? "missing FILE" : "exactly one FILE, please");
         goto done;
     }
-    if ((rc = policy_args_load(a, &p)))
+    if ((rc = policy_args_load(a)))
         goto done;
+    policy_args_to_policy(a, &p);
     p.jobs = jobs;
     if ((rc = container_open(c, argv[optind])))
         goto done;
@@ -106,15 +107,8 @@ int cmd_verify(int argc, char **argv)
     if (json) {
         print_json(c, a, &v);
     } else if (v.accepted) {
-        printf("%s: accepted: version %u.%u.%u+%u, counter %u, %d trusted signer%s (",
-               c->path, c->m.major, c->m.minor, c->m.patch, c->m.build, c->m.counter,
-               v.n_signers, v.n_signers == 1 ? "" : "s");
-        for (int i = 0; i < v.n_signers; i++) {
-            for (int k = 0; k < FWS_KEYID_LEN; k++)
-                sprintf(id + 2 * k, "%02x", v.signer_ids[i][k]);
-            printf("%s%s", i ? " " : "", id);
-        }
-        printf(")\n");
+        cli_print_accepted(c->path, c->m.major, c->m.minor, c->m.patch, c->m.build, c->m.counter,
+                           v.n_signers, (const uint8_t(*)[FWS_KEYID_LEN])v.signer_ids);
         if (!v.components_checked)
             printf("%s: payload chunks authenticated; component digests not checked "
                    "(encrypted: pass --key to check them)\n", c->path);

@@ -1,5 +1,7 @@
-/* The device-policy options shared by `verify` and `unpack`:
- * --trust, --threshold, --class, --min-counter, --key and passphrases. */
+/* The device-policy options that `fwseal verify`, `fwseal unpack` and
+ * fwsv's check/install/boot share: --trust, --threshold, --class,
+ * --min-counter, --key and the passphrase sources, parsed and loaded once
+ * here; each tool then fills its own policy from the loaded fields. */
 #ifndef FWS_POLICY_ARGS_H
 #define FWS_POLICY_ARGS_H
 
@@ -32,7 +34,8 @@ enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY,
     "  --passphrase-env VAR passphrase for --key from environment variable VAR\n"
 
 typedef struct {
-    const char *cmd;
+    const char *cmd;               /* for usage messages */
+    int max_trusted;               /* at most MAX_TRUSTED */
     const char *trust_paths[MAX_TRUSTED];
     int n_trust;
     unsigned long long threshold;
@@ -40,16 +43,21 @@ typedef struct {
     unsigned long long min_counter;
     const char *key_path;
     fws_passphrase_src pp;
-    /* loaded */
+    /* loaded by policy_args_load */
     fws_key trusted[MAX_TRUSTED];
-    fws_key device_key;
+    int check_class;
+    uint8_t class_id[FWS_CLASS_LEN];
+    fws_key device_key;            /* X25519 or PSK secret when key_path is set */
 } policy_args;
 
-void policy_args_init(policy_args *a, const char *cmd);
+void policy_args_init(policy_args *a, const char *cmd, int max_trusted);
 /* Handles one POPT_* option; returns FWS_EXIT_OK or FWS_EXIT_USAGE. */
 int policy_args_option(policy_args *a, int opt, const char *arg);
-/* Checks combinations, loads keys, fills p.  Returns an FWS_EXIT_*. */
-int policy_args_load(policy_args *a, policy *p);
+/* Checks combinations, loads the keys and the class id.  Returns an
+ * FWS_EXIT_*; messages printed. */
+int policy_args_load(policy_args *a);
+/* The host decision's policy from a loaded a (p points into a). */
+void policy_args_to_policy(const policy_args *a, policy *p);
 void policy_args_wipe(policy_args *a);
 
 #endif

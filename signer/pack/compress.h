@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "input.h"
+#include "component_src.h"
 #include "spool.h"
 
 typedef struct {

@@ -1,17 +1,13 @@
 /*
- * What the input readers (input.c, input_raw.c, input_ihex.c,
- * input_archive.c) share: the dispatch by file kind, messages about
- * untrusted names, opening files, a read-ahead stream, and each reader's
- * entry point.  Callers outside the readers use input.h only.
+ * What the input readers (input_raw.c, input_ihex.c, input_archive.c)
+ * share, in input_reader.c: messages about untrusted names, name checks,
+ * opening files, a read-ahead stream; and each reader's entry point, which
+ * input.c dispatches to.  Callers outside the readers use input.h only.
  */
 #ifndef FWS_INPUT_READER_H
 #define FWS_INPUT_READER_H
 
-#include "input.h"
-
-/* Which reader a FILE goes to, by its extension. */
-enum fws_input_kind { FWS_INPUT_RAW, FWS_INPUT_IHEX, FWS_INPUT_ARCHIVE };
-enum fws_input_kind fws_input_kind_of(const char *file);
+#include "component_src.h"
 
 /* Copies s[0..len) into out (NUL-terminated, at most outcap bytes), with
  * control characters, '\\' and (if escape_high) bytes >= 0x80 written as

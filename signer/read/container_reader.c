@@ -1,4 +1,5 @@
 #include "container_reader.h"
+#include "reason.h"
 #include "diag.h"
 #include "xalloc.h"
 #include "host_sha256.h"
@@ -75,9 +76,9 @@ static int get(container *c, void *buf, size_t n, const char *what)
     if (got == n)
         return 0;
     if (ferror(c->f))
-        return failf(c, "io_error", "read error in %s at offset %llu: %s", what,
+        return failf(c, REASON_IO, "read error in %s at offset %llu: %s", what,
                      (unsigned long long)c->pos, strerror(errno));
-    return failf(c, "truncated", "truncated: the file ends at offset %llu inside %s", 
+    return failf(c, REASON(FWS_E_TRUNCATED), "truncated: the file ends at offset %llu inside %s", 
                  (unsigned long long)c->pos, what);
 }
 
@@ -92,7 +93,7 @@ static int parse_block(container *c, int is_capsule)
     if (get(c, &count, 1, name))
         return -1;
     if (fws_block_count_check(count, is_capsule, c->m.encrypted))
-        return failf(c, is_capsule ? "bad_capsule_block" : "bad_signature_block",
+        return failf(c, REASON(is_capsule ? FWS_E_CAPSULE_BLOCK : FWS_E_SIG_BLOCK),
                      "%s at offset %llu: count %u is not allowed (%s)", name,
                      (unsigned long long)at, count,
                      !is_capsule ? "1..8 signatures"
@@ -104,7 +105,7 @@ static int parse_block(container *c, int is_capsule)
         if (get(c, head, sizeof head, name))
             return -1;
         if (fws_entry_head_decode(head, is_capsule, &eh))
-            return failf(c, is_capsule ? "bad_capsule_block" : "bad_signature_block",
+            return failf(c, REASON(is_capsule ? FWS_E_CAPSULE_BLOCK : FWS_E_SIG_BLOCK),
                          "%s entry %d at offset %llu: type %u with body length %u is invalid",
                          name, i, (unsigned long long)e->offset, eh.type, eh.body_len);
         e->type = eh.type;
@@ -127,7 +128,7 @@ static int parse_header_and_manifest(container *c)
         return -1;
     err = fws_header_decode(c->signed_region, &c->hdr);
     if (err)
-        return failf(c, fws_format_err_name(err), "header: %s",
+        return failf(c, REASON(err), "header: %s",
                      err == FWS_E_MAGIC ? "not a fwseal container (bad magic)"
                      : err == FWS_E_VERSION ? "unsupported format version"
                      : err == FWS_E_RESERVED ? "reserved bytes are not zero"
@@ -145,8 +146,8 @@ static int parse_header_and_manifest(container *c)
                      br + 2);
         else
             snprintf(field, sizeof field, "%s", d.field);
-        return failf(c, fws_format_err_name(err), "manifest field %s at offset %u: %s", field,
-                     FWS_HEADER_LEN + d.offset, fws_format_err_name(err));
+        return failf(c, REASON(err), "manifest field %s at offset %u: %s", field,
+                     FWS_HEADER_LEN + d.offset, REASON(err));
     }
     c->stage = STAGE_MANIFEST;
     return 0;
@@ -163,7 +164,7 @@ static int parse_capsules(container *c)
     if (c->file_size >= 0) {
         uint64_t want = c->payload_start + fws_stored_payload_len(c->m.payload_len, c->m.chunk_size);
         if ((uint64_t)c->file_size != want)
-            return failf(c, (uint64_t)c->file_size < want ? "truncated" : "trailing_bytes",
+            return failf(c, REASON((uint64_t)c->file_size < want ? FWS_E_TRUNCATED : FWS_E_TRAILING),
                          "the payload should end at offset %llu but the file is %lld bytes",
                          (unsigned long long)want, (long long)c->file_size);
     }
@@ -194,7 +195,8 @@ int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64
     int last;
     if (c->next_chunk == c->n_chunks) {
         if (fgetc(c->f) != EOF)
-            return failf(c, "trailing_bytes", "trailing bytes after the last chunk at offset %llu",
+            return failf(c, REASON(FWS_E_TRAILING),
+                         "trailing bytes after the last chunk at offset %llu",
                          (unsigned long long)c->pos);
         c->stage = STAGE_END;
         return 0;
@@ -213,7 +215,7 @@ int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64
     host_sha256_update(&st, c->chunk_buf, stored);
     host_sha256_final(&st, h);
     if (sodium_memcmp(h, c->expect, FWS_HASH_LEN) != 0)
-        return failf(c, "chunk_hash_mismatch",
+        return failf(c, REASON(FWS_E_CHUNK_HASH),
                      "chunk %llu at offset %llu: hash mismatch (payload tampered, reordered or "
                      "from another container)",
                      (unsigned long long)c->next_chunk, (unsigned long long)*offset);

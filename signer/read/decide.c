@@ -2,6 +2,7 @@
 #include "host_capsule.h"
 #include "fws_bytes.h"
 #include "pl.h"
+#include "reason.h"
 #include "host_sha256.h"
 #include "xalloc.h"
 
@@ -23,11 +24,6 @@ static void reject(verdict *v, const char *reason, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(v->message, sizeof v->message, fmt, ap);
     va_end(ap);
-}
-
-static void hex(char *out, const uint8_t *b, size_t n)
-{
-    sodium_bin2hex(out, 2 * n + 1, b, n);
 }
 
 static int check_signatures(container *c, const policy *p, verdict *v)
@@ -53,11 +49,13 @@ static int check_signatures(container *c, const policy *p, verdict *v)
     if (v->n_signers >= p->threshold)
         return 0;
     if (v->n_signers == 0)
-        reject(v, "untrusted", "no valid signature by a trusted key (%d signature entr%s)",
-               c->n_sigs, c->n_sigs == 1 ? "y" : "ies");
+        reject(v, REASON(FWS_E_UNTRUSTED),
+               "no valid signature by a trusted key (%d signature entr%s)", c->n_sigs,
+               c->n_sigs == 1 ? "y" : "ies");
     else
-        reject(v, "threshold", "only %d distinct trusted key%s signed, the threshold is %d",
-               v->n_signers, v->n_signers == 1 ? "" : "s", p->threshold);
+        reject(v, REASON(FWS_E_THRESHOLD),
+               "only %d distinct trusted key%s signed, the threshold is %d", v->n_signers,
+               v->n_signers == 1 ? "" : "s", p->threshold);
     return -1;
 }
 
@@ -83,12 +81,12 @@ static int unwrap_key(container *c, const fws_key *k, uint8_t key[32], verdict *
             return 0;
     }
     sodium_memzero(key, 32);
-    hex(idhex, k->id, FWS_KEYID_LEN);
+    fws_key_id_hex(k->id, idhex);
     if (found)
-        reject(v, "key_commitment_mismatch",
+        reject(v, REASON(FWS_E_KEY_COMMITMENT),
                "the capsule for key %s does not yield the committed content key", idhex);
     else
-        reject(v, "no_capsule", "no key capsule for this device's %s key %s",
+        reject(v, REASON(FWS_E_NO_CAPSULE), "no key capsule for this device's %s key %s",
                fws_key_type_name(k->type), idhex);
     return -1;
 }
@@ -173,9 +171,9 @@ static void report_source_end(unpacker *u)
 {
     u->src_failed = 0;
     if (!u->src_end.reason)
-        fail(u, "truncated", 0, "the payload ends inside a component");
+        fail(u, REASON(FWS_E_TRUNCATED), 0, "the payload ends inside a component");
     else
-        fail(u, u->src_end.reason, !strcmp(u->src_end.reason, "io_error"), "%s",
+        fail(u, u->src_end.reason, !strcmp(u->src_end.reason, REASON_IO), "%s",
              u->src_end.message);
 }
 
@@ -268,25 +266,25 @@ static int inflate_component(unpacker *u)
     if (take_exact(u, hdr, 2, &left, &left_len))
         goto short_stream;
     if ((hdr[0] * 256u + hdr[1]) % 31 || (hdr[0] & 0x0f) != 8 || (hdr[1] & 0x20)) {
-        fail(u, "inflate_error", 0, "component '%.*s': bad zlib header", NAME(k));
+        fail(u, REASON(FWS_E_INFLATE), 0, "component '%.*s': bad zlib header", NAME(k));
         return -1;
     }
     if ((hdr[0] >> 4) + 8 > k->wbits) {
-        fail(u, "inflate_error", 0,
+        fail(u, REASON(FWS_E_INFLATE), 0,
              "component '%.*s': the zlib stream needs a 2^%u-byte window, the manifest "
              "records 2^%u", NAME(k), (hdr[0] >> 4) + 8, k->wbits);
         return -1;
     }
     memset(&z, 0, sizeof z);
     if (inflateBackInit(&z, k->wbits, u->window) != Z_OK) {
-        fail(u, "io_error", 1, "zlib: cannot initialise inflate");
+        fail(u, REASON_IO, 1, "zlib: cannot initialise inflate");
         return -1;
     }
     zrc = inflateBack(&z, zin, u, zout, u);
     left = z.next_in;
     left_len = z.avail_in;
     if (zrc == Z_DATA_ERROR)
-        fail(u, "inflate_error", 0, "component '%.*s': zlib: %s", NAME(k),
+        fail(u, REASON(FWS_E_INFLATE), 0, "component '%.*s': zlib: %s", NAME(k),
              z.msg ? z.msg : "invalid data");
     inflateBackEnd(&z);
     if (u->stopped)   /* a zlib error, or stage 3 decided on the output */
@@ -304,7 +302,8 @@ short_stream:
     if (u->src_failed)
         report_source_end(u);
     else
-        fail(u, "inflate_error", 0, "component '%.*s': the zlib stream is incomplete", NAME(k));
+        fail(u, REASON(FWS_E_INFLATE), 0, "component '%.*s': the zlib stream is incomplete",
+             NAME(k));
     return -1;
 }
 
@@ -376,7 +375,7 @@ static int begin_component(plaintext_check *o, int index)
     o->adler = (uint32_t)adler32(0, NULL, 0);
     host_sha256_init(&o->sha);
     if (sink && sink->begin && sink->begin(sink->user, index, o->k)) {
-        reject(o->v, "sink_error", "cannot start writing component '%.*s'", NAME(o->k));
+        reject(o->v, REASON(FWS_E_SINK), "cannot start writing component '%.*s'", NAME(o->k));
         o->v->io_error = 1;
         return -1;
     }
@@ -387,7 +386,7 @@ static int emit(plaintext_check *o, const uint8_t *buf, size_t len)
 {
     const component_sink *sink = o->sink;
     if (len > o->k->size - o->out_done) {
-        reject(o->v, "size_mismatch", "component '%.*s' inflates past its declared %llu bytes",
+        reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' inflates past its declared %llu bytes",
                NAME(o->k), (unsigned long long)o->k->size);
         return -1;
     }
@@ -396,7 +395,7 @@ static int emit(plaintext_check *o, const uint8_t *buf, size_t len)
         o->adler = (uint32_t)adler32(o->adler, buf, (uInt)len);
     host_sha256_update(&o->sha, buf, len);
     if (sink && sink->data && sink->data(sink->user, o->index, buf, len)) {
-        reject(o->v, "sink_error", "writing component '%.*s' failed", NAME(o->k));
+        reject(o->v, REASON(FWS_E_SINK), "writing component '%.*s' failed", NAME(o->k));
         o->v->io_error = 1;
         return -1;
     }
@@ -408,22 +407,22 @@ static int end_component(plaintext_check *o, const pl_event *e)
     const fws_component *k = o->k;
     uint8_t digest[32];
     if (e->has_trailer && e->trailer_adler != o->adler) {
-        reject(o->v, "inflate_error", "component '%.*s': Adler-32 mismatch", NAME(k));
+        reject(o->v, REASON(FWS_E_INFLATE), "component '%.*s': Adler-32 mismatch", NAME(k));
         return -1;
     }
     if (e->extra_bytes) {
-        reject(o->v, "inflate_error", "component '%.*s': bytes after the end of the zlib stream",
-               NAME(k));
+        reject(o->v, REASON(FWS_E_INFLATE),
+               "component '%.*s': bytes after the end of the zlib stream", NAME(k));
         return -1;
     }
     if (o->out_done != k->size) {
-        reject(o->v, "size_mismatch", "component '%.*s' is %llu bytes, the manifest says %llu",
+        reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' is %llu bytes, the manifest says %llu",
                NAME(k), (unsigned long long)o->out_done, (unsigned long long)k->size);
         return -1;
     }
     host_sha256_final(&o->sha, digest);
     if (sodium_memcmp(digest, k->digest, 32) != 0) {
-        reject(o->v, "digest_mismatch", "component '%.*s': SHA-256 differs from the manifest",
+        reject(o->v, REASON(FWS_E_DIGEST), "component '%.*s': SHA-256 differs from the manifest",
                NAME(k));
         return -1;
     }
@@ -436,13 +435,13 @@ static void finish(plaintext_check *o, const pl_event *e)
     verdict *v = o->v;
     if (e->reason) {
         reject(v, e->reason, "%s", e->message);
-        v->io_error = !strcmp(e->reason, "io_error");
+        v->io_error = !strcmp(e->reason, REASON_IO);
         return;
     }
     v->components_checked = o->components_checked;
     v->payload_checked = 1;
     v->accepted = 1;
-    v->reason = "ok";
+    v->reason = REASON(FWS_OK);
 }
 
 static int check_event(void *ctx, const pl_event *e)
@@ -474,7 +473,7 @@ static int parse_to(container *c, parse_stage upto, verdict *v)
     if (container_parse_to(c, upto) == 0)
         return 0;
     reject(v, c->reason, "%s", c->err);
-    v->io_error = !strcmp(c->reason, "io_error");
+    v->io_error = !strcmp(c->reason, REASON_IO);
     return -1;
 }
 
@@ -494,11 +493,11 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
     if (parse_to(c, STAGE_MANIFEST, v))
         return;
     if (p->check_class && memcmp(c->m.class_id, p->class_id, FWS_CLASS_LEN)) {
-        reject(v, "wrong_class", "the container is for another device class");
+        reject(v, REASON(FWS_E_WRONG_CLASS), "the container is for another device class");
         return;
     }
     if (c->m.counter < p->min_counter) {
-        reject(v, "rollback", "security counter %u is below the floor %u", c->m.counter,
+        reject(v, REASON(FWS_E_ROLLBACK), "security counter %u is below the floor %u", c->m.counter,
                p->min_counter);
         return;
     }

@@ -4,6 +4,7 @@
  * single-consumer queues of event batches.
  */
 #include "pl.h"
+#include "reason.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ struct pl_link {
 /* What stage 3 gets if stage 2 returned without a last word (a bug): a
  * rejection rather than a hang or an acceptance. */
 static const pl_event stopped_early = {
-    .kind = PL_DONE, .reason = "io_error",
+    .kind = PL_DONE, .reason = REASON_IO,
     .message = "internal error: the payload pipeline stopped before the end"};
 
 static int is_last(pl_kind k)
