@@ -93,30 +93,31 @@ int fws_key_load_public(const char *path, fws_key *key)
     return rc;
 }
 
+int fws_keyfile_refuse_existing(const char *key_path, const char *pub_path)
+{
+    const char *paths[2] = {key_path, pub_path};
+    struct stat st;
+    int rc = FWS_EXIT_OK;
+    for (int i = 0; i < 2; i++)
+        if (paths[i] && lstat(paths[i], &st) == 0) {
+            diag_error("%s: already exists (use --force to overwrite); nothing written", paths[i]);
+            rc = FWS_EXIT_IO;
+        }
+    return rc;
+}
+
 int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key *key,
                       const fws_keyfile_write_opts *o)
 {
     char ktext[FWS_KEYFILE_TEXT_MAX], ptext[FWS_KEYFILE_TEXT_MAX];
     size_t klen = 0, plen = 0;
     atomic_file kf, pf;
-    struct stat st;
     int rc = FWS_EXIT_IO, have_pub = pub_path != NULL, pub_done = 0;
 
     atomic_init(&kf);
     atomic_init(&pf);
-    if (!o->force) {
-        int exists = 0;
-        if (lstat(key_path, &st) == 0) {
-            diag_error("%s: already exists (use --force to overwrite)", key_path);
-            exists = 1;
-        }
-        if (have_pub && lstat(pub_path, &st) == 0) {
-            diag_error("%s: already exists (use --force to overwrite)", pub_path);
-            exists = 1;
-        }
-        if (exists)
-            return FWS_EXIT_IO;
-    }
+    if (!o->force && fws_keyfile_refuse_existing(key_path, pub_path))
+        return FWS_EXIT_IO;
     if (fws_keyfile_encode(key, 1, o->comment, o->passphrase, o->passphrase_len, o->strength,
                            ktext, &klen) ||
         (have_pub && fws_keyfile_encode(key, 0, o->comment, NULL, 0, o->strength, ptext, &plen)))

@@ -128,6 +128,11 @@ typedef struct {
     int force;                   /* replace existing files */
 } fws_keyfile_write_opts;
 
+/* Without --force a key pair is written only where neither file exists:
+ * names each one that does ("already exists") and returns FWS_EXIT_IO, or
+ * FWS_EXIT_OK.  pub_path may be NULL (psk). */
+int fws_keyfile_refuse_existing(const char *key_path, const char *pub_path);
+
 /*
  * Writes key_path (mode 0600 whatever the umask) and, for ed25519/x25519, pub_path
  * (0644 & ~umask; pass NULL for psk).  Each is written to a temporary file and renamed into

@@ -141,14 +141,14 @@ static int parse_options(options *o, int argc, char **argv)
     o->max_wbits = 15;
     o->max_chunk = FWS_MAX_CHUNK;
     o->feed = 4096;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((opt = cli_getopt(o->cmd, argc, argv, "o:h", opts)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return -1;
         }
-        if (opt == '?')
-            return cli_usage(o->cmd, "invalid option");
+        if (opt == CLI_OPT_ERROR)
+            return FWS_EXIT_USAGE;
         if ((rc = device_option(o, opt, optarg)))
             return rc;
     }
@@ -482,8 +482,13 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "ed25519"))
         return run_ed25519(argc, argv);
-    if (strcmp(argv[1], "check") && strcmp(argv[1], "install") && strcmp(argv[1], "boot"))
+    if (strcmp(argv[1], "check") && strcmp(argv[1], "install") && strcmp(argv[1], "boot")) {
+        static const char *const cmds[] = {"check", "install", "boot", "ed25519"};
+        const char *guess = cli_closest(argv[1], cmds, 4);
+        if (guess)
+            return cli_usage(NULL, "unknown command '%s' (did you mean %s?)", argv[1], guess);
         return cli_usage(NULL, "unknown command '%s' (check, install, boot, ed25519)", argv[1]);
+    }
     o = xcalloc(1, sizeof *o);
     o->cmd = argv[1];
     rc = parse_options(o, argc - 1, argv + 1);

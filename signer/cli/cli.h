@@ -18,12 +18,24 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * FWS_EXIT_OK with *jobs set, or FWS_EXIT_USAGE (message printed). */
 int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
 
-/* Matches option `lng` (and `shrt`, may be NULL) taking a value, as
- * "--opt VALUE" or "--opt=VALUE".  Returns 1 and sets *val when matched, 0
- * when argv[*i] is another option, -1 (usage error printed) when the value
- * is missing. */
-int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *lng,
-                  const char *shrt, const char **val);
+/* getopt_long() with one message format for every command.  shorts is
+ * getopt's optstring without a leading ':'; set optind = 0 before the
+ * first call.  Returns the option's value (optarg set), -1 after the last
+ * option (the operands are argv[optind..argc)), or CLI_OPT_ERROR after
+ * printing one of
+ *   unknown option '--frce' (did you mean --force?)
+ *   option '--pass' is ambiguous (--passphrase-file, --passphrase-env)
+ *   option '--output' requires an argument
+ *   option '--force' takes no argument
+ * and the --help hint; the command then returns FWS_EXIT_USAGE. */
+#define CLI_OPT_ERROR (-2)
+struct option;
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
+               const struct option *longs);
+
+/* The name of names[0..n) closest to word (edit distance, a transposition
+ * counting one), or NULL when none is close enough to be a typo of it. */
+const char *cli_closest(const char *word, const char *const *names, size_t n);
 
 /* A passphrase comes from one place: --passphrase-file and
  * --passphrase-env together are a usage error.  FWS_EXIT_OK or

@@ -6,6 +6,7 @@
 #include "reason.h"
 #include "xalloc.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -223,27 +224,31 @@ static void print_json(const container *c, int ok)
     json_end(&j, '}');
 }
 
+enum { OPT_JSON = 256 };
+
 int cmd_inspect(int argc, char **argv)
 {
+    static const struct option opts[] = {{"json", no_argument, 0, OPT_JSON},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     container *c;
-    int json = 0, ok, rc, i;
-    const char *file = NULL;
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    int json = 0, ok, rc, opt;
+    const char *file;
+    optind = 0;
+    while ((opt = cli_getopt("inspect", argc, argv, "h", opts)) != -1) {
+        if (opt == 'h') {
             fputs(usage_text, stdout);
             return FWS_EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage("inspect", "unknown option '%s'", argv[i]);
-        } else if (file) {
-            return cli_usage("inspect", "exactly one FILE, please");
-        } else {
-            file = argv[i];
         }
+        if (opt != OPT_JSON)
+            return FWS_EXIT_USAGE;
+        json = 1;
     }
-    if (!file)
+    if (optind >= argc)
         return cli_usage("inspect", "missing FILE");
+    if (argc - optind > 1)
+        return cli_usage("inspect", "exactly one FILE, please");
+    file = argv[optind];
     c = xmalloc(sizeof *c);
     if ((rc = container_open(c, file))) {
         free(c);

@@ -8,11 +8,11 @@
 #include "psk_import.h"
 #include "xalloc.h"
 
+#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char keygen_usage[] =
     "usage: fwseal keygen --type ed25519|x25519|psk -o NAME [options]\n"
@@ -51,169 +51,168 @@ static const char keygen_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O, bad input file or no passphrase\n";
 
+enum { OPT_TYPE = 256, OPT_IMPORT, OPT_COMMENT, OPT_KDF, OPT_PP_FILE, OPT_PP_ENV, OPT_NO_PASS,
+       OPT_FORCE, OPT_CMDLINE_PASS };
+
+typedef struct {
+    const char *type_s, *out, *import, *comment, *strength_s;
+    fws_passphrase_src pp;
+    int no_pass, force, have_type;
+    fws_key_type type;
+    fws_kdf_strength strength;
+} keygen_args;
+
 /* "NAME" -> "NAME.key" / "NAME.pub", dropping a trailing ".key"/".pub". */
 static char *with_ext(const char *base, const char *ext)
 {
     size_t n = strlen(base);
-    char *p;
     if (n > 4 && (!strcmp(base + n - 4, ".key") || !strcmp(base + n - 4, ".pub")))
         n -= 4;
-    p = xmalloc(n + 5);
-    memcpy(p, base, n);
-    memcpy(p + n, ext, 5);
-    return p;
+    return xasprintf("%.*s%s", (int)n, base, ext);
 }
 
-int cmd_keygen(int argc, char **argv)
+/* The options, one by one. */
+static int read_options(keygen_args *a, int argc, char **argv)
 {
-    const char *type_s = NULL, *out = NULL, *import = NULL, *comment = NULL, *strength_s = NULL;
-    fws_passphrase_src pp = {NULL, NULL};
-    fws_keyfile_write_opts wo;
-    fws_kdf_strength strength = FWS_KDF_INTERACTIVE;
-    fws_key_type type = FWS_KEY_ED25519;
-    int no_pass = 0, force = 0, have_type = 0, i, m, rc = FWS_EXIT_IO;
-    char *key_path = NULL, *pub_path = NULL;
-    char pass[FWS_PASSPHRASE_BUF];
-    size_t plen = 0;
-    fws_key key;
-    char idhex[2 * FWS_KEYID_LEN + 1];
-    struct stat st;
-
-    memset(&key, 0, sizeof key);
-    memset(&wo, 0, sizeof wo);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(keygen_usage, stdout);
-            return FWS_EXIT_OK;
-        }
-        if (!strcmp(a, "--no-passphrase")) {
-            no_pass = 1;
-            continue;
-        }
-        if (!strcmp(a, "--force")) {
-            force = 1;
-            continue;
-        }
-        if (!strcmp(a, "--passphrase") || !strncmp(a, "--passphrase=", 13) ||
-            !strcmp(a, "--password") || !strncmp(a, "--password=", 11))
+    static const struct option opts[] = {
+        {"type", required_argument, 0, OPT_TYPE},
+        {"output", required_argument, 0, 'o'},
+        {"import", required_argument, 0, OPT_IMPORT},
+        {"comment", required_argument, 0, OPT_COMMENT},
+        {"kdf-strength", required_argument, 0, OPT_KDF},
+        {"passphrase-file", required_argument, 0, OPT_PP_FILE},
+        {"passphrase-env", required_argument, 0, OPT_PP_ENV},
+        {"no-passphrase", no_argument, 0, OPT_NO_PASS},
+        {"force", no_argument, 0, OPT_FORCE},
+        /* Named so that a passphrase on the command line gets its own refusal. */
+        {"passphrase", optional_argument, 0, OPT_CMDLINE_PASS},
+        {"password", optional_argument, 0, OPT_CMDLINE_PASS},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int opt;
+    optind = 0;
+    while ((opt = cli_getopt("keygen", argc, argv, "o:h", opts)) != -1) {
+        switch (opt) {
+        case 'h': fputs(keygen_usage, stdout); return -1;
+        case OPT_TYPE: a->type_s = optarg; break;
+        case 'o': a->out = optarg; break;
+        case OPT_IMPORT: a->import = optarg; break;
+        case OPT_COMMENT: a->comment = optarg; break;
+        case OPT_KDF: a->strength_s = optarg; break;
+        case OPT_PP_FILE: a->pp.file = optarg; break;
+        case OPT_PP_ENV: a->pp.env = optarg; break;
+        case OPT_NO_PASS: a->no_pass = 1; break;
+        case OPT_FORCE: a->force = 1; break;
+        case OPT_CMDLINE_PASS:
             return cli_usage("keygen", "passphrases are never taken from the command line; "
                                        "use --passphrase-file F or --passphrase-env VAR");
-        if ((m = cli_opt_value("keygen", argc, argv, &i, "--type", NULL, &type_s)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--output", "-o", &out)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--import", NULL, &import)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--comment", NULL, &comment)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--kdf-strength", NULL, &strength_s)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--passphrase-file", NULL, &pp.file)) ||
-            (m = cli_opt_value("keygen", argc, argv, &i, "--passphrase-env", NULL, &pp.env))) {
-            if (m < 0)
-                return FWS_EXIT_USAGE;
-            continue;
+        default: return FWS_EXIT_USAGE;
         }
-        if (a[0] == '-' && a[1])
-            return cli_usage("keygen", "unknown option '%s'", a);
-        return cli_usage("keygen", "unexpected argument '%s' (the output is -o NAME)", a);
     }
+    if (optind < argc)
+        return cli_usage("keygen", "unexpected argument '%s' (the output is -o NAME)",
+                         argv[optind]);
+    return FWS_EXIT_OK;
+}
 
-    if (!out || !*out)
+/* The options, then the checks on their values and combination.  -1
+ * after --help. */
+static int parse_args(keygen_args *a, int argc, char **argv)
+{
+    int rc = read_options(a, argc, argv);
+    if (rc)
+        return rc;
+    if (!a->out || !*a->out)
         return cli_usage("keygen", "missing -o NAME (the files are NAME.key and NAME.pub)");
-    if (type_s) {
-        if (fws_key_type_parse(type_s, &type))
+    if (a->type_s) {
+        if (fws_key_type_parse(a->type_s, &a->type))
             return cli_usage("keygen", "--type: unknown key type '%s' (ed25519, x25519, psk)",
-                             type_s);
-        have_type = 1;
-    } else if (!import) {
+                             a->type_s);
+        a->have_type = 1;
+    } else if (!a->import) {
         return cli_usage("keygen", "missing --type ed25519|x25519|psk");
     }
-    if (strength_s && fws_kdf_strength_parse(strength_s, &strength))
-        return cli_usage("keygen", "--kdf-strength: '%s' is not interactive, moderate or "
-                                   "sensitive",
-                         strength_s);
-    if (comment && fws_key_comment_valid(comment))
-        return cli_usage("keygen", "--comment: at most %d bytes, no control characters or "
-                                   "newlines",
+    if (a->strength_s && fws_kdf_strength_parse(a->strength_s, &a->strength))
+        return cli_usage("keygen", "--kdf-strength: '%s' is not interactive, moderate or sensitive",
+                         a->strength_s);
+    if (a->comment && fws_key_comment_valid(a->comment))
+        return cli_usage("keygen", "--comment: at most %d bytes, no control characters or newlines",
                          FWS_KEY_COMMENT_MAX);
-    if ((rc = cli_check_passphrase_src("keygen", &pp)))
+    if ((rc = cli_check_passphrase_src("keygen", &a->pp)))
         return rc;
-    if (no_pass && (pp.file || pp.env))
+    if (a->no_pass && (a->pp.file || a->pp.env))
         return cli_usage("keygen", "--no-passphrase contradicts --passphrase-%s",
-                         pp.file ? "file" : "env");
-    if (no_pass && strength_s)
+                         a->pp.file ? "file" : "env");
+    if (a->no_pass && a->strength_s)
         return cli_usage("keygen", "--kdf-strength needs a passphrase, not --no-passphrase");
+    return FWS_EXIT_OK;
+}
 
-    key_path = with_ext(out, ".key");
-    pub_path = with_ext(out, ".pub");
-
-    /* Import first: the PEM decides the type, which decides whether a
-     * .pub is written. */
-    if (import) {
-        uint8_t seed[32];
-        fws_key_type t = FWS_KEY_PSK;
-        rc = have_type && type == FWS_KEY_PSK ? fws_psk_import_file(import, seed)
-                                             : fws_pem_import_file(import, &t, seed);
-        if (rc == FWS_EXIT_OK && have_type && t != type) {
-            rc = cli_usage("keygen", "--type %s, but %s holds an %s key", type_s, import,
-                           fws_key_type_name(t));
-        }
-        if (rc == FWS_EXIT_OK && fws_key_from_seed(t, seed, &key) != 0) {
-            diag_error("%s: libsodium rejected the imported key", import);
-            rc = FWS_EXIT_IO;
-        }
-        sodium_memzero(seed, sizeof seed);
-        if (rc != FWS_EXIT_OK)
-            goto out;
-        type = t;
-    }
-    if (type == FWS_KEY_PSK) {
-        free(pub_path);
-        pub_path = NULL;
-    }
-
-    /* Refuse before asking for anything if a file is in the way. */
-    if (!force) {
-        int exists = 0;
-        if (lstat(key_path, &st) == 0) {
-            diag_error("%s: already exists (use --force to overwrite); nothing written",
-                      key_path);
-            exists = 1;
-        }
-        if (pub_path && lstat(pub_path, &st) == 0) {
-            diag_error("%s: already exists (use --force to overwrite); nothing written",
-                      pub_path);
-            exists = 1;
-        }
-        if (exists) {
-            rc = FWS_EXIT_IO;
-            goto out;
-        }
-    }
-
-    if (!import && fws_key_generate(type, &key) != 0) {
-        diag_error("key generation failed");
+/* --import: the PEM (or, for --type psk, the PSK file) decides the type,
+ * which decides whether a .pub is written. */
+static int import_key(keygen_args *a, fws_key *key)
+{
+    uint8_t seed[32];
+    fws_key_type t = FWS_KEY_PSK;
+    int rc = a->have_type && a->type == FWS_KEY_PSK ? fws_psk_import_file(a->import, seed)
+                                                    : fws_pem_import_file(a->import, &t, seed);
+    if (rc == FWS_EXIT_OK && a->have_type && t != a->type)
+        rc = cli_usage("keygen", "--type %s, but %s holds an %s key", a->type_s, a->import,
+                       fws_key_type_name(t));
+    if (rc == FWS_EXIT_OK && fws_key_from_seed(t, seed, key) != 0) {
+        diag_error("%s: libsodium rejected the imported key", a->import);
         rc = FWS_EXIT_IO;
-        goto out;
     }
-    if (!no_pass && (rc = fws_passphrase_get(&pp, key_path, 1, pass, &plen)) != FWS_EXIT_OK)
-        goto out;
+    sodium_memzero(seed, sizeof seed);
+    a->type = t;
+    return rc;
+}
 
-    wo.comment = comment;
-    wo.passphrase = no_pass ? NULL : pass;
-    wo.passphrase_len = plen;
-    wo.strength = strength;
-    wo.force = force;
-    rc = fws_keyfile_write(key_path, pub_path, &key, &wo);
-    if (rc != FWS_EXIT_OK)
-        goto out;
-
-    fws_key_id_hex(key.id, idhex);
-    printf("secret key: %s (%s, %s)\n", key_path, fws_key_type_name(type),
-           no_pass ? "NOT encrypted" : "encrypted with the passphrase");
+static void print_written(const keygen_args *a, const char *key_path, const char *pub_path,
+                          const fws_key *key)
+{
+    char idhex[2 * FWS_KEYID_LEN + 1];
+    fws_key_id_hex(key->id, idhex);
+    printf("secret key: %s (%s, %s)\n", key_path, fws_key_type_name(a->type),
+           a->no_pass ? "NOT encrypted" : "encrypted with the passphrase");
     if (pub_path)
         printf("public key: %s\n", pub_path);
     else
         printf("public key: none (a psk has no public part; give %s to --encrypt-to)\n",
                key_path);
     printf("key id:     %s\n", idhex);
+}
+
+int cmd_keygen(int argc, char **argv)
+{
+    keygen_args a = {.type = FWS_KEY_ED25519, .strength = FWS_KDF_INTERACTIVE};
+    fws_keyfile_write_opts wo;
+    char *key_path = NULL, *pub_path = NULL, pass[FWS_PASSPHRASE_BUF];
+    size_t plen = 0;
+    fws_key key;
+    int rc = parse_args(&a, argc, argv);
+
+    if (rc)
+        return rc < 0 ? FWS_EXIT_OK : rc;
+    memset(&key, 0, sizeof key);
+    key_path = with_ext(a.out, ".key");
+    if (a.import && (rc = import_key(&a, &key)))
+        goto out;
+    if (a.type != FWS_KEY_PSK)
+        pub_path = with_ext(a.out, ".pub");
+    /* Refuse before asking for anything if a file is in the way. */
+    if (!a.force && (rc = fws_keyfile_refuse_existing(key_path, pub_path)))
+        goto out;
+    if (!a.import && fws_key_generate(a.type, &key) != 0) {
+        diag_error("key generation failed");
+        rc = FWS_EXIT_IO;
+        goto out;
+    }
+    if (!a.no_pass && (rc = fws_passphrase_get(&a.pp, key_path, 1, pass, &plen)) != FWS_EXIT_OK)
+        goto out;
+    wo = (fws_keyfile_write_opts){a.comment, a.no_pass ? NULL : pass, plen, a.strength, a.force};
+    if ((rc = fws_keyfile_write(key_path, pub_path, &key, &wo)) == FWS_EXIT_OK)
+        print_written(&a, key_path, pub_path, &key);
 out:
     sodium_memzero(pass, sizeof pass);
     fws_key_wipe(&key);

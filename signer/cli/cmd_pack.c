@@ -260,7 +260,7 @@ static int pack_option(pack_args *a, int opt, const char *arg)
         break;
     case OPT_PP_FILE: a->pp.file = arg; break;
     case OPT_PP_ENV: a->pp.env = arg; break;
-    default: return cli_usage("pack", "invalid option");
+    default: return FWS_EXIT_USAGE;
     }
     return FWS_EXIT_OK;
 }
@@ -284,7 +284,9 @@ static int parse_args(pack_args *a, int argc, char **argv)
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     int opt, rc;
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "o:k:e:l:j:h", opts, NULL)) != -1) {
+    while ((opt = cli_getopt("pack", argc, argv, "o:k:e:l:j:h", opts)) != -1) {
+        if (opt == CLI_OPT_ERROR)
+            return FWS_EXIT_USAGE;
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return -1;

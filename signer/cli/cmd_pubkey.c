@@ -6,6 +6,7 @@
 #include "keyfile.h"
 #include "pubkey_export.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,41 +30,41 @@ static const char pubkey_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O or bad key file\n";
 
+enum { OPT_FORMAT = 256, OPT_NAME, OPT_FORCE };
+
 int cmd_pubkey(int argc, char **argv)
 {
-    const char *file = NULL, *fmt_s = NULL, *out = "-", *name = NULL;
+    static const struct option opts[] = {{"format", required_argument, 0, OPT_FORMAT},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"name", required_argument, 0, OPT_NAME},
+                                         {"force", no_argument, 0, OPT_FORCE},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *file, *fmt_s = NULL, *out = "-", *name = NULL;
     fws_pubkey_format fmt = FWS_PUBFMT_HEX;
     char text[FWS_PUBKEY_TEXT_MAX];
     size_t len = 0;
-    int force = 0, i, m, rc;
+    int force = 0, opt, rc;
     atomic_file af;
     fws_key key;
 
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(pubkey_usage, stdout);
-            return FWS_EXIT_OK;
+    optind = 0;
+    while ((opt = cli_getopt("pubkey", argc, argv, "o:h", opts)) != -1) {
+        switch (opt) {
+        case 'h': fputs(pubkey_usage, stdout); return FWS_EXIT_OK;
+        case OPT_FORMAT: fmt_s = optarg; break;
+        case 'o': out = optarg; break;
+        case OPT_NAME: name = optarg; break;
+        case OPT_FORCE: force = 1; break;
+        default: return FWS_EXIT_USAGE;
         }
-        if (!strcmp(a, "--force")) {
-            force = 1;
-            continue;
-        }
-        if ((m = cli_opt_value("pubkey", argc, argv, &i, "--format", NULL, &fmt_s)) ||
-            (m = cli_opt_value("pubkey", argc, argv, &i, "--output", "-o", &out)) ||
-            (m = cli_opt_value("pubkey", argc, argv, &i, "--name", NULL, &name))) {
-            if (m < 0)
-                return FWS_EXIT_USAGE;
-            continue;
-        }
-        if (a[0] == '-' && a[1])
-            return cli_usage("pubkey", "unknown option '%s'", a);
-        if (file)
-            return cli_usage("pubkey", "one key file only ('%s' and '%s')", file, a);
-        file = a;
     }
-    if (!file)
+    if (optind >= argc)
         return cli_usage("pubkey", "missing the key file (NAME.pub or NAME.key)");
+    if (argc - optind > 1)
+        return cli_usage("pubkey", "one key file only ('%s' and '%s')", argv[optind],
+                         argv[optind + 1]);
+    file = argv[optind];
     if (fmt_s && fws_pubkey_format_parse(fmt_s, &fmt))
         return cli_usage("pubkey", "--format: '%s' is not c, hex or pem", fmt_s);
     if (name && fmt != FWS_PUBFMT_C)

@@ -44,8 +44,10 @@ static int parse_args(unpack_args *a, int argc, char **argv)
                                          {0, 0, 0, 0}};
     int opt, rc;
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "o:hj:", opts, NULL)) != -1) {
-        if (opt == 'h') {
+    while ((opt = cli_getopt("unpack", argc, argv, "o:hj:", opts)) != -1) {
+        if (opt == CLI_OPT_ERROR) {
+            return FWS_EXIT_USAGE;
+        } else if (opt == 'h') {
             fputs(usage_text, stdout);
             return -1;
         } else if (opt == 'o') {

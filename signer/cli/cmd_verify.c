@@ -79,8 +79,11 @@ int cmd_verify(int argc, char **argv)
 
     policy_args_init(a, "verify", MAX_TRUSTED);
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
-        if (opt == 'h') {
+    while ((opt = cli_getopt("verify", argc, argv, "hj:", opts)) != -1) {
+        if (opt == CLI_OPT_ERROR) {
+            rc = FWS_EXIT_USAGE;
+            goto done;
+        } else if (opt == 'h') {
             fputs(usage_text, stdout);
             rc = FWS_EXIT_OK;
             goto done;

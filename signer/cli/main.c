@@ -19,11 +19,13 @@ static const struct command commands[] = {
     {"unpack", cmd_unpack, "verify, decrypt and write out a container's components"},
 };
 
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
 static void usage(FILE *out)
 {
     size_t i;
     fputs("usage: fwseal <command> [options]\n\ncommands:\n", out);
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'fwseal <command> --help' describes a command.\n"
           "exit status: 0 ok, 1 rejected, 2 usage, 3 I/O or environment\n",
@@ -32,6 +34,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    const char *names[N_COMMANDS], *guess;
     size_t i;
     if (argc < 2) {
         usage(stderr);
@@ -49,10 +52,15 @@ int main(int argc, char **argv)
         diag_error("libsodium failed to initialise");
         return FWS_EXIT_IO;
     }
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (i = 0; i < N_COMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    diag_error("unknown command '%s'", argv[1]);
+    for (i = 0; i < N_COMMANDS; i++)
+        names[i] = commands[i].name;
+    if ((guess = cli_closest(argv[1], names, N_COMMANDS)))
+        diag_error("unknown command '%s' (did you mean %s?)", argv[1], guess);
+    else
+        diag_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return FWS_EXIT_USAGE;
 }

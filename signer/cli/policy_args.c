@@ -44,7 +44,7 @@ int policy_args_option(policy_args *a, int opt, const char *arg)
         a->pp.env = arg;
         return FWS_EXIT_OK;
     }
-    return cli_usage(a->cmd, "invalid option");
+    return FWS_EXIT_USAGE;   /* cli_getopt() has said why */
 }
 
 static int load_device_key(policy_args *a)
