@@ -451,152 +451,159 @@ static int format_ok(int format)
     }
 }
 
+/* One archive being walked member by member. */
+typedef struct {
+    struct archive *a;
+    source s;
+    char shown[512];               /* the archive, for messages */
+    char member[512];              /* the current member's path, escaped */
+    char origin[1100];             /* "ARCHIVE:member" */
+    char *cname;                   /* the component name: [NAME/]path */
+    size_t nregular, nentries;
+} archive_walk;
+
+/* The next member's header: 1 for a regular file to hand on (path set),
+ * 0 for a directory, 2 at the end, -1 after a message.  Anything but
+ * regular files and directories is refused, so no content is dropped. */
+static int next_member(archive_walk *w, const char **path, size_t *skip)
+{
+    struct archive_entry *e;
+    mode_t type;
+    const char *why;
+    int r = archive_read_next_header(w->a, &e);
+    if (r == ARCHIVE_EOF)
+        return 2;
+    if (r == ARCHIVE_WARN) {
+        diag_warn("%s: %s", w->shown, arc_msg(w->a, &w->s, "warning from libarchive"));
+    } else if (r != ARCHIVE_OK) {
+        diag_error("%s: %s%s", w->shown, arc_msg(w->a, &w->s, "corrupt archive"),
+                   w->nentries == 0 && !w->s.failed ? " (fwseal reads tar, zip and cpio archives)"
+                                                    : "");
+        return -1;
+    }
+    if (w->nentries++ == 0 && !format_ok(archive_format(w->a))) {
+        const char *fname = archive_format_name(w->a);
+        diag_error("%s: %s is not a tar, zip or cpio archive", w->shown,
+                   fname ? fname : "this format");
+        return -1;
+    }
+    *path = archive_entry_pathname(e);
+    if (!*path) {
+        diag_error("%s: member #%zu has no readable name", w->shown, w->nentries);
+        return -1;
+    }
+    for (*skip = 0; (*path)[*skip] == '.' && (*path)[*skip + 1] == '/';)
+        *skip += 2;
+    fws_input_printable(*path, strlen(*path), 1, w->member, sizeof w->member);
+    if (archive_entry_hardlink(e)) {
+        char target[512];
+        const char *t = archive_entry_hardlink(e);
+        fws_input_printable(t, strlen(t), 1, target, sizeof target);
+        diag_error("%s: member '%s' is a hard link to '%s'; only regular files and "
+                   "directories are accepted", w->shown, w->member, target);
+        return -1;
+    }
+    type = archive_entry_filetype(e);
+    if (type == AE_IFDIR)
+        return 0;
+    if (type != AE_IFREG) {
+        diag_error("%s: member '%s' is %s; only regular files and directories are "
+                   "accepted", w->shown, w->member, type_word(type));
+        return -1;
+    }
+    if ((why = unsafe_reason(*path + *skip))) {
+        diag_error("%s: member '%s': unsafe member name (%s)", w->shown, w->member, why);
+        return -1;
+    }
+    return 1;
+}
+
+/* The component name of member `rel` ([NAME/]rel) into w->cname, and its
+ * origin for messages.  0, or -1 after a message. */
+static int name_member(archive_walk *w, const char *name, const char *rel)
+{
+    char tail[512], where[1200];
+    size_t clen = (name ? strlen(name) + 1 : 0) + strlen(rel);
+    fws_input_printable(rel, strlen(rel), 1, tail, sizeof tail);
+    snprintf(w->origin, sizeof w->origin, "%s:%s", w->shown, tail);
+    free(w->cname);
+    w->cname = name ? xasprintf("%s/%s", name, rel) : xstrdup(rel);
+    snprintf(where, sizeof where, "%s: member '%s'", w->shown, w->member);
+    return fws_input_name_ok(w->cname, clen, where) ? 0 : -1;
+}
+
+/* Streams the current member to fn. */
+static int visit_member(archive_walk *w, uint8_t *ahead, const fws_input_opts *opts,
+                        fws_component_fn fn, void *user)
+{
+    member_ctx m = {w->a, &w->s, w->origin};
+    fws_input_stream st;
+    fws_component_src src = {w->cname, 0, 0, w->origin, fws_input_stream_read, &st};
+    int r;
+    memset(&st, 0, sizeof st);
+    st.pull = member_pull;
+    st.pctx = &m;
+    r = fws_input_stream_start(&st, ahead, MEMBER_AHEAD);
+    if (r < 0)
+        return FWS_EXIT_IO;
+    if (r == 0 && !opts->allow_empty) {
+        diag_error("%s: empty input (pass --allow-empty for a 0-byte component)", w->origin);
+        return FWS_EXIT_IO;
+    }
+    return fn(user, &src);
+}
+
 int fws_input_archive(const char *name, const char *file, const fws_input_opts *opts,
                       fws_component_fn fn, void *user)
 {
-    char shown[512], member[512], origin[1100];
-    struct archive *a = NULL;
-    struct archive_entry *e;
-    uint8_t *ahead = NULL;
-    char *cname = NULL;
-    size_t nregular = 0, nentries = 0;
+    archive_walk *w = xcalloc(1, sizeof *w);
+    uint8_t *ahead = xmalloc(MEMBER_AHEAD);
+    const char *path;
+    size_t skip;
     int rc = FWS_EXIT_IO, r;
-    source s;
 
-    memset(&s, 0, sizeof s);
-    fws_input_printable(file, strlen(file), 0, shown, sizeof shown);
-    s.shown = shown;
-    s.fd = fws_input_open(file, shown);
-    if (s.fd < 0)
-        return FWS_EXIT_IO;
-    if (!(a = archive_read_new()))
+    fws_input_printable(file, strlen(file), 0, w->shown, sizeof w->shown);
+    w->s.shown = w->shown;
+    w->s.fd = fws_input_open(file, w->shown);
+    if (w->s.fd < 0)
+        goto out;
+    if (!(w->a = archive_read_new()))
         xalloc_die(0);
-    ahead = xmalloc(MEMBER_AHEAD);
-    s.in = xmalloc(BLOCK);
-    s.out = xmalloc(BLOCK);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_gnutar(a);
-    archive_read_support_format_zip(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_empty(a);
-    if (src_open(&s, a) != 0)
-        goto done;
-    for (;;) {
-        const char *path;
-        mode_t type;
-        size_t skip = 0, clen;
-        r = archive_read_next_header(a, &e);
-        if (r == ARCHIVE_EOF)
-            break;
-        if (r == ARCHIVE_WARN) {
-            diag_warn("%s: %s", shown, arc_msg(a, &s, "warning from libarchive"));
-        } else if (r != ARCHIVE_OK) {
-            const char *m = arc_msg(a, &s, "corrupt archive");
-            diag_error("%s: %s%s", shown, m,
-                      nentries == 0 && !s.failed ? " (fwseal reads tar, zip and cpio archives)"
-                                                 : "");
-            goto done;
-        }
-        if (nentries++ == 0 && !format_ok(archive_format(a))) {
-            const char *fname = archive_format_name(a);
-            diag_error("%s: %s is not a tar, zip or cpio archive", shown,
-                      fname ? fname : "this format");
-            goto done;
-        }
-        path = archive_entry_pathname(e);
-        if (!path) {
-            diag_error("%s: member #%zu has no readable name", shown, nentries);
-            goto done;
-        }
-        while (path[skip] == '.' && path[skip + 1] == '/')
-            skip += 2;
-        fws_input_printable(path, strlen(path), 1, member, sizeof member);
-        if (archive_entry_hardlink(e)) {
-            char target[512];
-            const char *t = archive_entry_hardlink(e);
-            fws_input_printable(t, strlen(t), 1, target, sizeof target);
-            diag_error("%s: member '%s' is a hard link to '%s'; only regular files and "
-                      "directories are accepted", shown, member, target);
-            goto done;
-        }
-        type = archive_entry_filetype(e);
-        if (type == AE_IFDIR)
+    w->s.in = xmalloc(BLOCK);
+    w->s.out = xmalloc(BLOCK);
+    archive_read_support_format_tar(w->a);
+    archive_read_support_format_gnutar(w->a);
+    archive_read_support_format_zip(w->a);
+    archive_read_support_format_cpio(w->a);
+    archive_read_support_format_empty(w->a);
+    if (src_open(&w->s, w->a) != 0)
+        goto out;
+    while ((r = next_member(w, &path, &skip)) != 2) {
+        if (r < 0)
+            goto out;
+        if (r == 0)
             continue;
-        if (type != AE_IFREG) {
-            diag_error("%s: member '%s' is %s; only regular files and directories are "
-                      "accepted", shown, member, type_word(type));
-            goto done;
-        }
-        {
-            const char *why = unsafe_reason(path + skip);
-            if (why) {
-                diag_error("%s: member '%s': unsafe member name (%s)", shown, member, why);
-                goto done;
-            }
-        }
-        nregular++;
-        {
-            char tail[512];
-            fws_input_printable(path + skip, strlen(path + skip), 1, tail, sizeof tail);
-            snprintf(origin, sizeof origin, "%s:%s", shown, tail);
-        }
-        free(cname);
-        clen = (name ? strlen(name) + 1 : 0) + strlen(path + skip);
-        cname = xmalloc(clen + 1);
-        if (name)
-            snprintf(cname, clen + 1, "%s/%s", name, path + skip);
-        else
-            memcpy(cname, path + skip, clen + 1);
-        {
-            char where[1200];
-            snprintf(where, sizeof where, "%s: member '%s'", shown, member);
-            if (!fws_input_name_ok(cname, clen, where))
-                goto done;
-        }
-        {
-            member_ctx m = {a, &s, origin};
-            fws_input_stream st;
-            fws_component_src src;
-            memset(&st, 0, sizeof st);
-            st.pull = member_pull;
-            st.pctx = &m;
-            r = fws_input_stream_start(&st, ahead, MEMBER_AHEAD);
-            if (r < 0)
-                goto done;
-            if (r == 0 && !opts->allow_empty) {
-                diag_error("%s: empty input (pass --allow-empty for a 0-byte component)",
-                          origin);
-                goto done;
-            }
-            src.name = cname;
-            src.has_address = 0;
-            src.address = 0;
-            src.origin = origin;
-            src.read = fws_input_stream_read;
-            src.ctx = &st;
-            rc = fn(user, &src);
-            if (rc != FWS_EXIT_OK)
-                goto done;
-            rc = FWS_EXIT_IO;
-        }
+        w->nregular++;
+        if (name_member(w, name, path + skip))
+            goto out;
+        if ((rc = visit_member(w, ahead, opts, fn, user)) != FWS_EXIT_OK)
+            goto out;
+        rc = FWS_EXIT_IO;
     }
-    if (nentries == 0 && archive_format(a) == ARCHIVE_FORMAT_EMPTY) {
-        diag_error("%s: empty input", shown);
-        goto done;
-    }
-    if (nregular == 0) {
-        diag_error("%s: archive has no regular files", shown);
-        goto done;
-    }
-    if (src_drain(&s) != 0)
-        goto done;
-    rc = FWS_EXIT_OK;
-done:
-    free(cname);
+    if (w->nentries == 0 && archive_format(w->a) == ARCHIVE_FORMAT_EMPTY)
+        diag_error("%s: empty input", w->shown);
+    else if (w->nregular == 0)
+        diag_error("%s: archive has no regular files", w->shown);
+    else if (src_drain(&w->s) == 0)
+        rc = FWS_EXIT_OK;
+out:
+    free(w->cname);
     free(ahead);
-    if (a)
-        archive_read_free(a);
-    src_close(&s);
-    close(s.fd);
+    if (w->a)
+        archive_read_free(w->a);
+    src_close(&w->s);
+    if (w->s.fd >= 0)
+        close(w->s.fd);
+    free(w);
     return rc;
 }
