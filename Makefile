@@ -138,7 +138,7 @@ size:
 bench-device:
 	@BUILD=$(BUILD) sh scripts/bench-device.sh
 
-# Host throughput against gzip, pigz, sha256sum and the peers (issue 6).
+# Host throughput against gzip, pigz, sha256sum and the peers.
 bench: $(BUILD)/fwseal $(LIB)
 	@BUILD=$(BUILD) sh scripts/bench.sh
 

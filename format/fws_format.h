@@ -54,7 +54,7 @@
 #define FWS_LABEL_PSK_WRAP "fwseal-v1 psk-wrap"
 #define FWS_LABEL_PSK_ID "fwseal-v1 psk-id"
 
-/* Decoder results.  Every value has a name (fws_error_name) so a
+/* Decoder results.  Every value has a name (fws_format_err_name) so a
  * bootloader can log why it refused. */
 typedef enum {
     FWS_OK = 0,

@@ -4,7 +4,7 @@
 # libraries from this system concatenated to 64 MiB and 1 GiB, plus a
 # 256 KiB MCU-like image.  Each figure is the median of several runs, and
 # each baseline is measured in the same run.  Writes $BUILD/bench.md (a
-# Markdown table, then the issue-6 targets, each met or missed) and
+# Markdown table, then the host targets, each met or missed) and
 # $BUILD/bench.png (throughput against output size).  Not part of
 # `make test`.
 #
@@ -444,7 +444,7 @@ s6=$(size "$D/f6-$T.fws") st6=$(stored "$D/f6-$T.fws") g6=$(size "$D/g6.gz")
 ok() { awk "BEGIN { exit !($1) }" && echo met || echo "**missed**"; }
 {
     echo
-    echo "## Targets (issue 6)"
+    echo "## Targets"
     echo
     echo "| target | measured | verdict |"
     echo "|---|---|---|"

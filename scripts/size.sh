@@ -39,7 +39,7 @@ CFLAGS_SIZE="-std=c99 -pedantic -ffreestanding -Os -Wall -Wextra -Wshadow
  -fdata-sections -fstack-usage -Iformat -Iverifier ${SIZE_CFLAGS:-}"
 LDFLAGS_SIZE="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,_start"
 
-# The budget (Cortex-M4, -Os, .text + .rodata), from the project's issue #3.
+# The budget (Cortex-M4, -Os, .text + .rodata): the project's size targets.
 budget_of() {
     case $1 in
     primitives) echo 6144 ;; # Ed25519 verify + SHA-512

@@ -47,8 +47,10 @@ typedef struct {
     int io_error;                  /* the failure was reading, not the content */
 } verdict;
 
-/* Runs every check on an opened container.  Returns 0 when decided (see
- * v->accepted), FWS_EXIT_IO for a read failure. */
+/* Runs every check on an opened container and fills *v: accepted, or the
+ * reason and message of the first failed check (io_error set when the
+ * container could not be read or the sink failed).  The sink (may be
+ * NULL) receives plaintext only after every earlier check passed. */
 void decide(container *c, const policy *p, const component_sink *sink, verdict *v);
 
 #endif
