@@ -31,4 +31,10 @@ char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* 1 if ../shared/vectors exists; otherwise prints why the test skips. */
 int vectors_available(const char *what);
 
+/* Captures this process's stderr into a temporary file between the two
+ * calls; the end returns what was written (malloc'ed, NUL-terminated).
+ * Not nested. */
+void stderr_capture_begin(void);
+char *stderr_capture_end(void);
+
 #endif
