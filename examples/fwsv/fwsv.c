@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hex_decode.h"
 #include "cli.h"
 #include "ed25519_verify.h"
 #include "fws_bytes.h"
@@ -432,9 +431,9 @@ static int run_ed25519(int argc, char **argv)
         return cli_usage("ed25519", "usage: fwsv ed25519 PUBHEX SIGHEX MSGHEX");
     mlen = strlen(argv[4]) / 2;
     msg = xmalloc(mlen + 1);
-    if (ex_hex_decode(argv[2], strlen(argv[2]), pub, 32) ||
-        ex_hex_decode(argv[3], strlen(argv[3]), sig, 64) ||
-        ex_hex_decode(argv[4], strlen(argv[4]), msg, mlen)) {
+    if (parse_hex(argv[2], strlen(argv[2]), pub, 32) ||
+        parse_hex(argv[3], strlen(argv[3]), sig, 64) ||
+        parse_hex(argv[4], strlen(argv[4]), msg, mlen)) {
         free(msg);
         return cli_usage("ed25519", "PUBHEX is 64 hex digits, SIGHEX 128, MSGHEX an even number");
     }

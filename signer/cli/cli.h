@@ -37,6 +37,11 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
  * counting one), or NULL when none is close enough to be a typo of it. */
 const char *cli_closest(const char *word, const char *const *names, size_t n);
 
+/* The passphrase sources, in every command that reads a secret key. */
+#define CLI_PASSPHRASE_OPTIONS(file_val, env_val)                \
+    {"passphrase-file", required_argument, 0, (file_val)},       \
+    {"passphrase-env", required_argument, 0, (env_val)}
+
 /* A passphrase comes from one place: --passphrase-file and
  * --passphrase-env together are a usage error.  FWS_EXIT_OK or
  * FWS_EXIT_USAGE (message printed). */

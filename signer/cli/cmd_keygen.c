@@ -80,8 +80,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         {"import", required_argument, 0, OPT_IMPORT},
         {"comment", required_argument, 0, OPT_COMMENT},
         {"kdf-strength", required_argument, 0, OPT_KDF},
-        {"passphrase-file", required_argument, 0, OPT_PP_FILE},
-        {"passphrase-env", required_argument, 0, OPT_PP_ENV},
+        CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
         {"no-passphrase", no_argument, 0, OPT_NO_PASS},
         {"force", no_argument, 0, OPT_FORCE},
         /* Named so that a passphrase on the command line gets its own refusal. */

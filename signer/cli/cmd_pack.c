@@ -279,8 +279,7 @@ static int parse_args(pack_args *a, int argc, char **argv)
         {"meta", required_argument, 0, OPT_META},
         {"allow-empty", no_argument, 0, OPT_ALLOW_EMPTY},
         {"hex-max-gap", required_argument, 0, OPT_HEX_GAP},
-        {"passphrase-file", required_argument, 0, OPT_PP_FILE},
-        {"passphrase-env", required_argument, 0, OPT_PP_ENV},
+        CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     int opt, rc;
     optind = 0;

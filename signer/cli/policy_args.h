@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 
+#include "cli.h"
 #include "decide.h"
 #include "passphrase.h"
 
@@ -21,8 +22,7 @@ enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY,
     {"class", required_argument, 0, POPT_CLASS},                       \
     {"min-counter", required_argument, 0, POPT_MIN_COUNTER},           \
     {"key", required_argument, 0, POPT_KEY},                           \
-    {"passphrase-file", required_argument, 0, POPT_PP_FILE},           \
-    {"passphrase-env", required_argument, 0, POPT_PP_ENV}
+    CLI_PASSPHRASE_OPTIONS(POPT_PP_FILE, POPT_PP_ENV)
 
 #define POLICY_HELP                                                                      \
     "  --trust PUB          trusted Ed25519 public key (.pub); repeatable, at least one\n" \

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "parse.h"
 #include "xalloc.h"
 
 #define LINE_CAP 1024            /* longest line read, whitespace included */
@@ -51,17 +52,6 @@ typedef struct {
     unsigned len;
     unsigned offset;
 } hex_parser;
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static int is_space(int c)
 {
@@ -155,7 +145,7 @@ static int decode_record(hex_parser *p, const char *line, size_t n, uint8_t *b)
         return -1;
     }
     for (i = 1; i < n; i++) {
-        if (hexval((unsigned char)line[i]) < 0) {
+        if (parse_hex_digit((unsigned char)line[i]) < 0) {
             char c[8];
             fws_input_printable(line + i, 1, 1, c, sizeof c);
             diag_error("%s: line %lu: non-hex character '%s' at column %zu", p->origin,
@@ -176,8 +166,8 @@ static int decode_record(hex_parser *p, const char *line, size_t n, uint8_t *b)
         return -1;
     }
     for (i = 0; i < nbytes; i++)
-        b[i] = (uint8_t)(hexval((unsigned char)line[1 + 2 * i]) << 4 |
-                         hexval((unsigned char)line[2 + 2 * i]));
+        b[i] = (uint8_t)(parse_hex_digit((unsigned char)line[1 + 2 * i]) << 4 |
+                         parse_hex_digit((unsigned char)line[2 + 2 * i]));
     count = b[0];
     if (nbytes != count + 5u) {
         diag_error("%s: line %lu: bad record length: the count field says %u data bytes "
