@@ -3,6 +3,7 @@
 #include "io.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -148,22 +149,40 @@ int outdir_commit(outdir *o, int force)
     return FWS_EXIT_OK;
 }
 
-static void remove_tree(const char *root)
+/* Removes name below at and everything in it, through directory
+ * descriptors and without following links: no shell ever sees a path.
+ * 0, or -1 with errno. */
+static int remove_tree(int at, const char *name)
 {
-    /* Only our own staging directory, whose names passed the name rules. */
-    char *cmd = xasprintf("rm -rf -- '%s'", root);
-    if (system(cmd) != 0)
-        diag_warn("%s: could not remove the staging directory", root);
-    free(cmd);
+    struct dirent *e;
+    DIR *d;
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!(d = fdopendir(fd))) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (unlinkat(fd, e->d_name, 0) < 0 && (errno != EISDIR || remove_tree(fd, e->d_name) < 0))
+            rc = -1;
+    }
+    closedir(d);
+    if (unlinkat(at, name, AT_REMOVEDIR) < 0)
+        rc = -1;
+    return rc;
 }
 
 void outdir_close(outdir *o)
 {
-    struct stat st;
     if (o->fd >= 0)
         close(o->fd);
-    if (o->staging && stat(o->staging, &st) == 0)
-        remove_tree(o->staging);
+    /* The staging directory may hold plaintext of a rejected container:
+     * it goes in every case. */
+    if (o->staging && remove_tree(AT_FDCWD, o->staging) < 0)
+        diag_warn("%s: could not remove the staging directory: %s", o->staging, strerror(errno));
     for (int i = 0; i < o->n_names; i++)
         free(o->names[i]);
     free(o->names);

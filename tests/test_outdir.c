@@ -1,0 +1,163 @@
+/* The staged output directory (host/outdir.c) under `fwseal unpack` and
+ * `fwsv install`: any output path is only a path (quotes, semicolons,
+ * spaces, newlines and a leading '-' run nothing and remove nothing), and
+ * the staging directory never outlives the run, after a rejection
+ * either. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+static fixture fx;
+static void setup(void)
+{
+    uint8_t a[3000], b[700];
+    fx_init(&fx);
+    fill_text(a, sizeof a, 1);
+    fill_random(b, sizeof b, 2);
+    free(fx_write(&fx, "a.bin", a, sizeof a));
+    free(fx_write(&fx, "b.bin", b, sizeof b));
+    free(fx_pack_bytes(&fx, "plain.fws", "app=a.bin cfg=b.bin", &(size_t){0}));
+}
+static void teardown(void) { fx_free(&fx); }
+TestSuite(outdir, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The two tools that write an output directory, the same way. */
+static const char *const tools[] = {"unpack", "install"};
+
+/* Runs `fwseal unpack` or `fwsv install` of FILE in the fixture's
+ * directory with -o "$FWS_OUT" (out, passed through the environment so
+ * that no shell quoting is involved) and extra args. */
+static run_result write_out(const char *tool, const char *file, const char *out,
+                            const char *args)
+{
+    run_result r;
+    setenv("FWS_OUT", out, 1);
+    if (!strcmp(tool, "unpack"))
+        r = run("cd '%s' && %s unpack %s --trust sign1.pub -o \"$FWS_OUT\" %s", fx.dir,
+                FWSEAL_BIN, file, args);
+    else
+        r = run("cd '%s' && %s install %s --trust sign1.pub -o \"$FWS_OUT\" %s", fx.dir,
+                FWSV_BIN, file, args);
+    unsetenv("FWS_OUT");
+    return r;
+}
+
+/* No staging directory of either tool is left anywhere in the fixture. */
+static void expect_no_staging(const char *what)
+{
+    run_result r = run("cd '%s' && find . -name '.fwseal-unpack-*' -o -name '.fwsv-install-*'",
+                       fx.dir);
+    cr_assert_str_eq(r.out, "", "%s: staging left behind: %s", what, r.out);
+    run_free(&r);
+}
+
+/* out holds app and cfg, byte for byte. */
+static void expect_components(const char *out, const char *what)
+{
+    run_result r;
+    setenv("FWS_OUT", out, 1);
+    r = run("cd '%s' && cmp -- \"$FWS_OUT/app\" a.bin && cmp -- \"$FWS_OUT/cfg\" b.bin", fx.dir);
+    unsetenv("FWS_OUT");
+    cr_assert_eq(r.status, 0, "%s: %s%s", what, r.out, r.err);
+    run_free(&r);
+}
+
+static const char *const odd_names[] = {
+    "x';touch PWNED;'", "y\";touch PWNED;\"", "semi;colon", "with space", "new\nline",
+    "-dash", "quote'd", "$(touch PWNED)", "`touch PWNED`",
+};
+
+/* A path is data: into a new and into an existing directory, whatever its
+ * characters, the components arrive, no command runs, nothing is left. */
+Test(outdir, odd_output_paths_run_nothing)
+{
+    for (size_t t = 0; t < 2; t++)
+        for (size_t i = 0; i < sizeof odd_names / sizeof odd_names[0]; i++) {
+            const char *name = odd_names[i];
+            char *pwned = fx_path(&fx, "PWNED");
+            for (int existing = 0; existing < 2; existing++) {
+                run_result r;
+                if (existing) {
+                    setenv("FWS_OUT", name, 1);
+                    r = run("cd '%s' && rm -rf -- \"$FWS_OUT\" && mkdir -- \"$FWS_OUT\"", fx.dir);
+                    unsetenv("FWS_OUT");
+                    cr_assert_eq(r.status, 0, "%s", r.err);
+                    run_free(&r);
+                }
+                r = write_out(tools[t], "plain.fws", name, "");
+                cr_assert_eq(r.status, 0, "%s -o %s (%s): %d %s", tools[t], name,
+                             existing ? "existing" : "new", r.status, r.err);
+                run_free(&r);
+                expect_components(name, name);
+                cr_assert(!file_exists(pwned), "%s -o %s ran a command", tools[t], name);
+                expect_no_staging(name);
+                /* Again: the files are there now, so it is refused, and
+                 * the staging directory is removed all the same. */
+                r = write_out(tools[t], "plain.fws", name, "");
+                cr_assert_eq(r.status, 3, "%s -o %s again: %d %s", tools[t], name, r.status,
+                             r.err);
+                run_free(&r);
+                cr_assert(!file_exists(pwned), "%s -o %s ran a command", tools[t], name);
+                expect_no_staging(name);
+                setenv("FWS_OUT", name, 1);
+                r = run("cd '%s' && rm -rf -- \"$FWS_OUT\"", fx.dir);
+                unsetenv("FWS_OUT");
+                run_free(&r);
+            }
+            free(pwned);
+        }
+}
+
+/* The reported injection: a path that closes a quote and names another
+ * directory must not remove that directory. */
+Test(outdir, a_quote_in_the_path_removes_nothing_else)
+{
+    for (size_t t = 0; t < 2; t++) {
+        char *name, *victim = fx_path(&fx, "victim/keep.txt");
+        run_result r = run("cd '%s' && mkdir -p victim && echo keep > victim/keep.txt", fx.dir);
+        run_free(&r);
+        name = path_fmt("out' %s/victim '", fx.dir);
+        setenv("FWS_OUT", name, 1);
+        r = run("cd '%s' && mkdir -p -- \"$FWS_OUT\"", fx.dir);
+        unsetenv("FWS_OUT");
+        run_free(&r);
+        r = write_out(tools[t], "plain.fws", name, "");
+        cr_assert_eq(r.status, 0, "%s: %d %s", tools[t], r.status, r.err);
+        run_free(&r);
+        cr_assert(file_exists(victim), "%s -o \"%s\" removed the victim directory", tools[t],
+                  name);
+        expect_components(name, name);
+        expect_no_staging(name);
+        r = run("cd '%s' && rm -rf \"out' \"", fx.dir);
+        run_free(&r);
+        free(name);
+        free(victim);
+    }
+}
+
+/* A rejected container into an existing directory with a quote in its
+ * name: nothing written, and the staging directory, which held the
+ * plaintext of the chunks before the bad one, is gone. */
+Test(outdir, staging_is_removed_after_a_rejection)
+{
+    size_t len;
+    char *p = fx_path(&fx, "plain.fws");
+    uint8_t *c = file_read(p, &len);
+    c[len - 3] ^= 1;
+    free(fx_write(&fx, "bad.fws", c, len));
+    for (size_t t = 0; t < 2; t++) {
+        run_result r = run("cd '%s' && mkdir -p \"it's\"", fx.dir);
+        run_free(&r);
+        r = write_out(tools[t], "bad.fws", "it's", "");
+        cr_assert_eq(r.status, 1, "%s: %d %s", tools[t], r.status, r.err);
+        run_free(&r);
+        r = run("cd '%s' && ls -A \"it's\"", fx.dir);
+        cr_assert_str_eq(r.out, "", "%s left: %s", tools[t], r.out);
+        run_free(&r);
+        expect_no_staging(tools[t]);
+    }
+    free(c);
+    free(p);
+}
