@@ -1,6 +1,7 @@
 #include "atomic_file.h"
 #include "diag.h"
 #include "io.h"
+#include "tmpname.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -8,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The directory part of path ("." when there is none), malloc'ed. */
@@ -88,16 +87,6 @@ int atomic_write(atomic_file *f, const void *buf, size_t len)
     return FWS_EXIT_OK;
 }
 
-/* 30 unpredictable bits for a temporary name (a guessable name only costs
- * another try: linkat never replaces). */
-static uint32_t name_bits(int tries)
-{
-    uint32_t r;
-    if (getrandom(&r, sizeof r, 0) == (ssize_t)sizeof r)
-        return r;
-    return (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL) ^ (uint32_t)tries << 24;
-}
-
 /* Gives the unnamed file the temporary name f->tmp (made unique). */
 static int name_anonymous(atomic_file *f)
 {
@@ -105,9 +94,7 @@ static int name_anonymous(atomic_file *f)
     size_t n = strlen(f->tmp) - 6;
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
     for (int tries = 0; tries < 100; tries++) {
-        uint32_t r = name_bits(tries);
-        for (int i = 0; i < 6; i++, r >>= 5)
-            f->tmp[n + (size_t)i] = "abcdefghijklmnopqrstuvwxyz012345"[r & 31];
+        tmpname_fill(f->tmp + n, 6);
         if (linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) == 0) {
             f->anonymous = 0;   /* from now on it has a name to remove */
             return 0;

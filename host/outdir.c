@@ -1,68 +1,196 @@
 #include "outdir.h"
 #include "diag.h"
 #include "io.h"
+#include "tmpname.h"
 #include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *join(const char *a, const char *b)
+#define FILES "f"      /* in the stage: the tree of files that goes into DIR */
+#define SEG_MAX 256    /* longest name segment handled (the name rules allow 64) */
+
+/* A directory below at, never through a symbolic link. */
+static int open_dir_at(int at, const char *name)
 {
-    return xasprintf("%s/%s", a, b);
+    return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* mkdir -p for the directories of a relative name under root. */
-static int make_parents(const char *root, const char *name)
+/* The segment of name at *seg up to the next '/' into part; *seg moves
+ * past it.  0 when that was the last segment (the file's own name), 1 for
+ * a directory on the way, -1 for a segment too long to be a name. */
+static int next_segment(const char **seg, char part[SEG_MAX])
 {
-    char *path = join(root, name), *slash = path + strlen(root) + 1;
-    int rc = 0;
-    while ((slash = strchr(slash, '/')) != NULL) {
-        *slash = 0;
-        if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-            diag_error("%s: cannot create directory: %s", path, strerror(errno));
-            rc = -1;
-            break;
-        }
-        *slash++ = '/';
+    const char *slash = strchr(*seg, '/');
+    size_t n = slash ? (size_t)(slash - *seg) : strlen(*seg);
+    if (n >= SEG_MAX)
+        return -1;
+    memcpy(part, *seg, n);
+    part[n] = 0;
+    *seg += n + (slash != NULL);
+    return slash != NULL;
+}
+
+/* renameat that never replaces what is at the target: RENAME_NOREPLACE
+ * where kernel and filesystem have it, else a look just before. */
+static int rename_noreplace(int from_fd, const char *from, int to_fd, const char *to)
+{
+    struct stat st;
+#ifdef RENAME_NOREPLACE
+    if (renameat2(from_fd, from, to_fd, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+#endif
+    if (fstatat(to_fd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        errno = EEXIST;
+        return -1;
     }
-    free(path);
+    return renameat(from_fd, from, to_fd, to);
+}
+
+/* Removes name below at and everything in it, without following links.
+ * 0, or -1 with errno. */
+static int remove_tree(int at, const char *name)
+{
+    struct dirent *e;
+    DIR *d;
+    int fd = open_dir_at(at, name), rc = 0;
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!(d = fdopendir(fd))) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (unlinkat(fd, e->d_name, 0) < 0 && (errno != EISDIR || remove_tree(fd, e->d_name) < 0))
+            rc = -1;
+    }
+    closedir(d);
+    if (unlinkat(at, name, AT_REMOVEDIR) < 0)
+        rc = -1;
     return rc;
 }
 
 void outdir_init(outdir *o)
 {
     memset(o, 0, sizeof *o);
-    o->fd = -1;
+    o->parent_fd = o->stage_fd = o->files_fd = o->fd = -1;
+}
+
+/* DIR does not exist: the directory it goes into, and its last segment. */
+static int open_parent_of_dir(outdir *o, const char *dir)
+{
+    size_t n = strlen(dir);
+    char *parent;
+    const char *slash;
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    parent = xstrndup(dir, n);
+    slash = strrchr(parent, '/');
+    o->base = xstrdup(slash ? slash + 1 : parent);
+    if (slash)
+        parent[slash == parent ? 1 : slash - parent] = 0;
+    else
+        strcpy(parent, ".");
+    if (!*o->base || !strcmp(o->base, ".") || !strcmp(o->base, "..")) {
+        diag_error("%s: cannot create the output: not a directory name", dir);
+        free(parent);
+        return -1;
+    }
+    o->parent_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->parent_fd < 0)
+        diag_error("%s: cannot create the output: %s", dir, strerror(errno));
+    o->stage_path = parent;   /* completed by make_stage() */
+    return o->parent_fd < 0 ? -1 : 0;
+}
+
+/* The stage: PREFIX-XXXXXX (0700) in parent_fd, with "f" in it. */
+static int make_stage(outdir *o, const char *prefix)
+{
+    char *where = o->stage_path ? o->stage_path : o->dir;
+    for (int tries = 0; tries < 100 && !o->stage_name; tries++) {
+        char suffix[7];
+        tmpname_fill(suffix, 6);
+        suffix[6] = 0;
+        o->stage_name = xasprintf("%s-%s", prefix, suffix);
+        if (mkdirat(o->parent_fd, o->stage_name, 0700) < 0) {
+            int err = errno;
+            free(o->stage_name);
+            o->stage_name = NULL;
+            if (err != EEXIST) {
+                diag_error("%s: cannot create the output: %s", o->dir, strerror(err));
+                return -1;
+            }
+        }
+    }
+    if (!o->stage_name) {
+        diag_error("%s: cannot create the output: no free temporary name", o->dir);
+        return -1;
+    }
+    o->stage_path = xasprintf("%s/%s", where, o->stage_name);
+    if (where != o->dir)
+        free(where);
+    /* "f" gets the umask's mode: it becomes DIR when DIR is created. */
+    if ((o->stage_fd = open_dir_at(o->parent_fd, o->stage_name)) < 0 ||
+        mkdirat(o->stage_fd, FILES, 0777) < 0 ||
+        (o->files_fd = open_dir_at(o->stage_fd, FILES)) < 0) {
+        diag_error("%s: cannot create the output: %s", o->stage_path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 int outdir_open(outdir *o, const char *dir, const char *prefix)
 {
     struct stat st;
-    char *copy, *tmpl;
     outdir_init(o);
-    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        diag_error("%s: exists and is not a directory", dir);
-        return FWS_EXIT_IO;
-    }
     o->dir = xstrdup(dir);
-    o->dir_created = stat(dir, &st) != 0;
-    copy = xstrdup(dir);
-    tmpl = xasprintf("%s/%s-XXXXXX", o->dir_created ? dirname(copy) : dir, prefix);
-    free(copy);
-    if (!mkdtemp(tmpl)) {
-        diag_error("%s: cannot create the output: %s", dir, strerror(errno));
-        free(tmpl);
-        return FWS_EXIT_IO;
+    /* DIR itself may be a link to a directory: the caller named it. */
+    o->parent_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->parent_fd < 0) {
+        int err = errno;
+        if ((err == ENOTDIR || err == ENOENT) && lstat(dir, &st) == 0) {
+            diag_error("%s: exists and is not a directory", dir);
+            return FWS_EXIT_IO;
+        }
+        if (err != ENOENT) {
+            diag_error("%s: cannot open: %s", dir, strerror(err));
+            return FWS_EXIT_IO;
+        }
+        o->dir_created = 1;
+        if (open_parent_of_dir(o, dir))
+            return FWS_EXIT_IO;
     }
-    o->staging = tmpl;
-    return FWS_EXIT_OK;
+    return make_stage(o, prefix) ? FWS_EXIT_IO : FWS_EXIT_OK;
+}
+
+/* The directory holding name's last segment below at: each directory on
+ * the way opened without following a link, and created (0755) first when
+ * create.  Returns a descriptor the caller closes, the last segment in
+ * leaf; or -1 with errno. */
+static int open_parent(int at, const char *name, int create, char leaf[SEG_MAX])
+{
+    const char *seg = name;
+    int fd = fcntl(at, F_DUPFD_CLOEXEC, 0), more;
+    while (fd >= 0 && (more = next_segment(&seg, leaf)) != 0) {
+        int next = -1;
+        if (more > 0 && (!create || mkdirat(fd, leaf, 0755) == 0 || errno == EEXIST))
+            next = open_dir_at(fd, leaf);
+        else if (more < 0)
+            errno = ENAMETOOLONG;
+        close(fd);
+        fd = next;
+    }
+    return fd;
 }
 
 int outdir_finish(outdir *o)
@@ -82,16 +210,19 @@ int outdir_finish(outdir *o)
 
 int outdir_create(outdir *o, const char *name)
 {
-    char *path;
-    if (outdir_finish(o) || make_parents(o->staging, name))
+    char leaf[SEG_MAX];
+    int pfd;
+    if (outdir_finish(o))
         return -1;
-    path = join(o->staging, name);
-    o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (o->fd < 0)
-        diag_error("%s: cannot create: %s", path, strerror(errno));
-    free(path);
-    if (o->fd < 0)
+    pfd = open_parent(o->files_fd, name, 1, leaf);
+    if (pfd >= 0) {
+        o->fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        close(pfd);
+    }
+    if (o->fd < 0) {
+        diag_error("%s/%s: cannot create: %s", o->stage_path, name, strerror(errno));
         return -1;
+    }
     o->names = xrealloc(o->names, (size_t)(o->n_names + 1) * sizeof *o->names);
     o->names[o->n_names++] = xstrdup(name);
     return 0;
@@ -100,10 +231,89 @@ int outdir_create(outdir *o, const char *name)
 int outdir_write(outdir *o, const void *buf, size_t len)
 {
     if (io_write_all(o->fd, buf, len) < 0) {
-        diag_error("%s: write failed: %s", o->staging, strerror(errno));
+        diag_error("%s: write failed: %s", o->stage_path, strerror(errno));
         return -1;
     }
     return 0;
+}
+
+/* ---- the commit into an existing DIR ---- */
+
+/* Whether name can go into DIR: every directory on the way is a directory
+ * (not a link to one), and the file's place holds no directory, and
+ * without force nothing at all.  0, or -1 after a message. */
+static int check_target(const outdir *o, const char *name, int force)
+{
+    const char *seg = name;
+    char part[SEG_MAX];
+    struct stat st;
+    int fd = fcntl(o->parent_fd, F_DUPFD_CLOEXEC, 0), more = 1, rc = 0;
+    while (fd >= 0 && more > 0) {
+        int next;
+        if ((more = next_segment(&seg, part)) < 0) {
+            errno = ENAMETOOLONG;
+            rc = -1;
+            break;
+        }
+        if (fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT)
+                rc = -1;   /* below a missing directory nothing exists */
+            break;
+        }
+        if (S_ISLNK(st.st_mode) && more) {
+            diag_error("%s/%.*s: is a symbolic link (links inside the output directory are not "
+                       "followed); nothing written", o->dir, (int)(seg - name - 1), name);
+            rc = -2;
+        } else if (!S_ISDIR(st.st_mode) && more) {
+            diag_error("%s/%.*s: exists and is not a directory; nothing written", o->dir,
+                       (int)(seg - name - 1), name);
+            rc = -2;
+        } else if (!more && !force) {
+            diag_error("%s/%s: already exists (use --force to replace it); nothing written",
+                       o->dir, name);
+            rc = -2;
+        }
+        if (rc || !more)
+            break;
+        next = open_dir_at(fd, part);
+        close(fd);
+        fd = next;
+    }
+    if (fd < 0 || rc == -1) {
+        diag_error("%s/%s: %s; nothing written", o->dir, name, strerror(errno));
+        rc = -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc ? -1 : 0;
+}
+
+/* Moves staged file i into DIR, missing directories created on the way.
+ * 0, or -1 after a message. */
+static int place(const outdir *o, int i)
+{
+    const char *name = o->names[i], *seg = name;
+    char part[SEG_MAX];
+    int fd = fcntl(o->parent_fd, F_DUPFD_CLOEXEC, 0), from = -1, more = 0, rc = -1;
+    while (fd >= 0 && (more = next_segment(&seg, part)) > 0) {
+        int next = -1;
+        if (mkdirat(fd, part, 0755) == 0 || errno == EEXIST)
+            next = open_dir_at(fd, part);
+        close(fd);
+        fd = next;
+    }
+    if (fd >= 0 && more < 0)
+        errno = ENAMETOOLONG;
+    else if (fd >= 0 && (from = open_parent(o->files_fd, name, 0, part)) >= 0 &&
+             renameat(from, part, fd, part) == 0)
+        rc = 0;
+    if (rc)
+        diag_error("%s/%s: cannot move into place: %s", o->dir, name, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    if (from >= 0)
+        close(from);
+    return rc;
 }
 
 int outdir_commit(outdir *o, int force)
@@ -112,81 +322,42 @@ int outdir_commit(outdir *o, int force)
     if (outdir_finish(o))
         return FWS_EXIT_IO;
     if (o->dir_created) {
-        mode_t um = umask(0);
-        umask(um);
-        chmod(o->staging, 0777 & ~um);   /* mkdtemp made it 0700 */
-        if (rename(o->staging, o->dir) < 0) {
+        if (rename_noreplace(o->stage_fd, FILES, o->parent_fd, o->base) < 0) {
             diag_error("%s: cannot move the output into place: %s", o->dir, strerror(errno));
             return FWS_EXIT_IO;
         }
         return FWS_EXIT_OK;
     }
-    for (i = 0; i < o->n_names && !force; i++) {
-        char *path = join(o->dir, o->names[i]);
-        struct stat st;
-        int exists = lstat(path, &st) == 0;
-        if (exists)
-            diag_error("%s: already exists (use --force to replace it); nothing written", path);
-        free(path);
-        if (exists)
+    for (i = 0; i < o->n_names; i++)
+        if (check_target(o, o->names[i], force))
             return FWS_EXIT_IO;
-    }
-    for (i = 0; i < o->n_names; i++) {
-        char *from, *to;
-        int rc;
-        if (make_parents(o->dir, o->names[i]))
+    for (i = 0; i < o->n_names; i++)
+        if (place(o, i))
             return FWS_EXIT_IO;
-        from = join(o->staging, o->names[i]);
-        to = join(o->dir, o->names[i]);
-        rc = rename(from, to);
-        if (rc < 0)
-            diag_error("%s: cannot move into place: %s", to, strerror(errno));
-        free(from);
-        free(to);
-        if (rc < 0)
-            return FWS_EXIT_IO;
-    }
     return FWS_EXIT_OK;
-}
-
-/* Removes name below at and everything in it, through directory
- * descriptors and without following links: no shell ever sees a path.
- * 0, or -1 with errno. */
-static int remove_tree(int at, const char *name)
-{
-    struct dirent *e;
-    DIR *d;
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!(d = fdopendir(fd))) {
-        close(fd);
-        return -1;
-    }
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (unlinkat(fd, e->d_name, 0) < 0 && (errno != EISDIR || remove_tree(fd, e->d_name) < 0))
-            rc = -1;
-    }
-    closedir(d);
-    if (unlinkat(at, name, AT_REMOVEDIR) < 0)
-        rc = -1;
-    return rc;
 }
 
 void outdir_close(outdir *o)
 {
     if (o->fd >= 0)
         close(o->fd);
-    /* The staging directory may hold plaintext of a rejected container:
-     * it goes in every case. */
-    if (o->staging && remove_tree(AT_FDCWD, o->staging) < 0)
-        diag_warn("%s: could not remove the staging directory: %s", o->staging, strerror(errno));
+    if (o->files_fd >= 0)
+        close(o->files_fd);
+    if (o->stage_fd >= 0)
+        close(o->stage_fd);
+    /* The stage may hold plaintext of a rejected container: it goes in
+     * every case. */
+    if (o->stage_name && remove_tree(o->parent_fd, o->stage_name) < 0)
+        diag_warn("%s: could not remove the staging directory: %s", o->stage_path,
+                  strerror(errno));
+    if (o->parent_fd >= 0)
+        close(o->parent_fd);
     for (int i = 0; i < o->n_names; i++)
         free(o->names[i]);
     free(o->names);
-    free(o->staging);
+    free(o->stage_name);
+    free(o->stage_path);
+    free(o->base);
     free(o->dir);
     outdir_init(o);
 }

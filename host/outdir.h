@@ -1,11 +1,25 @@
 /*
- * An output directory written all or nothing: files are first written to
- * a hidden staging directory (inside DIR, or beside it when DIR does not
- * exist yet), and moved into DIR by outdir_commit() only after the caller
- * has accepted everything.  Used by `fwseal unpack` and `fwsv install`.
+ * An output directory written all or nothing, for `fwseal unpack` and
+ * `fwsv install`.
+ *
+ * Files are written to a hidden staging directory (DIR/PREFIX-XXXXXX, or
+ * beside DIR when DIR does not exist yet) and moved into DIR by
+ * outdir_commit() only after the caller has accepted everything.  Paths
+ * are never handed to a shell: every step is a system call on directory
+ * descriptors (openat, mkdirat, renameat, unlinkat), so a quote, a
+ * semicolon or a newline in DIR is only a character of a name.
+ *
+ * Inside DIR no symbolic link is followed: each directory on the way to a
+ * file is opened with O_NOFOLLOW, and a component below a link, or below
+ * something that is not a directory, is refused before anything moves.
+ * (DIR itself, as the caller named it, may be a link to a directory.)
+ * The staging directory, which may hold plaintext of a
+ * container that was then rejected, is removed by outdir_close() in every
+ * case.
  *
  * Names are relative paths that passed the component name rules
- * (fws_component_name_valid(): no "..", no empty segment, no leading '/').
+ * (fws_component_name_valid(): segments of [A-Za-z0-9._+-], no empty,
+ * "." or ".." segment, no leading '/').
  */
 #ifndef FWS_OUTDIR_H
 #define FWS_OUTDIR_H
@@ -13,9 +27,15 @@
 #include <stddef.h>
 
 typedef struct {
-    char *dir;          /* DIR as given */
-    char *staging;      /* the staging directory, NULL before outdir_open */
-    int dir_created;    /* DIR did not exist: the staging directory becomes DIR */
+    char *dir;          /* DIR as given, for messages */
+    char *stage_path;   /* the staging directory's path, for messages */
+    char *stage_name;   /* its name in parent_fd */
+    char *base;         /* DIR's last segment, when DIR is to be created */
+    int parent_fd;      /* DIR when it exists, else the directory DIR goes into */
+    int stage_fd;       /* the staging directory: files in "f/" */
+    int files_fd;       /* stage "f/": the tree that goes into DIR */
+    int dir_created;    /* DIR did not exist: "f/" becomes DIR */
+    int moved_whole;    /* "f/" became DIR: nothing of the stage is left but itself */
     int fd;             /* the file being written, or -1 */
     char **names;       /* files staged, in the order they were created */
     int n_names;
@@ -33,9 +53,11 @@ int outdir_create(outdir *o, const char *name);
 int outdir_write(outdir *o, const void *buf, size_t len);
 /* Finishes the current file (fsync, close).  0, or -1 after a message. */
 int outdir_finish(outdir *o);
-/* Moves every staged file into DIR.  Without force an existing file in
- * DIR refuses the whole commit before anything moves.  Returns an
- * FWS_EXIT_* status; messages printed. */
+/* Moves every staged file into DIR.  Without force an existing file
+ * refuses the commit; with force it is replaced.  A link or a
+ * non-directory where a directory goes refuses it either way.  These are
+ * checked before anything moves.  Returns an FWS_EXIT_* status; messages
+ * printed. */
 int outdir_commit(outdir *o, int force);
 /* Removes the staging directory and everything still in it; frees o. */
 void outdir_close(outdir *o);

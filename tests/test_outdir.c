@@ -1,8 +1,8 @@
 /* The staged output directory (host/outdir.c) under `fwseal unpack` and
  * `fwsv install`: any output path is only a path (quotes, semicolons,
- * spaces, newlines and a leading '-' run nothing and remove nothing), and
- * the staging directory never outlives the run, after a rejection
- * either. */
+ * spaces, newlines and a leading '-' run nothing and remove nothing), no
+ * symbolic link inside DIR is followed, and the staging directory never
+ * outlives the run, after a rejection either. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +42,18 @@ static run_result write_out(const char *tool, const char *file, const char *out,
                 FWSV_BIN, file, args);
     unsetenv("FWS_OUT");
     return r;
+}
+
+/* Every entry under the fixture's directory (or sub), its type, link
+ * target and, for files, contents: equal strings mean an equal tree. */
+static char *tree(const char *sub)
+{
+    run_result r = run("cd '%s/%s' && find . -mindepth 1 -printf '%%y %%p %%l\\n' | sort && "
+                       "find . -type f -exec sha256sum {} + | sort",
+                       fx.dir, sub);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    free(r.err);
+    return r.out;
 }
 
 /* No staging directory of either tool is left anywhere in the fixture. */
@@ -160,4 +172,30 @@ Test(outdir, staging_is_removed_after_a_rejection)
     }
     free(c);
     free(p);
+}
+
+/* A symbolic link inside DIR is never followed: a component below it is
+ * refused (exit 3) and nothing is written anywhere. */
+Test(outdir, symlinked_directory_inside_dir_is_refused)
+{
+    free(fx_pack_bytes(&fx, "sym.fws", "first=a.bin sub/evil=b.bin", &(size_t){0}));
+    for (size_t t = 0; t < 2; t++) {
+        run_result r = run("cd '%s' && rm -rf out elsewhere && mkdir out elsewhere && "
+                           "ln -s ../elsewhere out/sub", fx.dir);
+        run_free(&r);
+        char *before = tree(".");
+        r = write_out(tools[t], "sym.fws", "out", "");
+        cr_assert_eq(r.status, 3, "%s: %d %s", tools[t], r.status, r.err);
+        cr_assert(strstr(r.err, "out/sub") && strstr(r.err, "symbolic link"), "%s: %s",
+                  tools[t], r.err);
+        run_free(&r);
+        r = write_out(tools[t], "sym.fws", "out", "--force");
+        cr_assert_eq(r.status, 3, "%s --force: %d %s", tools[t], r.status, r.err);
+        run_free(&r);
+        char *after = tree(".");
+        cr_assert_str_eq(after, before, "%s wrote something", tools[t]);
+        free(before);
+        free(after);
+        expect_no_staging(tools[t]);
+    }
 }
