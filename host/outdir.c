@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define FILES "f"      /* in the stage: the tree of files that goes into DIR */
+#define REPLACED "r"   /* in the stage: files --force replaced, kept until the commit is done */
 #define SEG_MAX 256    /* longest name segment handled (the name rules allow 64) */
 
 /* A directory below at, never through a symbolic link. */
@@ -113,7 +114,7 @@ static int open_parent_of_dir(outdir *o, const char *dir)
     return o->parent_fd < 0 ? -1 : 0;
 }
 
-/* The stage: PREFIX-XXXXXX (0700) in parent_fd, with "f" in it. */
+/* The stage: PREFIX-XXXXXX (0700) in parent_fd, with "f" and "r" in it. */
 static int make_stage(outdir *o, const char *prefix)
 {
     char *where = o->stage_path ? o->stage_path : o->dir;
@@ -141,7 +142,7 @@ static int make_stage(outdir *o, const char *prefix)
         free(where);
     /* "f" gets the umask's mode: it becomes DIR when DIR is created. */
     if ((o->stage_fd = open_dir_at(o->parent_fd, o->stage_name)) < 0 ||
-        mkdirat(o->stage_fd, FILES, 0777) < 0 ||
+        mkdirat(o->stage_fd, FILES, 0777) < 0 || mkdirat(o->stage_fd, REPLACED, 0700) < 0 ||
         (o->files_fd = open_dir_at(o->stage_fd, FILES)) < 0) {
         diag_error("%s: cannot create the output: %s", o->stage_path, strerror(errno));
         return -1;
@@ -268,6 +269,9 @@ static int check_target(const outdir *o, const char *name, int force)
             diag_error("%s/%.*s: exists and is not a directory; nothing written", o->dir,
                        (int)(seg - name - 1), name);
             rc = -2;
+        } else if (S_ISDIR(st.st_mode) && !more) {
+            diag_error("%s/%s: is a directory; nothing written", o->dir, name);
+            rc = -2;
         } else if (!more && !force) {
             diag_error("%s/%s: already exists (use --force to replace it); nothing written",
                        o->dir, name);
@@ -288,27 +292,95 @@ static int check_target(const outdir *o, const char *name, int force)
     return rc ? -1 : 0;
 }
 
-/* Moves staged file i into DIR, missing directories created on the way.
- * 0, or -1 after a message. */
-static int place(const outdir *o, int i)
+/* What a failed commit undoes, latest first. */
+typedef enum { UNDO_MKDIR, UNDO_NEW_FILE, UNDO_REPLACED } undo_kind;
+typedef struct {
+    undo_kind kind;
+    int fd;                /* the directory the entry is in */
+    char name[SEG_MAX];    /* the entry */
+    char backup[24];       /* UNDO_REPLACED: the old file's name in the stage's "r" */
+} undo;
+
+typedef struct {
+    undo *u;
+    int n;
+    int replaced_fd;       /* the stage's "r" */
+} journal;
+
+static void remember(journal *j, undo_kind kind, int fd, const char *name, const char *backup)
+{
+    undo *u;
+    j->u = xrealloc(j->u, (size_t)(j->n + 1) * sizeof *j->u);
+    u = &j->u[j->n++];
+    u->kind = kind;
+    u->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    snprintf(u->name, sizeof u->name, "%s", name);
+    snprintf(u->backup, sizeof u->backup, "%s", backup ? backup : "");
+}
+
+/* Puts everything back as it was before the commit, newest move first;
+ * closes the journal. */
+static void roll_back(const outdir *o, journal *j, int undo_all)
+{
+    for (int i = j->n - 1; i >= 0; i--) {
+        undo *u = &j->u[i];
+        int rc = 0;
+        if (undo_all && u->fd >= 0) {
+            if (u->kind == UNDO_MKDIR)
+                rc = unlinkat(u->fd, u->name, AT_REMOVEDIR);
+            else if (u->kind == UNDO_NEW_FILE)
+                rc = unlinkat(u->fd, u->name, 0);
+            else
+                rc = renameat(j->replaced_fd, u->backup, u->fd, u->name);
+            if (rc < 0)
+                diag_warn("%s: could not undo a move (%s): %s", o->dir, u->name, strerror(errno));
+        }
+        if (u->fd >= 0)
+            close(u->fd);
+    }
+    free(j->u);
+    j->u = NULL;
+    j->n = 0;
+}
+
+/* Moves staged file i into DIR: missing directories created, a file
+ * --force replaces kept in the stage until the end, each step in the
+ * journal.  Without force nothing is ever replaced, whatever appeared
+ * since the check.  0, or -1 after a message. */
+static int place(const outdir *o, int i, int force, journal *j)
 {
     const char *name = o->names[i], *seg = name;
-    char part[SEG_MAX];
+    char part[SEG_MAX], backup[24];
     int fd = fcntl(o->parent_fd, F_DUPFD_CLOEXEC, 0), from = -1, more = 0, rc = -1;
+    struct stat st;
     while (fd >= 0 && (more = next_segment(&seg, part)) > 0) {
-        int next = -1;
-        if (mkdirat(fd, part, 0755) == 0 || errno == EEXIST)
-            next = open_dir_at(fd, part);
+        int next;
+        if (mkdirat(fd, part, 0755) == 0)
+            remember(j, UNDO_MKDIR, fd, part, NULL);
+        else if (errno != EEXIST)
+            break;
+        next = open_dir_at(fd, part);
         close(fd);
         fd = next;
     }
     if (fd >= 0 && more < 0)
         errno = ENAMETOOLONG;
-    else if (fd >= 0 && (from = open_parent(o->files_fd, name, 0, part)) >= 0 &&
-             renameat(from, part, fd, part) == 0)
-        rc = 0;
+    if (fd < 0 || more < 0 || (from = open_parent(o->files_fd, name, 0, part)) < 0)
+        goto out;
+    if (force && fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        snprintf(backup, sizeof backup, "%d", i);
+        if (renameat(fd, part, j->replaced_fd, backup) < 0)
+            goto out;
+        remember(j, UNDO_REPLACED, fd, part, backup);
+    }
+    if (rename_noreplace(from, part, fd, part) < 0)
+        goto out;
+    remember(j, UNDO_NEW_FILE, fd, part, NULL);
+    rc = 0;
+out:
     if (rc)
-        diag_error("%s/%s: cannot move into place: %s", o->dir, name, strerror(errno));
+        diag_error("%s/%s: cannot move into place: %s; nothing written", o->dir, name,
+                   strerror(errno));
     if (fd >= 0)
         close(fd);
     if (from >= 0)
@@ -318,6 +390,7 @@ static int place(const outdir *o, int i)
 
 int outdir_commit(outdir *o, int force)
 {
+    journal j = {NULL, 0, -1};
     int i;
     if (outdir_finish(o))
         return FWS_EXIT_IO;
@@ -328,13 +401,21 @@ int outdir_commit(outdir *o, int force)
         }
         return FWS_EXIT_OK;
     }
+    /* Everything is checked before the first move... */
     for (i = 0; i < o->n_names; i++)
         if (check_target(o, o->names[i], force))
             return FWS_EXIT_IO;
+    /* ... and what fails anyway (DIR changed meanwhile) is undone. */
+    if ((j.replaced_fd = open_dir_at(o->stage_fd, REPLACED)) < 0) {
+        diag_error("%s: %s", o->stage_path, strerror(errno));
+        return FWS_EXIT_IO;
+    }
     for (i = 0; i < o->n_names; i++)
-        if (place(o, i))
-            return FWS_EXIT_IO;
-    return FWS_EXIT_OK;
+        if (place(o, i, force, &j))
+            break;
+    roll_back(o, &j, i < o->n_names);
+    close(j.replaced_fd);
+    return i < o->n_names ? FWS_EXIT_IO : FWS_EXIT_OK;
 }
 
 void outdir_close(outdir *o)

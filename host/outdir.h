@@ -13,7 +13,9 @@
  * file is opened with O_NOFOLLOW, and a component below a link, or below
  * something that is not a directory, is refused before anything moves.
  * (DIR itself, as the caller named it, may be a link to a directory.)
- * The staging directory, which may hold plaintext of a
+ * Every target and parent is checked before the first move; a move that
+ * fails anyway (DIR changed meanwhile) undoes the moves before it, so DIR
+ * ends as it was.  The staging directory, which may hold plaintext of a
  * container that was then rejected, is removed by outdir_close() in every
  * case.
  *
@@ -32,10 +34,9 @@ typedef struct {
     char *stage_name;   /* its name in parent_fd */
     char *base;         /* DIR's last segment, when DIR is to be created */
     int parent_fd;      /* DIR when it exists, else the directory DIR goes into */
-    int stage_fd;       /* the staging directory: files in "f/" */
+    int stage_fd;       /* the staging directory: files in "f/", replaced ones in "r/" */
     int files_fd;       /* stage "f/": the tree that goes into DIR */
     int dir_created;    /* DIR did not exist: "f/" becomes DIR */
-    int moved_whole;    /* "f/" became DIR: nothing of the stage is left but itself */
     int fd;             /* the file being written, or -1 */
     char **names;       /* files staged, in the order they were created */
     int n_names;
@@ -53,11 +54,11 @@ int outdir_create(outdir *o, const char *name);
 int outdir_write(outdir *o, const void *buf, size_t len);
 /* Finishes the current file (fsync, close).  0, or -1 after a message. */
 int outdir_finish(outdir *o);
-/* Moves every staged file into DIR.  Without force an existing file
- * refuses the commit; with force it is replaced.  A link or a
- * non-directory where a directory goes refuses it either way.  These are
- * checked before anything moves.  Returns an FWS_EXIT_* status; messages
- * printed. */
+/* Moves every staged file into DIR, all or nothing.  Without force an
+ * existing file refuses the commit; with force it is replaced.  A
+ * directory where a file goes, and a link or a non-directory where a
+ * directory goes, refuse it either way.  Returns FWS_EXIT_OK, or
+ * FWS_EXIT_IO with DIR as it was (messages printed). */
 int outdir_commit(outdir *o, int force);
 /* Removes the staging directory and everything still in it; frees o. */
 void outdir_close(outdir *o);

@@ -1,13 +1,17 @@
 /* The staged output directory (host/outdir.c) under `fwseal unpack` and
  * `fwsv install`: any output path is only a path (quotes, semicolons,
  * spaces, newlines and a leading '-' run nothing and remove nothing), no
- * symbolic link inside DIR is followed, and the staging directory never
- * outlives the run, after a rejection either. */
+ * symbolic link inside DIR is followed, nothing is written unless every
+ * move can be made, and the staging directory never outlives the run,
+ * after a rejection either. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "diag.h"
 #include "fixture.h"
+#include "outdir.h"
 
 static fixture fx;
 static void setup(void)
@@ -198,4 +202,95 @@ Test(outdir, symlinked_directory_inside_dir_is_refused)
         free(after);
         expect_no_staging(tools[t]);
     }
+}
+
+/* The partial case: out/a is a file and a later component is a/b.  Every
+ * target and parent is checked before the first move, so out/ stays
+ * exactly as it was, with --force too. */
+Test(outdir, a_later_conflict_leaves_dir_as_it_was)
+{
+    free(fx_pack_bytes(&fx, "part.fws", "first=a.bin a/b=b.bin", &(size_t){0}));
+    for (size_t t = 0; t < 2; t++) {
+        run_result r = run("cd '%s' && rm -rf out && mkdir out && echo old > out/a && "
+                           "mkdir out/d && echo keep > out/d/k", fx.dir);
+        run_free(&r);
+        char *before = tree("out");
+        for (int force = 0; force < 2; force++) {
+            r = write_out(tools[t], "part.fws", "out", force ? "--force" : "");
+            cr_assert_eq(r.status, 3, "%s: %d %s", tools[t], r.status, r.err);
+            cr_assert(strstr(r.err, "out/a") && strstr(r.err, "not a directory"), "%s: %s",
+                      tools[t], r.err);
+            cr_assert(strstr(r.err, "nothing written"), "%s: %s", tools[t], r.err);
+            run_free(&r);
+            char *after = tree("out");
+            cr_assert_str_eq(after, before, "%s%s changed out/", tools[t],
+                             force ? " --force" : "");
+            free(after);
+            expect_no_staging(tools[t]);
+        }
+        free(before);
+    }
+}
+
+/* A directory where a component's file goes is refused up front as well,
+ * with --force too (a rename cannot replace it). */
+Test(outdir, a_directory_in_a_files_place_is_refused)
+{
+    for (size_t t = 0; t < 2; t++) {
+        run_result r = run("cd '%s' && rm -rf out && mkdir -p out/cfg", fx.dir);
+        run_free(&r);
+        char *before = tree("out");
+        r = write_out(tools[t], "plain.fws", "out", "--force");
+        cr_assert_eq(r.status, 3, "%s: %d %s", tools[t], r.status, r.err);
+        cr_assert(strstr(r.err, "out/cfg"), "%s: %s", tools[t], r.err);
+        run_free(&r);
+        char *after = tree("out");
+        cr_assert_str_eq(after, before, "%s changed out/", tools[t]);
+        free(after);
+        free(before);
+        expect_no_staging(tools[t]);
+    }
+}
+
+/* A move that fails after every check passed (here: a staged file removed
+ * behind outdir's back, as a change to DIR during the commit would) undoes
+ * the moves before it: DIR ends as it was, a file --force replaced
+ * included, and the message says nothing was written. */
+Test(outdir, a_failed_move_is_rolled_back)
+{
+    static const char *const names[2][3] = {{"new", "sub/two", "three"},
+                                            {"one", "sub/two", "three"}};
+    char *dir = fx_path(&fx, "roll");
+    run_result r = run("cd '%s' && mkdir -p roll/keep && echo old > roll/one", fx.dir);
+    run_free(&r);
+    char *before = tree("roll");
+    for (int force = 0; force < 2; force++) {
+        outdir o;
+        char *err;
+        int rc;
+        cr_assert_eq(outdir_open(&o, dir, ".test-stage"), FWS_EXIT_OK);
+        for (int i = 0; i < 3; i++) {
+            cr_assert_eq(outdir_create(&o, names[force][i]), 0);
+            cr_assert_eq(outdir_write(&o, names[force][i], strlen(names[force][i])), 0);
+        }
+        cr_assert_eq(outdir_finish(&o), 0);
+        cr_assert_eq(unlinkat(o.files_fd, "three", 0), 0);
+        stderr_capture_begin();
+        rc = outdir_commit(&o, force);
+        err = stderr_capture_end();
+        cr_assert_eq(rc, FWS_EXIT_IO, "force %d: %s", force, err);
+        cr_assert(strstr(err, "three: cannot move into place") && strstr(err, "nothing written"),
+                  "%s", err);
+        outdir_close(&o);
+        char *after = tree("roll");
+        cr_assert_str_eq(after, before, "force %d: roll/ changed", force);
+        free(after);
+        free(err);
+        expect_no_staging("rollback");
+        r = run("cd '%s' && find . -name '.test-stage-*'", fx.dir);
+        cr_assert_str_eq(r.out, "", "staging left: %s", r.out);
+        run_free(&r);
+    }
+    free(before);
+    free(dir);
 }
