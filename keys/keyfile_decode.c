@@ -6,10 +6,10 @@
  * are never confused.  The checksum is verified before any passphrase is
  * asked for, so a damaged file never costs an Argon2id run or a prompt.
  */
-#include "keyfile.h"
-#include "keyfile_layout.h"
 #include "diag.h"
 #include "fws_bytes.h"
+#include "keyfile.h"
+#include "keyfile_layout.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -4,10 +4,10 @@
  * everything before the ciphertext is associated data, so the public key,
  * id and KDF parameters are bound to the secret.
  */
-#include "keyfile.h"
-#include "keyfile_layout.h"
 #include "diag.h"
 #include "fws_bytes.h"
+#include "keyfile.h"
+#include "keyfile_layout.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -5,9 +5,9 @@
  * message ("an RSA key", "an Ed448 key", ...).
  */
 #include "pem_import.h"
-#include "rfc8410.h"
 #include "diag.h"
 #include "io.h"
+#include "rfc8410.h"
 #include "xalloc.h"
 
 #include <errno.h>

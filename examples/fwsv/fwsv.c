@@ -1,8 +1,11 @@
 /*
  * fwsv: the freestanding verifier behind a thin host main.  It answers
  * exactly what a device would answer: every decision comes from
- * verifier/ (fws_install_*, fws_boot_check, fws_ed25519_verify); this file
- * only reads files, loads key files (keys/ library) and writes output.
+ * verifier/ (fws_install_*, fws_boot_check, fws_ed25519_verify).  Around
+ * it, the host tool's own code: the policy options and key loading of
+ * `fwseal verify` (signer/cli/policy_args.h, keys/), its option parsing
+ * and messages (signer/cli/cli.h, host/diag.h), and the staged output
+ * directory of `fwseal unpack` (host/outdir.h).
  *
  *   fwsv check FILE [policy]            verify as a device would, discard output
  *   fwsv install FILE -o DIR [policy]   verify, write DIR/NAME and DIR/boot-record.bin

@@ -1,7 +1,7 @@
 #include "cli.h"
 #include "keyfile.h"
-#include "pdeflate.h"
 #include "parse.h"
+#include "pdeflate.h"
 
 #include <getopt.h>
 #include <stdarg.h>

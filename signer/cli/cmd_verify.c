@@ -1,9 +1,9 @@
 /* fwseal verify: the decision a device would take, on the host. */
 #include "cli.h"
 #include "json.h"
-#include "reason.h"
 #include "pdeflate.h"
 #include "policy_args.h"
+#include "reason.h"
 #include "xalloc.h"
 
 #include <stdlib.h>

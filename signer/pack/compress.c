@@ -1,9 +1,9 @@
 #include "compress.h"
 #include "diag.h"
-#include "xalloc.h"
+#include "host_sha256.h"
 #include "pdeflate.h"
 #include "progress.h"
-#include "host_sha256.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 
