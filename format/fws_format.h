@@ -67,7 +67,7 @@
 #define FWS_LABEL_DIGEST_KEY "fwseal-v1 digest-key"
 #define FWS_LABEL_DELEGATION "fwseal-v1 delegation"
 
-/* Decoder results.  Every value has a name (fws_error_name) so a
+/* Decoder results.  Every value has a name (fws_format_err_name) so a
  * bootloader can log why it refused. */
 typedef enum {
     FWS_OK = 0,

@@ -90,5 +90,34 @@ int fws_meta_next(const uint8_t *meta, size_t meta_len, size_t *pos,
                   const uint8_t **value, uint16_t *value_len);
 /* 1 if a META key follows the rules: 1..64 bytes of [A-Za-z0-9._-]. */
 int fws_meta_key_valid(const uint8_t *key, size_t len);
+/* META key order: bytewise, a key before the longer keys it is a prefix
+ * of.  <0, 0 or >0 as a sorts before, equal to or after b. */
+int fws_meta_key_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
+
+/* ---- META encoder (host) ---- */
+typedef struct {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} fws_meta_entry;
+
+/* Why an entry or a META value is refused. */
+#define FWS_META_E_KEY 1         /* the key breaks the key rules */
+#define FWS_META_E_VALUE 2       /* the value is longer than FWS_MAX_META_VALUE */
+#define FWS_META_E_DUPLICATE 3   /* the key is given twice */
+#define FWS_META_E_SPACE 4       /* the whole value is above 65535 bytes or cap */
+
+/* 0, or FWS_META_E_KEY / FWS_META_E_VALUE for one entry. */
+int fws_meta_entry_check(const fws_meta_entry *e);
+/* The canonical META value from n entries given in any order: checks each
+ * (in the order given), sorts e[] in place by key, refuses a repeated key,
+ * and writes each entry as key_len u8 | key | value_len u16le | value.
+ * Returns 0 with *len the bytes written (0 for n == 0: the manifest then
+ * has no META field), or an FWS_META_E_* with *bad the index in e[] of the
+ * offending entry (of the second of two equal keys, after sorting) and,
+ * for FWS_META_E_SPACE, *len the length the value would have. */
+int fws_meta_encode(fws_meta_entry *e, size_t n, uint8_t *out, size_t cap, size_t *len,
+                    size_t *bad);
 
 #endif

@@ -79,6 +79,15 @@ int fws_meta_key_valid(const uint8_t *key, size_t len)
     return 1;
 }
 
+int fws_meta_key_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+    size_t i;
+    for (i = 0; i < a_len && i < b_len; i++)
+        if (a[i] != b[i])
+            return (int)a[i] - (int)b[i];
+    return (a_len > b_len) - (a_len < b_len);
+}
+
 int fws_meta_next(const uint8_t *meta, size_t meta_len, size_t *pos,
                   const uint8_t **key, uint8_t *key_len,
                   const uint8_t **value, uint16_t *value_len)
@@ -101,7 +110,7 @@ int fws_meta_next(const uint8_t *meta, size_t meta_len, size_t *pos,
 /* META: at least one entry; keys valid and strictly ascending. */
 static int meta_check(const uint8_t *meta, size_t len)
 {
-    size_t pos = 0, prev_len = 0, i;
+    size_t pos = 0, prev_len = 0;
     const uint8_t *key, *value, *prev = 0;
     uint8_t klen;
     uint16_t vlen;
@@ -112,16 +121,8 @@ static int meta_check(const uint8_t *meta, size_t len)
             return 0;
         if (!fws_meta_key_valid(key, klen) || vlen > FWS_MAX_META_VALUE)
             return 0;
-        if (prev) {
-            /* strictly greater, bytewise, shorter prefix first */
-            int cmp = 0;
-            for (i = 0; i < klen && i < prev_len && !cmp; i++)
-                cmp = (int)key[i] - (int)prev[i];
-            if (!cmp)
-                cmp = (int)klen - (int)prev_len;
-            if (cmp <= 0)
-                return 0;
-        }
+        if (prev && fws_meta_key_cmp(key, klen, prev, prev_len) <= 0)
+            return 0;   /* keys strictly ascending */
         prev = key;
         prev_len = klen;
     }

@@ -45,10 +45,6 @@ int fws_kdf_strength_parse(const char *s, fws_kdf_strength *out)
     return 0;
 }
 
-/* The 16-byte domain label of PSK ids, without a NUL. */
-static const uint8_t psk_id_label[16] = {'f', 'w', 's', 'e', 'a', 'l', '-', 'v',
-                                         '1', ' ', 'p', 's', 'k', '-', 'i', 'd'};
-
 void fws_key_compute_id(fws_key_type t, const uint8_t *pub_or_psk, uint8_t id[FWS_KEYID_LEN])
 {
     uint8_t h[crypto_hash_sha512_BYTES];
@@ -56,7 +52,8 @@ void fws_key_compute_id(fws_key_type t, const uint8_t *pub_or_psk, uint8_t id[FW
 
     crypto_hash_sha512_init(&st);
     if (t == FWS_KEY_PSK)
-        crypto_hash_sha512_update(&st, psk_id_label, sizeof psk_id_label);
+        crypto_hash_sha512_update(&st, (const uint8_t *)FWS_LABEL_PSK_ID,
+                                  sizeof FWS_LABEL_PSK_ID - 1);
     crypto_hash_sha512_update(&st, pub_or_psk, 32);
     crypto_hash_sha512_final(&st, h);
     memcpy(id, h, FWS_KEYID_LEN);

@@ -1,10 +1,11 @@
 /*
  * Key files on disk: loading (with the ssh-style permission warning) and
- * writing a NAME.key / NAME.pub pair through signer/atomic_file.
+ * writing a NAME.key / NAME.pub pair through host/atomic_file.
  */
 #include "keyfile.h"
 #include "atomic_file.h"
-#include "cli.h"
+#include "diag.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,50 +18,38 @@
  * st receives the file's status. */
 static int read_small_file(const char *path, uint8_t *buf, size_t *len, struct stat *st)
 {
-    size_t n = 0;
+    uint8_t extra;
+    size_t n = 0, more = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            cli_error("%s: key file not found", path);
+            diag_error("%s: key file not found", path);
         else
-            cli_error("%s: cannot open key file: %s", path, strerror(errno));
+            diag_error("%s: cannot open key file: %s", path, strerror(errno));
         return FWS_EXIT_IO;
     }
     if (fstat(fd, st) < 0) {
-        cli_error("%s: cannot read key file: %s", path, strerror(errno));
+        diag_error("%s: cannot read key file: %s", path, strerror(errno));
         close(fd);
         return FWS_EXIT_IO;
     }
     if (S_ISDIR(st->st_mode)) {
-        cli_error("%s: is a directory, not a key file", path);
+        diag_error("%s: is a directory, not a key file", path);
         close(fd);
         return FWS_EXIT_IO;
     }
-    for (;;) {
-        uint8_t extra;
-        ssize_t r;
-        if (n < FWS_KEYFILE_READ_MAX)
-            r = read(fd, buf + n, FWS_KEYFILE_READ_MAX - n);
-        else
-            r = read(fd, &extra, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            cli_error("%s: cannot read key file: %s", path, strerror(errno));
-            close(fd);
-            return FWS_EXIT_IO;
-        }
-        if (r == 0)
-            break;
-        if (n == FWS_KEYFILE_READ_MAX) {
-            cli_error("%s: not a fwseal key file (larger than %d bytes)", path,
-                      FWS_KEYFILE_READ_MAX);
-            close(fd);
-            return FWS_EXIT_IO;
-        }
-        n += (size_t)r;
+    /* One byte past the limit tells "too large" from "exactly the limit". */
+    if (io_read_full(fd, buf, FWS_KEYFILE_READ_MAX, &n) ||
+        (n == FWS_KEYFILE_READ_MAX && io_read_full(fd, &extra, 1, &more))) {
+        diag_error("%s: cannot read key file: %s", path, strerror(errno));
+        close(fd);
+        return FWS_EXIT_IO;
     }
     close(fd);
+    if (more) {
+        diag_error("%s: not a fwseal key file (larger than %d bytes)", path, FWS_KEYFILE_READ_MAX);
+        return FWS_EXIT_IO;
+    }
     *len = n;
     return FWS_EXIT_OK;
 }
@@ -80,7 +69,7 @@ static int load(const char *path, const fws_passphrase_src *pp, int want_secret,
          * passphrase prompt. */
         rc = fws_keyfile_decode(path, buf, len, 0, NULL, key, &is_secret);
         if (rc == FWS_EXIT_OK && is_secret && S_ISREG(st.st_mode) && (st.st_mode & 077))
-            cli_warn("%s: permissions %04o are too open: a secret key file must be "
+            diag_warn("%s: permissions %04o are too open: a secret key file must be "
                      "accessible by its owner only (chmod 600 %s)",
                      path, (unsigned)(st.st_mode & 07777), path);
         if (rc == FWS_EXIT_OK && is_secret && want_secret)
@@ -104,45 +93,43 @@ int fws_key_load_public(const char *path, fws_key *key)
     return rc;
 }
 
+int fws_keyfile_refuse_existing(const char *key_path, const char *pub_path)
+{
+    const char *paths[2] = {key_path, pub_path};
+    struct stat st;
+    int rc = FWS_EXIT_OK;
+    for (int i = 0; i < 2; i++)
+        if (paths[i] && lstat(paths[i], &st) == 0) {
+            diag_error("%s: already exists (use --force to overwrite); nothing written", paths[i]);
+            rc = FWS_EXIT_IO;
+        }
+    return rc;
+}
+
 int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key *key,
                       const fws_keyfile_write_opts *o)
 {
     char ktext[FWS_KEYFILE_TEXT_MAX], ptext[FWS_KEYFILE_TEXT_MAX];
     size_t klen = 0, plen = 0;
     atomic_file kf, pf;
-    struct stat st;
     int rc = FWS_EXIT_IO, have_pub = pub_path != NULL, pub_done = 0;
 
-    memset(&kf, 0, sizeof kf);
-    memset(&pf, 0, sizeof pf);
-    kf.fd = pf.fd = -1;
-    if (!o->force) {
-        int exists = 0;
-        if (lstat(key_path, &st) == 0) {
-            cli_error("%s: already exists (use --force to overwrite)", key_path);
-            exists = 1;
-        }
-        if (have_pub && lstat(pub_path, &st) == 0) {
-            cli_error("%s: already exists (use --force to overwrite)", pub_path);
-            exists = 1;
-        }
-        if (exists)
-            return FWS_EXIT_IO;
-    }
+    atomic_init(&kf);
+    atomic_init(&pf);
+    if (!o->force && fws_keyfile_refuse_existing(key_path, pub_path))
+        return FWS_EXIT_IO;
     if (fws_keyfile_encode(key, 1, o->comment, o->passphrase, o->passphrase_len, o->strength,
                            ktext, &klen) ||
         (have_pub && fws_keyfile_encode(key, 0, o->comment, NULL, 0, o->strength, ptext, &plen)))
         goto out;
 
-    if ((rc = atomic_open(&kf, key_path, 0600, o->force)) != FWS_EXIT_OK)
+    if ((rc = atomic_open(&kf, key_path, 0600,
+                          ATOMIC_EXACT_MODE | (o->force ? ATOMIC_OVERWRITE : 0))) != FWS_EXIT_OK)
         goto out;
-    /* The temporary file is created 0600 by mkstemp; make the final mode
-     * exactly 0600 too, whatever the umask. */
-    kf.mode = 0600;
     if ((rc = atomic_write(&kf, ktext, klen)) != FWS_EXIT_OK)
         goto out;
     if (have_pub) {
-        if ((rc = atomic_open(&pf, pub_path, 0644, o->force)) != FWS_EXIT_OK ||
+        if ((rc = atomic_open(&pf, pub_path, 0644, o->force ? ATOMIC_OVERWRITE : 0)) != FWS_EXIT_OK ||
             (rc = atomic_write(&pf, ptext, plen)) != FWS_EXIT_OK ||
             (rc = atomic_commit(&pf)) != FWS_EXIT_OK)
             goto out;
@@ -150,7 +137,7 @@ int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key 
     }
     if ((rc = atomic_commit(&kf)) != FWS_EXIT_OK) {
         if (pub_done && unlink(pub_path) == 0)
-            cli_error("%s: removed again, since %s could not be written", pub_path, key_path);
+            diag_error("%s: removed again, since %s could not be written", pub_path, key_path);
         goto out;
     }
 out:

@@ -25,9 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fws_format.h"
 #include "passphrase.h"
 
-#define FWS_KEYID_LEN 8
 typedef enum { FWS_KEY_ED25519 = 1, FWS_KEY_X25519 = 2, FWS_KEY_PSK = 3 } fws_key_type;
 typedef struct {
     fws_key_type type;
@@ -37,13 +37,13 @@ typedef struct {
     uint8_t secret[64];    /* ed25519: libsodium secret key (seed||pk, 64); x25519: scalar (32); psk: key (32) */
 } fws_key;
 
-/* ---- loading (lead's API) ------------------------------------------------ */
+/* ---- loading -------------------------------------------------------------- */
 
 /* Loads NAME.key (secret; asks for the passphrase only if the file is encrypted) or NAME.pub;
    detects which from the file's content, not its name.  Prints a specific error naming the file and
    the problem (missing, unreadable, not a fwseal key file, truncated, checksum mismatch/corrupt,
    wrong passphrase, unknown type) and returns FWS_EXIT_IO; FWS_EXIT_OK on success.
-   Warns (cli_warn, like ssh) if a secret key file's permissions are wider than 0600.
+   Warns (diag_warn, like ssh) if a secret key file's permissions are wider than 0600.
    `pp` may be NULL (= ask on the terminal).  On a terminal a wrong passphrase may be retried
    twice more.  On failure *key is wiped. */
 int fws_key_load(const char *path, const fws_passphrase_src *pp, fws_key *key);
@@ -59,7 +59,7 @@ const char *fws_key_type_name(fws_key_type t);   /* "ed25519", "x25519", "psk" *
 /* Parses "ed25519" / "x25519" / "psk".  Returns 0, or -1 if unknown. */
 int fws_key_type_parse(const char *s, fws_key_type *t);
 /* Key id: ed25519/x25519: first 8 bytes of SHA-512(public key).
-   psk: first 8 bytes of SHA-512("fwseal-v1 psk-id" || psk) (16-byte ASCII label, no NUL). */
+   psk: first 8 bytes of SHA-512(FWS_LABEL_PSK_ID || psk) (the 16-byte label without its NUL). */
 void fws_key_compute_id(fws_key_type t, const uint8_t *pub_or_psk, uint8_t id[FWS_KEYID_LEN]);
 /* Lower-case hex of an id, NUL-terminated: out holds 2*FWS_KEYID_LEN+1 bytes. */
 void fws_key_id_hex(const uint8_t id[FWS_KEYID_LEN], char out[2 * FWS_KEYID_LEN + 1]);
@@ -127,6 +127,11 @@ typedef struct {
     fws_kdf_strength strength;
     int force;                   /* replace existing files */
 } fws_keyfile_write_opts;
+
+/* Without --force a key pair is written only where neither file exists:
+ * names each one that does ("already exists") and returns FWS_EXIT_IO, or
+ * FWS_EXIT_OK.  pub_path may be NULL (psk). */
+int fws_keyfile_refuse_existing(const char *key_path, const char *pub_path);
 
 /*
  * Writes key_path (mode 0600 whatever the umask) and, for ed25519/x25519, pub_path

@@ -6,10 +6,10 @@
  * are never confused.  The checksum is verified before any passphrase is
  * asked for, so a damaged file never costs an Argon2id run or a prompt.
  */
+#include "diag.h"
+#include "fws_bytes.h"
 #include "keyfile.h"
 #include "keyfile_layout.h"
-#include "cli.h"
-#include "fws_bytes.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -33,11 +33,11 @@ static int not_a_key_file(const char *name, const uint8_t *text, size_t len)
 {
     static const char pem[] = "-----BEGIN ";
     if (len >= sizeof pem - 1 && !memcmp(text, pem, sizeof pem - 1))
-        cli_error("%s: not a fwseal key file (a PEM file; import an OpenSSL Ed25519/X25519 "
+        diag_error("%s: not a fwseal key file (a PEM file; import an OpenSSL Ed25519/X25519 "
                   "key with 'fwseal keygen --import %s -o NAME')",
                   name, name);
     else
-        cli_error("%s: not a fwseal key file (it does not start with \"%s\")", name,
+        diag_error("%s: not a fwseal key file (it does not start with \"%s\")", name,
                   KF_LINE_PREFIX);
     return FWS_EXIT_IO;
 }
@@ -59,7 +59,7 @@ static int decrypt_secret(const char *name, const uint8_t *rec, const fws_passph
         if (rc)
             break;
         if (fws_kf_kdf(k, pass, plen, rec + KF_OFF_SALT, ops, mem) != 0) {
-            cli_error("%s: cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
+            diag_error("%s: cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
                       name, mem >> 20);
             rc = FWS_EXIT_IO;
             break;
@@ -73,9 +73,9 @@ static int decrypt_secret(const char *name, const uint8_t *rec, const fws_passph
         }
         rc = FWS_EXIT_IO;
         if (tries > 0)
-            cli_warn("%s: wrong passphrase, try again", name);
+            diag_warn("%s: wrong passphrase, try again", name);
         else
-            cli_error("%s: wrong passphrase", name);
+            diag_error("%s: wrong passphrase", name);
     }
     sodium_memzero(pass, sizeof pass);
     sodium_memzero(k, sizeof k);
@@ -99,77 +99,81 @@ static int public_key_valid(fws_key_type t, const uint8_t pub[32])
     return 0;
 }
 
-int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int want_secret,
-                       const fws_passphrase_src *pp, fws_key *key, int *is_secret_file)
-{
-    uint8_t rec[KF_SEC_LEN + 8];  /* 192 = 64 * 3: any line of <= 256 base64 characters fits */
-    uint8_t sum[KF_CHECKSUM_LEN], seed[32];
-    const uint8_t *nl1, *nl2, *b64;
-    const char *comment;
-    size_t clen, blen, rlen, want, i, rest;
+/* The parts of key file text as the decoder finds them. */
+typedef struct {
+    const char *name;              /* for messages */
+    const char *comment;           /* line 1 after the prefix */
+    size_t clen;
+    uint8_t rec[KF_SEC_LEN + 8];   /* 192 = 64 * 3: any line of <= 256 base64 characters fits */
+    size_t rlen;
     unsigned kind, type, prot;
-    fws_key k;
-    int rc = FWS_EXIT_IO;
+} kf_parts;
 
-    fws_key_wipe(key);
-    fws_key_wipe(&k);
-    memset(seed, 0, sizeof seed);
-    if (is_secret_file)
-        *is_secret_file = 0;
-
-    /* ---- line 1: "fwseal key comment: <comment>" ---- */
+/* ---- line 1: "fwseal key comment: <comment>" ----
+ * Sets p->comment and *line2 (what follows the first newline).  Returns
+ * FWS_EXIT_OK or FWS_EXIT_IO after a message. */
+static int parse_comment_line(kf_parts *p, const uint8_t *text, size_t len, const uint8_t **line2)
+{
+    const uint8_t *nl1;
+    size_t i;
     if (len == 0) {
-        cli_error("%s: empty file (not a fwseal key file)", name);
+        diag_error("%s: empty file (not a fwseal key file)", p->name);
         return FWS_EXIT_IO;
     }
     if (len < KF_LINE_PREFIX_LEN) {
         if (!memcmp(text, KF_LINE_PREFIX, len)) {
-            cli_error("%s: truncated key file (%zu bytes)", name, len);
+            diag_error("%s: truncated key file (%zu bytes)", p->name, len);
             return FWS_EXIT_IO;
         }
-        return not_a_key_file(name, text, len);
+        return not_a_key_file(p->name, text, len);
     }
     if (memcmp(text, KF_LINE_PREFIX, KF_LINE_PREFIX_LEN))
-        return not_a_key_file(name, text, len);
+        return not_a_key_file(p->name, text, len);
     nl1 = memchr(text, '\n', len);
     if (!nl1) {
-        cli_error("%s: truncated key file (it ends inside the comment line)", name);
+        diag_error("%s: truncated key file (it ends inside the comment line)", p->name);
         return FWS_EXIT_IO;
     }
-    comment = (const char *)text + KF_LINE_PREFIX_LEN;
-    clen = (size_t)((const char *)nl1 - comment);
-    if (clen > 0 && comment[clen - 1] == '\r')
-        clen--;
-    if (clen > FWS_KEY_COMMENT_MAX) {
-        cli_error("%s: corrupt key file: comment line longer than %d bytes", name,
-                  FWS_KEY_COMMENT_MAX);
+    p->comment = (const char *)text + KF_LINE_PREFIX_LEN;
+    p->clen = (size_t)((const char *)nl1 - p->comment);
+    if (p->clen > 0 && p->comment[p->clen - 1] == '\r')
+        p->clen--;
+    if (p->clen > FWS_KEY_COMMENT_MAX) {
+        diag_error("%s: corrupt key file: comment line longer than %d bytes", p->name,
+                   FWS_KEY_COMMENT_MAX);
         return FWS_EXIT_IO;
     }
-    for (i = 0; i < clen; i++) {
-        unsigned char c = (unsigned char)comment[i];
+    for (i = 0; i < p->clen; i++) {
+        unsigned char c = (unsigned char)p->comment[i];
         if (c < 0x20 || c == 0x7f) {
-            cli_error("%s: corrupt key file: control character 0x%02x in the comment line "
-                      "(column %zu)",
-                      name, c, KF_LINE_PREFIX_LEN + i + 1);
+            diag_error("%s: corrupt key file: control character 0x%02x in the comment line "
+                       "(column %zu)",
+                       p->name, c, KF_LINE_PREFIX_LEN + i + 1);
             return FWS_EXIT_IO;
         }
     }
+    *line2 = nl1 + 1;
+    return FWS_EXIT_OK;
+}
 
-    /* ---- line 2: base64 of the record ---- */
-    b64 = nl1 + 1;
-    rest = len - (size_t)(b64 - text);
+/* ---- line 2: base64 of the record, the last line of the file ---- */
+static int parse_key_line(kf_parts *p, const uint8_t *text, size_t len, const uint8_t *b64)
+{
+    size_t rest = len - (size_t)(b64 - text), blen, i;
+    const uint8_t *nl2;
+    const char *end = NULL;
     if (rest == 0) {
-        cli_error("%s: truncated key file (the key line is missing)", name);
+        diag_error("%s: truncated key file (the key line is missing)", p->name);
         return FWS_EXIT_IO;
     }
     nl2 = memchr(b64, '\n', rest);
     if (!nl2) {
-        cli_error("%s: truncated key file (the key line does not end with a newline)", name);
+        diag_error("%s: truncated key file (the key line does not end with a newline)", p->name);
         return FWS_EXIT_IO;
     }
     if ((size_t)(nl2 + 1 - text) != len) {
-        cli_error("%s: corrupt key file: %zu unexpected bytes after the key line", name,
-                  len - (size_t)(nl2 + 1 - text));
+        diag_error("%s: corrupt key file: %zu unexpected bytes after the key line", p->name,
+                   len - (size_t)(nl2 + 1 - text));
         return FWS_EXIT_IO;
     }
     blen = (size_t)(nl2 - b64);
@@ -177,153 +181,192 @@ int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int wa
         blen--;
     for (i = 0; i < blen; i++) {
         if (!is_b64_char(b64[i])) {
-            cli_error("%s: corrupt key file: byte 0x%02x is not base64 (line 2, column %zu)",
-                      name, b64[i], i + 1);
+            diag_error("%s: corrupt key file: byte 0x%02x is not base64 (line 2, column %zu)",
+                       p->name, b64[i], i + 1);
             return FWS_EXIT_IO;
         }
     }
-    if (blen > 4 * (sizeof rec / 3)) {
-        cli_error("%s: corrupt key file: key line of %zu characters is too long", name, blen);
+    if (blen > 4 * (sizeof p->rec / 3)) {
+        diag_error("%s: corrupt key file: key line of %zu characters is too long", p->name, blen);
         return FWS_EXIT_IO;
     }
     if (blen % 4) {
-        cli_error("%s: truncated key file (key line of %zu characters, not a multiple of 4)",
-                  name, blen);
+        diag_error("%s: truncated key file (key line of %zu characters, not a multiple of 4)",
+                   p->name, blen);
         return FWS_EXIT_IO;
     }
-    {
-        const char *end = NULL;
-        if (sodium_base642bin(rec, sizeof rec, (const char *)b64, blen, NULL, &rlen, &end,
-                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
-            end != (const char *)b64 + blen) {
-            cli_error("%s: corrupt key file: invalid base64 in the key line", name);
-            goto out;
-        }
+    if (sodium_base642bin(p->rec, sizeof p->rec, (const char *)b64, blen, NULL, &p->rlen, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != (const char *)b64 + blen) {
+        diag_error("%s: corrupt key file: invalid base64 in the key line", p->name);
+        return FWS_EXIT_IO;
     }
+    return FWS_EXIT_OK;
+}
 
-    /* ---- the record ---- */
-    if (rlen < 4 || memcmp(rec, KF_MAGIC, 4)) {
-        if (rlen < 4 && !memcmp(rec, KF_MAGIC, rlen))
-            cli_error("%s: truncated key file (%zu-byte record)", name, rlen);
+/* ---- the record: magic, version, kind, protection, length, checksum ---- */
+static int check_record(kf_parts *p)
+{
+    const uint8_t *rec = p->rec;
+    uint8_t sum[KF_CHECKSUM_LEN];
+    size_t want;
+    if (p->rlen < 4 || memcmp(rec, KF_MAGIC, 4)) {
+        if (p->rlen < 4 && !memcmp(rec, KF_MAGIC, p->rlen))
+            diag_error("%s: truncated key file (%zu-byte record)", p->name, p->rlen);
         else
-            cli_error("%s: not a fwseal key file (bad magic in the key record)", name);
-        goto out;
+            diag_error("%s: not a fwseal key file (bad magic in the key record)", p->name);
+        return FWS_EXIT_IO;
     }
-    if (rlen < KF_OFF_ID) {
-        cli_error("%s: truncated key file (%zu-byte record)", name, rlen);
-        goto out;
+    if (p->rlen < KF_OFF_ID) {
+        diag_error("%s: truncated key file (%zu-byte record)", p->name, p->rlen);
+        return FWS_EXIT_IO;
     }
     if (rec[KF_OFF_VERSION] != KF_VERSION) {
-        cli_error("%s: unsupported key file version %u (this fwseal reads version %u)", name,
-                  rec[KF_OFF_VERSION], KF_VERSION);
-        goto out;
+        diag_error("%s: unsupported key file version %u (this fwseal reads version %u)", p->name,
+                   rec[KF_OFF_VERSION], KF_VERSION);
+        return FWS_EXIT_IO;
     }
-    kind = rec[KF_OFF_KIND];
-    prot = rec[KF_OFF_PROT];
-    if (kind != KF_KIND_PUBLIC && kind != KF_KIND_SECRET) {
-        cli_error("%s: corrupt key file: unknown record kind %u (1 public, 2 secret)", name,
-                  kind);
-        goto out;
+    p->kind = rec[KF_OFF_KIND];
+    p->prot = rec[KF_OFF_PROT];
+    if (p->kind != KF_KIND_PUBLIC && p->kind != KF_KIND_SECRET) {
+        diag_error("%s: corrupt key file: unknown record kind %u (1 public, 2 secret)", p->name,
+                   p->kind);
+        return FWS_EXIT_IO;
     }
-    if (prot != KF_PROT_NONE && (kind == KF_KIND_PUBLIC || prot != KF_PROT_ARGON2ID_XCHACHA)) {
-        cli_error("%s: corrupt key file: unknown protection %u for a %s key", name, prot,
-                  kind == KF_KIND_PUBLIC ? "public" : "secret");
-        goto out;
+    if (p->prot != KF_PROT_NONE &&
+        (p->kind == KF_KIND_PUBLIC || p->prot != KF_PROT_ARGON2ID_XCHACHA)) {
+        diag_error("%s: corrupt key file: unknown protection %u for a %s key", p->name, p->prot,
+                   p->kind == KF_KIND_PUBLIC ? "public" : "secret");
+        return FWS_EXIT_IO;
     }
-    want = kind == KF_KIND_PUBLIC ? KF_PUB_LEN : KF_SEC_LEN;
-    if (rlen < want) {
-        cli_error("%s: truncated key file (%zu of %zu record bytes)", name, rlen, want);
-        goto out;
+    want = p->kind == KF_KIND_PUBLIC ? KF_PUB_LEN : KF_SEC_LEN;
+    if (p->rlen < want) {
+        diag_error("%s: truncated key file (%zu of %zu record bytes)", p->name, p->rlen, want);
+        return FWS_EXIT_IO;
     }
-    if (rlen > want) {
-        cli_error("%s: corrupt key file: record of %zu bytes, a %s key record has %zu", name,
-                  rlen, kind == KF_KIND_PUBLIC ? "public" : "secret", want);
-        goto out;
+    if (p->rlen > want) {
+        diag_error("%s: corrupt key file: record of %zu bytes, a %s key record has %zu", p->name,
+                   p->rlen, p->kind == KF_KIND_PUBLIC ? "public" : "secret", want);
+        return FWS_EXIT_IO;
     }
-    fws_kf_checksum(comment, clen, rec, want - KF_CHECKSUM_LEN, sum);
+    fws_kf_checksum(p->comment, p->clen, rec, want - KF_CHECKSUM_LEN, sum);
     if (sodium_memcmp(sum, rec + want - KF_CHECKSUM_LEN, KF_CHECKSUM_LEN) != 0) {
-        cli_error("%s: checksum mismatch: the key file is corrupt or was edited", name);
-        goto out;
+        diag_error("%s: checksum mismatch: the key file is corrupt or was edited", p->name);
+        return FWS_EXIT_IO;
     }
+    return FWS_EXIT_OK;
+}
 
-    /* From here the bytes are what was written; what is still wrong was
-     * written wrong (or by a newer fwseal). */
-    type = rec[KF_OFF_TYPE];
-    if (type != FWS_KEY_ED25519 && type != FWS_KEY_X25519 && type != FWS_KEY_PSK) {
-        cli_error("%s: unknown key type %u (this fwseal knows ed25519, x25519, psk)", name,
-                  type);
-        goto out;
+/* A secret record's KDF fields: all zero when unprotected, Argon2id
+ * parameters within bounds when protected. */
+static int check_kdf_fields(const kf_parts *p)
+{
+    unsigned long long ops = fws_load64_le(p->rec + KF_OFF_OPS);
+    unsigned long long mem = fws_load64_le(p->rec + KF_OFF_MEM);
+    if (p->prot == KF_PROT_NONE) {
+        if (ops || mem || !all_zero(p->rec + KF_OFF_SALT, KF_SALT_LEN + KF_NONCE_LEN) ||
+            !all_zero(p->rec + KF_OFF_TAG, KF_TAG_LEN)) {
+            diag_error("%s: corrupt key file: unencrypted key with KDF fields set", p->name);
+            return FWS_EXIT_IO;
+        }
+    } else if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
+               mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > KF_MEM_MAX) {
+        diag_error("%s: unsupported Argon2id parameters (opslimit %llu, memlimit %llu; "
+                   "at most %llu and %llu)",
+                   p->name, ops, mem, KF_OPS_MAX, KF_MEM_MAX);
+        return FWS_EXIT_IO;
     }
-    if (type == FWS_KEY_PSK) {
-        if (kind == KF_KIND_PUBLIC) {
-            cli_error("%s: corrupt key file: a psk has no public key file", name);
-            goto out;
+    return FWS_EXIT_OK;
+}
+
+/* ---- the fields, behind a good checksum ----
+ * From here the bytes are what was written; what is still wrong was
+ * written wrong (or by a newer fwseal). */
+static int check_fields(kf_parts *p)
+{
+    const uint8_t *rec = p->rec;
+    p->type = rec[KF_OFF_TYPE];
+    if (p->type != FWS_KEY_ED25519 && p->type != FWS_KEY_X25519 && p->type != FWS_KEY_PSK) {
+        diag_error("%s: unknown key type %u (this fwseal knows ed25519, x25519, psk)", p->name,
+                   p->type);
+        return FWS_EXIT_IO;
+    }
+    if (p->type == FWS_KEY_PSK) {
+        if (p->kind == KF_KIND_PUBLIC) {
+            diag_error("%s: corrupt key file: a psk has no public key file", p->name);
+            return FWS_EXIT_IO;
         }
         if (!all_zero(rec + KF_OFF_PUB, 32)) {
-            cli_error("%s: corrupt key file: psk record with a public key", name);
-            goto out;
+            diag_error("%s: corrupt key file: psk record with a public key", p->name);
+            return FWS_EXIT_IO;
         }
     } else {
         uint8_t id[FWS_KEYID_LEN];
-        fws_key_compute_id((fws_key_type)type, rec + KF_OFF_PUB, id);
+        fws_key_compute_id((fws_key_type)p->type, rec + KF_OFF_PUB, id);
         if (memcmp(id, rec + KF_OFF_ID, FWS_KEYID_LEN)) {
-            cli_error("%s: corrupt key file: the key id does not match the public key", name);
-            goto out;
+            diag_error("%s: corrupt key file: the key id does not match the public key", p->name);
+            return FWS_EXIT_IO;
         }
-        if (public_key_valid((fws_key_type)type, rec + KF_OFF_PUB)) {
-            cli_error("%s: corrupt key file: not a valid %s public key (small order or not on "
-                      "the curve)",
-                      name, fws_key_type_name((fws_key_type)type));
-            goto out;
-        }
-    }
-    if (kind == KF_KIND_SECRET) {
-        unsigned long long ops = fws_load64_le(rec + KF_OFF_OPS);
-        unsigned long long mem = fws_load64_le(rec + KF_OFF_MEM);
-        if (prot == KF_PROT_NONE) {
-            if (ops || mem || !all_zero(rec + KF_OFF_SALT, KF_SALT_LEN + KF_NONCE_LEN) ||
-                !all_zero(rec + KF_OFF_TAG, KF_TAG_LEN)) {
-                cli_error("%s: corrupt key file: unencrypted key with KDF fields set", name);
-                goto out;
-            }
-        } else if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > KF_OPS_MAX ||
-                   mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > KF_MEM_MAX) {
-            cli_error("%s: unsupported Argon2id parameters (opslimit %llu, memlimit %llu; "
-                      "at most %llu and %llu)",
-                      name, ops, mem, KF_OPS_MAX, KF_MEM_MAX);
-            goto out;
+        if (public_key_valid((fws_key_type)p->type, rec + KF_OFF_PUB)) {
+            diag_error("%s: corrupt key file: not a valid %s public key (small order or not on "
+                       "the curve)",
+                       p->name, fws_key_type_name((fws_key_type)p->type));
+            return FWS_EXIT_IO;
         }
     }
+    return p->kind == KF_KIND_SECRET ? check_kdf_fields(p) : FWS_EXIT_OK;
+}
 
-    k.type = (fws_key_type)type;
-    memcpy(k.id, rec + KF_OFF_ID, FWS_KEYID_LEN);
-    memcpy(k.pub, rec + KF_OFF_PUB, 32);
+/* ---- the secret: stored, or decrypted with the passphrase ---- */
+static int load_secret(kf_parts *p, const fws_passphrase_src *pp, fws_key *k)
+{
+    uint8_t seed[32];
+    int rc = FWS_EXIT_OK;
+    if (p->prot == KF_PROT_NONE)
+        memcpy(seed, p->rec + KF_OFF_SECRET, 32);
+    else
+        rc = decrypt_secret(p->name, p->rec, pp, seed);
+    if (rc == FWS_EXIT_OK &&
+        (fws_key_from_seed(k->type, seed, k) != 0 ||
+         memcmp(k->id, p->rec + KF_OFF_ID, FWS_KEYID_LEN) ||
+         memcmp(k->pub, p->rec + KF_OFF_PUB, 32))) {
+        diag_error("%s: corrupt key file: the secret key does not match its public key / id",
+                   p->name);
+        rc = FWS_EXIT_IO;
+    }
+    sodium_memzero(seed, sizeof seed);
+    return rc;
+}
+
+int fws_keyfile_decode(const char *name, const uint8_t *text, size_t len, int want_secret,
+                       const fws_passphrase_src *pp, fws_key *key, int *is_secret_file)
+{
+    kf_parts p;
+    const uint8_t *line2;
+    fws_key k;
+    int rc;
+
+    fws_key_wipe(key);
+    fws_key_wipe(&k);
+    memset(&p, 0, sizeof p);
+    p.name = name;
     if (is_secret_file)
-        *is_secret_file = kind == KF_KIND_SECRET;
-    if (!want_secret || kind == KF_KIND_PUBLIC) {
+        *is_secret_file = 0;
+    if ((rc = parse_comment_line(&p, text, len, &line2)) ||
+        (rc = parse_key_line(&p, text, len, line2)) || (rc = check_record(&p)) ||
+        (rc = check_fields(&p)))
+        goto out;
+    k.type = (fws_key_type)p.type;
+    memcpy(k.id, p.rec + KF_OFF_ID, FWS_KEYID_LEN);
+    memcpy(k.pub, p.rec + KF_OFF_PUB, 32);
+    if (is_secret_file)
+        *is_secret_file = p.kind == KF_KIND_SECRET;
+    if (want_secret && p.kind == KF_KIND_SECRET)
+        rc = load_secret(&p, pp, &k);
+    if (rc == FWS_EXIT_OK)
         *key = k;
-        rc = FWS_EXIT_OK;
-        goto out;
-    }
-
-    /* ---- the secret ---- */
-    if (prot == KF_PROT_NONE)
-        memcpy(seed, rec + KF_OFF_SECRET, 32);
-    else if ((rc = decrypt_secret(name, rec, pp, seed)) != FWS_EXIT_OK)
-        goto out;
-    rc = FWS_EXIT_IO;
-    if (fws_key_from_seed(k.type, seed, &k) != 0 ||
-        memcmp(k.id, rec + KF_OFF_ID, FWS_KEYID_LEN) ||
-        memcmp(k.pub, rec + KF_OFF_PUB, 32)) {
-        cli_error("%s: corrupt key file: the secret key does not match its public key / id",
-                  name);
-        goto out;
-    }
-    *key = k;
-    rc = FWS_EXIT_OK;
 out:
     fws_key_wipe(&k);
-    sodium_memzero(seed, sizeof seed);
-    sodium_memzero(rec, sizeof rec);
+    sodium_memzero(&p, sizeof p);
     return rc;
 }

@@ -4,10 +4,10 @@
  * everything before the ciphertext is associated data, so the public key,
  * id and KDF parameters are bound to the secret.
  */
+#include "diag.h"
+#include "fws_bytes.h"
 #include "keyfile.h"
 #include "keyfile_layout.h"
-#include "cli.h"
-#include "fws_bytes.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -79,7 +79,7 @@ int fws_keyfile_encode(const fws_key *key, int secret, const char *comment,
     int rc = -1;
 
     if (!secret && key->type == FWS_KEY_PSK) {
-        cli_error("a psk has no public key file");
+        diag_error("a psk has no public key file");
         return -1;
     }
     if (!comment) {
@@ -89,7 +89,7 @@ int fws_keyfile_encode(const fws_key *key, int secret, const char *comment,
         comment = defcomment;
     }
     if (fws_key_comment_valid(comment)) {
-        cli_error("--comment: at most %d bytes, no control characters or newlines",
+        diag_error("--comment: at most %d bytes, no control characters or newlines",
                   FWS_KEY_COMMENT_MAX);
         return -1;
     }
@@ -116,7 +116,7 @@ int fws_keyfile_encode(const fws_key *key, int secret, const char *comment,
             randombytes_buf(rec + KF_OFF_SALT, KF_SALT_LEN);
             randombytes_buf(rec + KF_OFF_NONCE, KF_NONCE_LEN);
             if (fws_kf_kdf(k, passphrase, plen, rec + KF_OFF_SALT, ops, mem) != 0) {
-                cli_error("cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
+                diag_error("cannot derive the key from the passphrase (Argon2id needs %llu MiB)",
                           mem >> 20);
                 sodium_memzero(seed, sizeof seed);
                 goto out;

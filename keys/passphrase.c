@@ -7,7 +7,8 @@
  * settings back and re-raises the signal.
  */
 #include "passphrase.h"
-#include "cli.h"
+#include "diag.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,15 +30,15 @@ static int check_passphrase(const char *buf, size_t n, const char *origin, int n
 {
     if (n == 0) {
         if (new_key)
-            cli_error("%s: empty passphrase refused (use --no-passphrase to store "
+            diag_error("%s: empty passphrase refused (use --no-passphrase to store "
                       "the key unencrypted)",
                       origin);
         else
-            cli_error("%s: empty passphrase", origin);
+            diag_error("%s: empty passphrase", origin);
         return FWS_EXIT_IO;
     }
     if (memchr(buf, '\0', n)) {
-        cli_error("%s: passphrase contains a NUL byte", origin);
+        diag_error("%s: passphrase contains a NUL byte", origin);
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
@@ -56,11 +57,11 @@ static int from_file(const char *path, int new_key, char *buf, size_t *len)
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error("%s: cannot open passphrase file: %s", path, strerror(errno));
+        diag_error("%s: cannot open passphrase file: %s", path, strerror(errno));
         return FWS_EXIT_IO;
     }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
-        cli_warn("%s: passphrase file is readable by others (mode %04o); chmod 600 %s",
+        diag_warn("%s: passphrase file is readable by others (mode %04o); chmod 600 %s",
                  path, (unsigned)(st.st_mode & 07777), path);
     /* One byte at a time up to the first newline: the file may be a pipe
      * (/dev/stdin) whose remainder is not ours to consume. */
@@ -69,7 +70,7 @@ static int from_file(const char *path, int new_key, char *buf, size_t *len)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            cli_error("%s: cannot read passphrase file: %s", path, strerror(errno));
+            diag_error("%s: cannot read passphrase file: %s", path, strerror(errno));
             goto out;
         }
         if (r == 0)
@@ -83,7 +84,7 @@ static int from_file(const char *path, int new_key, char *buf, size_t *len)
     if (eol && n > 0 && tmp[n - 1] == '\r')
         n--;
     if (n > FWS_PASSPHRASE_MAX) {
-        cli_error("%s: passphrase longer than %d bytes", path, FWS_PASSPHRASE_MAX);
+        diag_error("%s: passphrase longer than %d bytes", path, FWS_PASSPHRASE_MAX);
         goto out;
     }
     memcpy(buf, tmp, n);
@@ -110,13 +111,13 @@ static int from_env(const char *var, int new_key, char *buf, size_t *len)
     int rc;
 
     if (!v) {
-        cli_error("environment variable %s (--passphrase-env) is not set", var);
+        diag_error("environment variable %s (--passphrase-env) is not set", var);
         return FWS_EXIT_IO;
     }
     n = strlen(v);
     snprintf(origin, sizeof origin, "environment variable %s", var);
     if (n > FWS_PASSPHRASE_MAX) {
-        cli_error("%s: passphrase longer than %d bytes", origin, FWS_PASSPHRASE_MAX);
+        diag_error("%s: passphrase longer than %d bytes", origin, FWS_PASSPHRASE_MAX);
         return FWS_EXIT_IO;
     }
     memcpy(buf, v, n);
@@ -217,7 +218,7 @@ static int from_tty(const char *what, int new_key, char *buf, size_t *len)
 
     fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error("%s: no terminal to ask for the passphrase; use "
+        diag_error("%s: no terminal to ask for the passphrase; use "
                   "--passphrase-file F or --passphrase-env VAR%s",
                   what, new_key ? " (or --no-passphrase)" : "");
         return FWS_EXIT_IO;
@@ -226,30 +227,28 @@ static int from_tty(const char *what, int new_key, char *buf, size_t *len)
              what);
     n = tty_read_line(fd, prompt, buf);
     if (n == -1) {
-        cli_error("%s: cannot read the passphrase from the terminal: %s", what,
+        diag_error("%s: cannot read the passphrase from the terminal: %s", what,
                   strerror(errno));
         goto out;
     }
     if (n == -2) {
-        cli_error("%s: passphrase longer than %d bytes", what, FWS_PASSPHRASE_MAX);
+        diag_error("%s: passphrase longer than %d bytes", what, FWS_PASSPHRASE_MAX);
         goto out;
     }
     if (check_passphrase(buf, (size_t)n, what, new_key))
         goto out;
     if (new_key) {
-        again = sodium_malloc(FWS_PASSPHRASE_BUF);
-        if (!again) {
-            cli_error("out of memory");
-            goto out;
-        }
+        again = sodium_malloc(FWS_PASSPHRASE_BUF);   /* guarded, wiped on free */
+        if (!again)
+            xalloc_die(FWS_PASSPHRASE_BUF);
         m = tty_read_line(fd, "Repeat passphrase: ", again);
         if (m == -1) {
-            cli_error("%s: cannot read the passphrase from the terminal: %s", what,
+            diag_error("%s: cannot read the passphrase from the terminal: %s", what,
                       strerror(errno));
             goto out;
         }
         if (m != n || sodium_memcmp(buf, again, (size_t)n) != 0) {
-            cli_error("%s: the passphrases do not match", what);
+            diag_error("%s: the passphrases do not match", what);
             goto out;
         }
     }
@@ -269,7 +268,7 @@ int fws_passphrase_get(const fws_passphrase_src *src, const char *what, int new_
 {
     *len = 0;
     if (src && src->file && src->env) {
-        cli_error("give either --passphrase-file or --passphrase-env, not both");
+        diag_error("give either --passphrase-file or --passphrase-env, not both");
         return FWS_EXIT_USAGE;
     }
     if (src && src->file)

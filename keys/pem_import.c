@@ -5,8 +5,10 @@
  * message ("an RSA key", "an Ed448 key", ...).
  */
 #include "pem_import.h"
+#include "diag.h"
+#include "io.h"
 #include "rfc8410.h"
-#include "cli.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,23 +103,23 @@ static void explain_der(const char *name, const uint8_t *der, size_t len)
     char dotted[128];
 
     if (der_get(&p, end, 0x30, &seq, &seql) || p != end) {
-        cli_error("%s: malformed PKCS#8 private key (not one DER SEQUENCE)", name);
+        diag_error("%s: malformed PKCS#8 private key (not one DER SEQUENCE)", name);
         return;
     }
     p = seq;
     end = seq + seql;
     if (der_get(&p, end, 0x02, &ver, &verl) || der_get(&p, end, 0x30, &alg, &algl)) {
-        cli_error("%s: malformed PKCS#8 private key (no version and algorithm)", name);
+        diag_error("%s: malformed PKCS#8 private key (no version and algorithm)", name);
         return;
     }
     p = alg;
     if (der_get(&p, alg + algl, 0x06, &oid, &oidl) ||
         oid_to_text(oid, oidl, dotted, sizeof dotted)) {
-        cli_error("%s: malformed PKCS#8 private key (no algorithm OID)", name);
+        diag_error("%s: malformed PKCS#8 private key (no algorithm OID)", name);
         return;
     }
     if (!strcmp(dotted, "1.3.101.112") || !strcmp(dotted, "1.3.101.110")) {
-        cli_error("%s: %s key, but not in the plain RFC 8410 form fwseal reads (48 bytes: "
+        diag_error("%s: %s key, but not in the plain RFC 8410 form fwseal reads (48 bytes: "
                   "version 0, no attributes, no public key); re-export it with "
                   "'openssl pkey -in %s -out plain.pem'",
                   name, !strcmp(dotted, "1.3.101.112") ? "an Ed25519" : "an X25519", name);
@@ -125,12 +127,12 @@ static void explain_der(const char *name, const uint8_t *der, size_t len)
     }
     for (i = 0; i < sizeof known_oids / sizeof known_oids[0]; i++)
         if (!strcmp(dotted, known_oids[i].oid)) {
-            cli_error("%s: %s (OID %s); fwseal imports Ed25519 (1.3.101.112) and X25519 "
+            diag_error("%s: %s (OID %s); fwseal imports Ed25519 (1.3.101.112) and X25519 "
                       "(1.3.101.110) keys only",
                       name, known_oids[i].what, dotted);
             return;
         }
-    cli_error("%s: unsupported key algorithm (OID %s); fwseal imports Ed25519 (1.3.101.112) "
+    diag_error("%s: unsupported key algorithm (OID %s); fwseal imports Ed25519 (1.3.101.112) "
               "and X25519 (1.3.101.110) keys only",
               name, dotted);
 }
@@ -155,10 +157,10 @@ static void explain_label(const char *name, const char *label, size_t n)
     size_t i;
     for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strlen(labels[i].label) == n && !memcmp(label, labels[i].label, n)) {
-            cli_error("%s: %s", name, labels[i].why);
+            diag_error("%s: %s", name, labels[i].why);
             return;
         }
-    cli_error("%s: PEM block \"%.*s\" is not a PKCS#8 private key "
+    diag_error("%s: PEM block \"%.*s\" is not a PKCS#8 private key "
               "(-----BEGIN PRIVATE KEY-----)",
               name, (int)(n > 64 ? 64 : n), label);
 }
@@ -196,14 +198,14 @@ int fws_pem_import_parse(const char *name, const char *text, size_t len, fws_key
         }
     }
     if (!found) {
-        cli_error("%s: not a PEM file (no \"-----BEGIN PRIVATE KEY-----\" line)", name);
+        diag_error("%s: not a PEM file (no \"-----BEGIN PRIVATE KEY-----\" line)", name);
         return FWS_EXIT_IO;
     }
     {
         const char *label = line + sizeof PEM_BEGIN - 1;
         size_t ln = n - (sizeof PEM_BEGIN - 1);
         if (ln < 5 || memcmp(label + ln - 5, "-----", 5)) {
-            cli_error("%s: malformed PEM BEGIN line", name);
+            diag_error("%s: malformed PEM BEGIN line", name);
             return FWS_EXIT_IO;
         }
         ln -= 5;
@@ -212,11 +214,7 @@ int fws_pem_import_parse(const char *name, const char *text, size_t len, fws_key
             return FWS_EXIT_IO;
         }
     }
-    b64 = malloc(len + 1);
-    if (!b64) {
-        cli_error("out of memory");
-        return FWS_EXIT_IO;
-    }
+    b64 = xmalloc(len + 1);
     found = 0;
     while (next_line(&s, end, &line, &n) == 0) {
         size_t i;
@@ -229,11 +227,11 @@ int fws_pem_import_parse(const char *name, const char *text, size_t len, fws_key
             if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                   c == '+' || c == '/' || c == '=')) {
                 if (c == ':')
-                    cli_error("%s: PEM headers (e.g. Proc-Type) are not supported; "
+                    diag_error("%s: PEM headers (e.g. Proc-Type) are not supported; "
                               "this looks like an encrypted key",
                               name);
                 else
-                    cli_error("%s: invalid character in the PEM body", name);
+                    diag_error("%s: invalid character in the PEM body", name);
                 goto out;
             }
         }
@@ -241,24 +239,20 @@ int fws_pem_import_parse(const char *name, const char *text, size_t len, fws_key
         b64len += n;
     }
     if (!found) {
-        cli_error("%s: truncated PEM (no \"%s\" line)", name, PEM_END_PRIV);
+        diag_error("%s: truncated PEM (no \"%s\" line)", name, PEM_END_PRIV);
         goto out;
     }
     if (b64len == 0) {
-        cli_error("%s: empty PEM body", name);
+        diag_error("%s: empty PEM body", name);
         goto out;
     }
     {
         /* An accepted key's DER is 48 bytes; decode all of it anyway so
          * the error for anything else can say what it is. */
-        uint8_t *big = malloc(b64len);
-        if (!big) {
-            cli_error("out of memory");
-            goto out;
-        }
+        uint8_t *big = xmalloc(b64len);
         if (sodium_base642bin(big, b64len, b64, b64len, NULL, &derlen, NULL,
                               sodium_base64_VARIANT_ORIGINAL) != 0) {
-            cli_error("%s: invalid base64 in the PEM body", name);
+            diag_error("%s: invalid base64 in the PEM body", name);
             sodium_memzero(big, b64len);
             free(big);
             goto out;
@@ -299,35 +293,19 @@ int fws_pem_import_file(const char *path, fws_key_type *type, uint8_t secret[32]
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error("%s: cannot open: %s", path, strerror(errno));
+        diag_error("%s: cannot open: %s", path, strerror(errno));
         return FWS_EXIT_IO;
     }
-    buf = malloc(FWS_PEM_MAX + 1);
-    if (!buf) {
-        close(fd);
-        cli_error("out of memory");
-        return FWS_EXIT_IO;
+    buf = xmalloc(FWS_PEM_MAX + 1);
+    if (io_read_full(fd, buf, FWS_PEM_MAX + 1, &n)) {
+        diag_error("%s: cannot read: %s", path, strerror(errno));
+        rc = FWS_EXIT_IO;
+    } else if (n > FWS_PEM_MAX) {
+        diag_error("%s: larger than %d bytes: not a PEM private key", path, FWS_PEM_MAX);
+        rc = FWS_EXIT_IO;
+    } else {
+        rc = fws_pem_import_parse(path, buf, n, type, secret);
     }
-    for (;;) {
-        ssize_t r = read(fd, buf + n, FWS_PEM_MAX + 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            cli_error("%s: cannot read: %s", path, strerror(errno));
-            rc = FWS_EXIT_IO;
-            goto out;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > FWS_PEM_MAX) {
-            cli_error("%s: larger than %d bytes: not a PEM private key", path, FWS_PEM_MAX);
-            rc = FWS_EXIT_IO;
-            goto out;
-        }
-    }
-    rc = fws_pem_import_parse(path, buf, n, type, secret);
-out:
     close(fd);
     sodium_memzero(buf, FWS_PEM_MAX + 1);
     free(buf);

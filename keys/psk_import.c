@@ -1,5 +1,5 @@
 #include "psk_import.h"
-#include "cli.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -12,7 +12,7 @@ int fws_psk_import_file(const char *path, uint8_t psk[32])
     size_t n, hex_len, bin_len;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        cli_error("%s: cannot open: %s", path, strerror(errno));
+        diag_error("%s: cannot open: %s", path, strerror(errno));
         return FWS_EXIT_IO;
     }
     n = fread(buf, 1, sizeof buf, f);
@@ -34,7 +34,7 @@ int fws_psk_import_file(const char *path, uint8_t psk[32])
     }
     sodium_memzero(buf, sizeof buf);
     sodium_memzero(psk, 32);
-    cli_error("%s: a PSK is exactly 32 bytes, or 64 hex digits; this file has %s%zu bytes", path,
+    diag_error("%s: a PSK is exactly 32 bytes, or 64 hex digits; this file has %s%zu bytes", path,
               n == sizeof buf ? "at least " : "", n);
     return FWS_EXIT_IO;
 }

@@ -42,7 +42,7 @@ cat > "$D/helper.c" <<'EOF'
 #include <time.h>
 #include <unistd.h>
 #include "chunk_chain.h"
-#include "parallel_deflate.h"
+#include "pdeflate.h"
 
 static long file_read(void *ctx, uint8_t *buf, size_t cap)
 {
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
         return !out || fclose(out) || have != want;
     }
     if (argc == 5 && !strcmp(argv[1], "deflate")) {
-        pdef_params p = {atoi(argv[2]), 15, atoi(argv[3]), argv[4]};
+        pdeflate_params p = {atoi(argv[2]), 15, atoi(argv[3]), argv[4]};
         uint64_t in = 0, out = 0;
         int fd = open(argv[4], O_RDONLY);
         if (fd < 0 || pdeflate(&p, file_read, &fd, sink, NULL, &in, &out))
@@ -119,12 +119,12 @@ int main(int argc, char **argv)
         p = malloc((size_t)len + 1);
         if (!p || fread(p, 1, (size_t)len, f) != (size_t)len)
             return 1;
-        chain_init(&c, (uint32_t)atoi(argv[2]), fileno(hf));
+        chunk_chain_init(&c, (uint32_t)atoi(argv[2]), fileno(hf));
         t0 = now();
         for (long at = 0; at < len; at += 65536)
-            chain_absorb(&c, p + at, (size_t)(len - at < 65536 ? len - at : 65536));
+            chunk_chain_absorb(&c, p + at, (size_t)(len - at < 65536 ? len - at : 65536));
         t1 = now();
-        chain_finish(&c, h, &n);
+        chunk_chain_finish(&c, h, &n);
         t2 = now();
         printf("%.1f %.2f %llu\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3, (unsigned long long)n);
         return 0;

@@ -91,3 +91,12 @@ void fill_text(uint8_t *buf, size_t len, uint64_t seed)
             buf[i++] = ' ';
     }
 }
+
+uint8_t *mixed_input(size_t len, uint64_t seed)
+{
+    uint8_t *p = malloc(len ? len : 1);
+    fill_text(p, len, seed);
+    if (len > 5000)
+        fill_random(p + len / 3, len / 9, seed + 1);
+    return p;
+}

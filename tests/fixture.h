@@ -30,5 +30,8 @@ uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size
 run_result fx_verify(const fixture *f, const char *file, const char *args);
 /* Compressible test data: text-like lines with a seed. */
 void fill_text(uint8_t *buf, size_t len, uint64_t seed);
+/* Text-like data with a binary stretch (len > 5000): matches everywhere,
+ * across block boundaries too.  malloc'ed. */
+uint8_t *mixed_input(size_t len, uint64_t seed);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capsule.h"
+#include "host_class_id.h"
 #include "fws_bytes.h"
 #include "fws_manifest.h"
 

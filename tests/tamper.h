@@ -5,7 +5,7 @@
 #ifndef FWS_TAMPER_H
 #define FWS_TAMPER_H
 
-#include "decision.h"
+#include "decide.h"
 #include "fixture.h"
 #include "fws_verify.h"
 

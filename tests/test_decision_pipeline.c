@@ -1,6 +1,6 @@
 /* decide() takes the same decision whatever policy.jobs: jobs 1 runs the
  * checks one after another, jobs 2 and 3 as the three-thread pipeline of
- * signer/payload_pipeline.h.  On containers of several MiB (many queue
+ * signer/read/pl.h.  On containers of several MiB (many queue
  * batches), zlib and stored, X25519, PSK and unencrypted, the verdict
  * (accepted, reason, message, io_error, payload/components checked) and the
  * sink's calls (begin, then every data piece with its bytes) must be the

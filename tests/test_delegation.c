@@ -11,7 +11,7 @@
 
 #include "fws_bytes.h"
 #include "fws_verify.h"
-#include "capsule.h"
+#include "host_class_id.h"
 #include "tamper.h"
 
 static fixture fx;

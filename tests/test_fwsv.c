@@ -313,3 +313,27 @@ Test(fwsv, ed25519_rfc8032_test1)
     cr_assert_eq(r.status, 2);
     run_free(&r);
 }
+
+/* Messages from the key loader, the option parser and the verdict all
+ * carry fwsv's own name, never the host tool's. */
+Test(fwsv, messages_name_fwsv)
+{
+    static const struct {
+        const char *args;
+        int status;
+        const char *want;
+    } cases[] = {
+        {"check /dev/null --trust /nonexistent.pub --any-class", 3,
+         "fwsv: error: /nonexistent.pub: key file not found\n"},
+        {"check good.fws", 2, "fwsv: error: missing --trust"},
+        {"frobnicate good.fws", 2, "fwsv: error: unknown command 'frobnicate'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r = fwsv(cases[i].args);
+        cr_assert_eq(r.status, cases[i].status, "%s: %d %s", cases[i].args, r.status, r.err);
+        cr_assert(!strncmp(r.err, cases[i].want, strlen(cases[i].want)), "%s: %s",
+                  cases[i].args, r.err);
+        cr_assert(!strstr(r.err, "fwseal"), "%s: %s", cases[i].args, r.err);
+        run_free(&r);
+    }
+}

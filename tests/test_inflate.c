@@ -528,18 +528,23 @@ Test(inflate, sink_abort)
     fprintf(stderr, "inflate sink: 5 cases\n");
 }
 
-Test(inflate, hand_built_streams)
+/* The tally line of a hand-built test. */
+static void report_hand(const char *what)
 {
     char ebuf[600];
-    uint8_t ll[288], dl[32];
-    uint16_t lc[288], dc[32];
-    uint8_t stored[600];
-    static const char abbbb[] = "abbbb";
+    fprintf(stderr,
+            "inflate hand-built, %s: %zu streams (%zu accepted, %zu need more, %zu rejected: %s), "
+            "all as zlib\n",
+            what, hand.cases, hand.accept, hand.more, hand.reject, errs(&hand, ebuf, sizeof ebuf));
+}
+
+/* Hand-built streams (our exact code, and zlib's agreement):
+ * the zlib wrapper: FCHECK, method, preset dictionary, window, Adler-32. */
+Test(inflate, hand_built_zlib_wrapper)
+{
     unsigned i;
 
     memset(&hand, 0, sizeof hand);
-
-    /* --- zlib wrapper --- */
     {
         BW(w);
         bw_put(&w, 0x78, 8);
@@ -594,8 +599,13 @@ Test(inflate, hand_built_streams)
         zlib_trailer(&w, "y", 1);
         expect(&w, 9, 1, FWS_INFLATE_ERR_ADLER, "Adler-32 of other data");
     }
+    report_hand("zlib wrapper");
+}
 
-    /* --- block types and stored blocks --- */
+/* Hand-built streams (our exact code, and zlib's agreement): block types and stored blocks. */
+Test(inflate, hand_built_stored_blocks)
+{
+    memset(&hand, 0, sizeof hand);
     {
         BW(w);
         bw_put(&w, 7, 3);
@@ -632,8 +642,17 @@ Test(inflate, hand_built_streams)
         bw_put(&w, 'z', 8);
         expect_out(&w, 9, 0, "xyz", 3, "empty stored block then a stored block");
     }
+    report_hand("stored blocks");
+}
 
-    /* --- fixed codes --- */
+/* Hand-built streams (our exact code, and zlib's agreement):
+ * fixed codes: literals, lengths, distances around the window size. */
+Test(inflate, hand_built_fixed_codes)
+{
+    uint8_t stored[600];
+    unsigned i;
+
+    memset(&hand, 0, sizeof hand);
     for (i = 286; i <= 287; i++) {
         BW(w);
         bw_put(&w, 3, 3);
@@ -710,8 +729,19 @@ Test(inflate, hand_built_streams)
             expect(&w, 9, 0, FWS_INFLATE_ERR_DIST_WINDOW, "distance beyond a 512-byte window");
         }
     }
+    report_hand("fixed codes");
+}
 
-    /* --- dynamic headers --- */
+/* Hand-built streams (our exact code, and zlib's agreement):
+ * dynamic block headers: code-length codes, counts, repeats. */
+Test(inflate, hand_built_dynamic_headers)
+{
+    uint8_t ll[288], dl[32];
+    uint16_t lc[288], dc[32];
+    static const char abbbb[] = "abbbb";
+    unsigned i;
+
+    memset(&hand, 0, sizeof hand);
     /* A valid one: 'a', 'b', EOB, length 3 at 2 bits; two 1-bit distances. */
     memset(ll, 0, sizeof ll);
     memset(dl, 0, sizeof dl);
@@ -829,6 +859,16 @@ Test(inflate, hand_built_streams)
         bw_code(&w, c3[256], 1);
         expect_out(&w, 15, 0, "", 0, "repeat across the two code sets");
     }
+    report_hand("dynamic headers");
+}
+
+/* Hand-built streams (our exact code, and zlib's agreement):
+ * dynamic codes: complete, over-subscribed, incomplete, single codes. */
+Test(inflate, hand_built_dynamic_codes)
+{
+
+
+    memset(&hand, 0, sizeof hand);
     {
         uint8_t l4[257] = {0}, d4[1] = {1};
         BW(w);
@@ -956,9 +996,7 @@ Test(inflate, hand_built_streams)
         bw_put(&w, 0, 8);
         expect(&w, 15, 0, FWS_INFLATE_ERR_DIST_SYM, "empty distance code, a match");
     }
-    fprintf(stderr,
-            "inflate hand-built: %zu streams (%zu accepted, %zu need more, %zu rejected: %s), all as zlib\n",
-            hand.cases, hand.accept, hand.more, hand.reject, errs(&hand, ebuf, sizeof ebuf));
+    report_hand("dynamic codes");
 }
 
 /* Round trips over every level, window, strategy and both wrappers. */

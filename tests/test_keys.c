@@ -28,37 +28,6 @@ TestSuite(keys_file, .init = setup, .timeout = 60);
 
 /* ---- helpers --------------------------------------------------------- */
 
-/* Captures this process's stderr into a temporary file. */
-static int cap_saved = -1;
-static char cap_name[64];
-
-static void cap_begin(void)
-{
-    int fd;
-    fflush(stderr);
-    strcpy(cap_name, "/tmp/fwseal-keys-cap-XXXXXX");
-    fd = mkstemp(cap_name);
-    cr_assert(fd >= 0);
-    cap_saved = dup(2);
-    dup2(fd, 2);
-    close(fd);
-}
-
-static char *cap_end(void)
-{
-    size_t n;
-    char *s;
-    fflush(stderr);
-    dup2(cap_saved, 2);
-    close(cap_saved);
-    cap_saved = -1;
-    s = (char *)file_read(cap_name, &n);
-    cr_assert(s);
-    s[n] = 0;
-    unlink(cap_name);
-    return s;
-}
-
 static size_t count_str(const char *hay, const char *needle)
 {
     size_t c = 0;
@@ -128,9 +97,9 @@ static int decode_quiet(const char *text, size_t len, int want_secret,
                         const fws_passphrase_src *pp, fws_key *k, char **msgs)
 {
     int rc;
-    cap_begin();
+    stderr_capture_begin();
     rc = fws_keyfile_decode("t.key", (const uint8_t *)text, len, want_secret, pp, k, NULL);
-    *msgs = cap_end();
+    *msgs = stderr_capture_end();
     return rc;
 }
 
@@ -418,16 +387,16 @@ Test(keys_file, comment_rules)
     big[FWS_KEY_COMMENT_MAX] = 'a';
     big[FWS_KEY_COMMENT_MAX + 1] = 0;
     cr_assert(fws_key_comment_valid(big) == -1);
-    cap_begin();
+    stderr_capture_begin();
     cr_assert(fws_keyfile_encode(&k, 0, "bad\ncomment", NULL, 0, 0, text, &len) == -1);
-    msgs = cap_end();
+    msgs = stderr_capture_end();
     cr_assert(strstr(msgs, "--comment"), "%s", msgs);
     free(msgs);
     /* A psk has no public file. */
     cr_assert(fws_key_generate(FWS_KEY_PSK, &k) == 0);
-    cap_begin();
+    stderr_capture_begin();
     cr_assert(fws_keyfile_encode(&k, 0, NULL, NULL, 0, 0, text, &len) == -1);
-    free(cap_end());
+    free(stderr_capture_end());
 }
 
 /* Encrypted round trip per type; the secret must not appear in the file. */
@@ -488,7 +457,7 @@ static void flip_all(const char *text, size_t len, const fws_passphrase_src *pp)
     fws_key k;
     size_t fails = 0, tries = 0;
     char *msgs;
-    cap_begin();
+    stderr_capture_begin();
     for (size_t i = 0; i < len; i++) {
         fill_random(masks + 2, 1, i + 11);
         masks[0] = 0x01;
@@ -506,7 +475,7 @@ static void flip_all(const char *text, size_t len, const fws_passphrase_src *pp)
                 cr_log_error("flip of byte %zu with 0x%02x accepted", i, masks[m]);
         }
     }
-    msgs = cap_end();
+    msgs = stderr_capture_end();
     cr_assert_eq(fails, tries);
     cr_assert_eq(count_str(msgs, "fwseal: error:"), tries, "one message per failure");
     cr_assert_eq(count_str(msgs, "wrong passphrase"), 0, "corruption reported as passphrase");
@@ -722,9 +691,9 @@ Test(keys_file, not_key_files)
 static int load_quiet(const char *path, const fws_passphrase_src *pp, fws_key *k, char **msgs)
 {
     int rc;
-    cap_begin();
+    stderr_capture_begin();
     rc = fws_key_load(path, pp, k);
-    *msgs = cap_end();
+    *msgs = stderr_capture_end();
     return rc;
 }
 
@@ -771,9 +740,9 @@ Test(keys_file, load_from_disk_and_permission_warning)
     free(msgs);
     /* load_public of a world-readable secret file warns as well */
     chmod(p, 0604);
-    cap_begin();
+    stderr_capture_begin();
     cr_assert_eq(fws_key_load_public(p, &back), FWS_EXIT_OK);
-    msgs = cap_end();
+    msgs = stderr_capture_end();
     cr_assert(strstr(msgs, "too open"), "%s", msgs);
     cr_assert(!back.has_secret);
     free(msgs);
@@ -822,9 +791,9 @@ Test(keys_file, load_from_disk_and_permission_warning)
     cr_assert(strstr(msgs, "FWS_TEST_PASS") && strstr(msgs, "not set"), "%s", msgs);
     free(msgs);
     /* the public part needs no passphrase */
-    cap_begin();
+    stderr_capture_begin();
     cr_assert_eq(fws_key_load_public(p, &back), FWS_EXIT_OK);
-    free(cap_end());
+    free(stderr_capture_end());
     cr_assert(!back.has_secret && !memcmp(back.pub, k.pub, 32) && !memcmp(back.id, k.id, 8));
     free(p);
     tmpdir_remove(dir);
@@ -895,9 +864,9 @@ Test(keys_file, write_pair_modes_and_no_clobber)
 
     before = file_read(kp, &blen);
     cr_assert(fws_key_generate(FWS_KEY_ED25519, &k2) == 0);
-    cap_begin();
+    stderr_capture_begin();
     cr_assert_eq(fws_keyfile_write(kp, pp2, &k2, &o), FWS_EXIT_IO);
-    msgs = cap_end();
+    msgs = stderr_capture_end();
     cr_assert(strstr(msgs, "already exists") && strstr(msgs, "--force"), "%s", msgs);
     free(msgs);
     {
@@ -907,9 +876,9 @@ Test(keys_file, write_pair_modes_and_no_clobber)
     }
     /* only the .pub in the way: neither written */
     unlink(kp);
-    cap_begin();
+    stderr_capture_begin();
     cr_assert_eq(fws_keyfile_write(kp, pp2, &k2, &o), FWS_EXIT_IO);
-    free(cap_end());
+    free(stderr_capture_end());
     cr_assert(!file_exists(kp));
 
     o.force = 1;

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "capsule.h"
+#include "host_capsule.h"
+#include "host_class_id.h"
 #include "fws_bytes.h"
 #include "spec_digest.h"
 #include "fws_verify.h"
@@ -603,7 +604,7 @@ typedef struct {
     int lie;       /* return a wrong key */
 } se_state;
 
-/* A "secure element" on libsodium (signer/capsule.c's host unwrap). */
+/* A "secure element" on libsodium (signer/crypto/host_capsule.c's host unwrap). */
 static int se_unwrap(void *user, uint8_t type, const uint8_t body[FWS_CAPSULE_BODY],
                      uint8_t key[FWS_KEY_LEN])
 {

@@ -187,3 +187,39 @@ ReportHook(POST_TEST)(struct criterion_test_stats *stats)
         skip_line(stats->test->category, stats->test->name,
                   stats->message && *stats->message ? stats->message : "skipped");
 }
+
+static int capture_saved = -1;
+static char capture_name[64];
+
+void stderr_capture_begin(void)
+{
+    int fd;
+    fflush(stderr);
+    strcpy(capture_name, "/tmp/fwseal-test-stderr-XXXXXX");
+    fd = mkstemp(capture_name);
+    if (fd < 0) {
+        perror("stderr_capture_begin");
+        abort();
+    }
+    capture_saved = dup(2);
+    dup2(fd, 2);
+    close(fd);
+}
+
+char *stderr_capture_end(void)
+{
+    size_t n;
+    char *s;
+    fflush(stderr);
+    dup2(capture_saved, 2);
+    close(capture_saved);
+    capture_saved = -1;
+    s = (char *)file_read(capture_name, &n);
+    unlink(capture_name);
+    if (!s) {
+        perror("stderr_capture_end");
+        abort();
+    }
+    s[n] = 0;
+    return s;
+}

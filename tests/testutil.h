@@ -38,4 +38,10 @@ int vectors_available(const char *what);
  * cr_skip_test() gets the same line from a report hook in testutil.c. */
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Captures this process's stderr into a temporary file between the two
+ * calls; the end returns what was written (malloc'ed, NUL-terminated).
+ * Not nested. */
+void stderr_capture_begin(void);
+char *stderr_capture_end(void);
+
 #endif

@@ -1,5 +1,7 @@
-/* Hex digits to bytes for the example programs (fwsv, sim): their command
- * lines and key files carry keys, ids and messages in hex. */
+/* Hex digits to bytes for the simulated bootloader (examples/sim), which is
+ * built from the amalgamated verifier alone: its command line and key files
+ * carry keys, ids and messages in hex.  (The host programs use
+ * host/parse.h.) */
 #ifndef FWS_EXAMPLES_HEX_DECODE_H
 #define FWS_EXAMPLES_HEX_DECODE_H
 

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "capsule.h"
+#include "host_capsule.h"
+#include "host_class_id.h"
 #include "container_reader.h"
-#include "decision.h"
+#include "decide.h"
 #include "fws_bytes.h"
 #include "spec_digest.h"
 

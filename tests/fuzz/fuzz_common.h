@@ -105,7 +105,7 @@ uint8_t *fz_fix(const fz_keys *k, const uint8_t *c, size_t len, uint8_t fix, uin
 size_t fz_sig_block(const fz_keys *k, unsigned who, const uint8_t *signed_region,
                     size_t signed_len, uint8_t *out);
 
-/* Silences the host code's cli_error() messages (they go to stderr) while
+/* Silences the host code's diag_error() messages (they go to stderr) while
  * a harness calls it: swaps the stdio stream, not file descriptor 2, so
  * sanitizer and libFuzzer reports still appear. */
 void fz_quiet(int on);

@@ -1,5 +1,5 @@
 /*
- * The host's container reader (signer/container_reader.c), as used by
+ * The host's container reader (signer/read/container_reader.c), as used by
  * `fwseal inspect`, `verify` and `unpack`, on arbitrary bytes:
  * container_open_stream on an fmemopen'ed buffer, container_parse, then
  * container_next_chunk to the end or the first error.  It must never

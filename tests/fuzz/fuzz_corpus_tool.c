@@ -23,7 +23,7 @@
 
 #include "cli.h"
 #include "container_reader.h"
-#include "decision.h"
+#include "decide.h"
 #include "fuzz_common.h"
 #include "keyfile.h"
 

@@ -1,8 +1,8 @@
 /*
- * The Intel HEX reader (signer/input_ihex.c) through fws_input_visit
+ * The Intel HEX reader (signer/pack/input_ihex.c) through fws_input_visit
  * ("app=FILE.hex"), on arbitrary text written to a temporary file,
  * compared with a reference decoder written here from the rules in
- * signer/input.h and Intel's specification: the same accept/reject
+ * signer/pack/input.h and Intel's specification: the same accept/reject
  * decision, and on acceptance the same image (lowest address, length,
  * every data byte, the fill byte in the gaps).
  *

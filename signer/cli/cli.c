@@ -1,0 +1,155 @@
+#include "cli.h"
+#include "keyfile.h"
+#include "parse.h"
+#include "pdeflate.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: error: ", diag_program());
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s%s%s --help'.\n", diag_program(), cmd ? " " : "", cmd ? cmd : "");
+    return FWS_EXIT_USAGE;
+}
+
+int cli_parse_jobs(const char *cmd, const char *arg, int *jobs)
+{
+    unsigned long long v;
+    if (parse_u64(arg, PDEFLATE_MAX_JOBS, &v) || v < 1)
+        return cli_usage(cmd, "--jobs '%s': expected 1..%d", arg, PDEFLATE_MAX_JOBS);
+    *jobs = (int)v;
+    return FWS_EXIT_OK;
+}
+
+int cli_check_passphrase_src(const char *cmd, const fws_passphrase_src *pp)
+{
+    if (pp->file && pp->env)
+        return cli_usage(cmd, "give --passphrase-file or --passphrase-env, not both");
+    return FWS_EXIT_OK;
+}
+
+void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16_t patch,
+                        uint32_t build, uint32_t counter, int n_signers,
+                        const uint8_t (*ids)[FWS_KEYID_LEN], int class_checked)
+{
+    char id[2 * FWS_KEYID_LEN + 1];
+    printf("%s: accepted: version %u.%u.%u+%u, counter %u, %d trusted signer%s (", path, major,
+           minor, patch, build, counter, n_signers, n_signers == 1 ? "" : "s");
+    for (int i = 0; i < n_signers; i++) {
+        fws_key_id_hex(ids[i], id);
+        printf("%s%s", i ? " " : "", id);
+    }
+    printf(")%s\n", class_checked ? "" : "; class NOT checked (--any-class)");
+}
+
+/* Optimal string alignment distance (Levenshtein with transpositions);
+ * names are short, longer words count as far from everything. */
+static size_t distance(const char *a, const char *b)
+{
+    enum { MAX = 64 };
+    size_t la = strlen(a), lb = strlen(b), d[MAX + 1][MAX + 1], i, j;
+    if (la > MAX || lb > MAX)
+        return (size_t)-1;
+    for (i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (i = 1; i <= la; i++)
+        for (j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *cli_closest(const char *word, const char *const *names, size_t n)
+{
+    /* A typo: about one edit in three characters, at least one. */
+    size_t limit = strlen(word) / 3 ? strlen(word) / 3 : 1, best = limit + 1;
+    const char *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(word, names[i]);
+        if (d < best) {
+            best = d;
+            found = names[i];
+        }
+    }
+    return found;
+}
+
+/* The long option argv element `arg` ("--name" or "--name=value") names,
+ * without "--" and "=value", into buf. */
+static const char *long_name(const char *arg, char *buf, size_t cap)
+{
+    size_t n = strcspn(arg + 2, "=");
+    snprintf(buf, cap, "%.*s", (int)n, arg + 2);
+    return buf;
+}
+
+/* The message for a '?' from getopt_long. */
+static int bad_option(const char *cmd, char **argv, const struct option *longs)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    const char *names[64], *guess;
+    char name[128], list[256] = "";
+    size_t n = 0, prefixed = 0;
+    if (strncmp(arg, "--", 2) || !arg[2])
+        return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
+    long_name(arg, name, sizeof name);
+    for (const struct option *o = longs; o->name && n < 64; o++) {
+        names[n++] = o->name;
+        /* getopt's "doesn't allow an argument" (of --name=value) sets
+         * optopt to the option's value; any other '?' of a long option
+         * leaves it 0. */
+        if (optopt && o->val == optopt && strchr(arg, '=') && !strncmp(o->name, name, strlen(name)))
+            return cli_usage(cmd, "option '--%s' takes no argument", o->name);
+        if (*name && !strncmp(o->name, name, strlen(name))) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s--%s", prefixed++ ? ", " : "", o->name);
+        }
+    }
+    if (prefixed > 1)
+        return cli_usage(cmd, "option '--%s' is ambiguous (%s)", name, list);
+    guess = cli_closest(name, names, n);
+    if (guess)
+        return cli_usage(cmd, "unknown option '--%s' (did you mean --%s?)", name, guess);
+    return cli_usage(cmd, "unknown option '--%s'", name);
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
+               const struct option *longs)
+{
+    char optstring[64];
+    int opt;
+    snprintf(optstring, sizeof optstring, ":%s", shorts);
+    opterr = 0;
+    opt = getopt_long(argc, argv, optstring, longs, NULL);
+    if (opt == ':') {
+        const char *arg = optind > 0 ? argv[optind - 1] : "";
+        char name[128];
+        if (!strncmp(arg, "--", 2))
+            cli_usage(cmd, "option '--%s' requires an argument", long_name(arg, name, sizeof name));
+        else
+            cli_usage(cmd, "option '-%c' requires an argument", optopt);
+        return CLI_OPT_ERROR;
+    }
+    if (opt == '?') {
+        bad_option(cmd, argv, longs);
+        return CLI_OPT_ERROR;
+    }
+    return opt;
+}

@@ -1,0 +1,65 @@
+/* The command layer's helpers: usage errors, option values, and the
+ * commands main() dispatches to. */
+#ifndef FWS_CLI_H
+#define FWS_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "fws_format.h"
+#include "passphrase.h"
+
+/* Prints "PROGRAM: error: <msg>" and a hint to run `PROGRAM CMD --help`
+ * (`PROGRAM --help` when cmd is NULL); returns FWS_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the value of -j/--jobs: 1..PDEFLATE_MAX_JOBS threads.  Returns
+ * FWS_EXIT_OK with *jobs set, or FWS_EXIT_USAGE (message printed). */
+int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
+
+/* getopt_long() with one message format for every command.  shorts is
+ * getopt's optstring without a leading ':'; set optind = 0 before the
+ * first call.  Returns the option's value (optarg set), -1 after the last
+ * option (the operands are argv[optind..argc)), or CLI_OPT_ERROR after
+ * printing one of
+ *   unknown option '--frce' (did you mean --force?)
+ *   option '--pass' is ambiguous (--passphrase-file, --passphrase-env)
+ *   option '--output' requires an argument
+ *   option '--force' takes no argument
+ * and the --help hint; the command then returns FWS_EXIT_USAGE. */
+#define CLI_OPT_ERROR (-2)
+struct option;
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
+               const struct option *longs);
+
+/* The name of names[0..n) closest to word (edit distance, a transposition
+ * counting one), or NULL when none is close enough to be a typo of it. */
+const char *cli_closest(const char *word, const char *const *names, size_t n);
+
+/* The passphrase sources, in every command that reads a secret key. */
+#define CLI_PASSPHRASE_OPTIONS(file_val, env_val)                \
+    {"passphrase-file", required_argument, 0, (file_val)},       \
+    {"passphrase-env", required_argument, 0, (env_val)}
+
+/* A passphrase comes from one place: --passphrase-file and
+ * --passphrase-env together are a usage error.  FWS_EXIT_OK or
+ * FWS_EXIT_USAGE (message printed). */
+int cli_check_passphrase_src(const char *cmd, const fws_passphrase_src *pp);
+
+/* The line both `fwseal verify` and `fwsv` print for an accepted
+ * container: "PATH: accepted: version X.Y.Z+B, counter N, K trusted
+ * signer(s) (KEYID ...)". */
+void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16_t patch,
+                        uint32_t build, uint32_t counter, int n_signers,
+                        const uint8_t (*ids)[FWS_KEYID_LEN], int class_checked);
+
+/* Each command: argv[0] is the command name; returns an exit status. */
+int cmd_keygen(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_unpack(int argc, char **argv);
+
+#endif

@@ -1,0 +1,398 @@
+/* fwseal pack: the command line of the pack data path (pack/pack.h). */
+#include "cli.h"
+#include "compress.h"
+#include "host_class_id.h"
+#include "keyfile.h"
+#include "pack.h"
+#include "parse.h"
+#include "passphrase.h"
+#include "pdeflate.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage_text[] =
+    "usage: fwseal pack -o OUT --key SIGNING.key [--key ...] --version X.Y.Z[+B]\n"
+    "                   --counter N --class CLASS [options] INPUT...\n"
+    "\n"
+    "Compresses, optionally encrypts, and signs components into a container.\n"
+    "\n"
+    "INPUT is [NAME=]FILE[@ADDRESS]:\n"
+    "  NAME=fw.bin@0x08000000   a raw binary (FILE '-' reads standard input)\n"
+    "  NAME=fw.hex              Intel HEX (.hex .ihex .ihx); the address comes from the file\n"
+    "  [NAME=]bundle.tar.gz     an archive (.tar .tgz .tar.gz .tar.bz2 .tar.xz .zip .cpio):\n"
+    "                           each regular member becomes a component [NAME/]member\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT         container to write ('-': standard output)\n"
+    "  -k, --key FILE           Ed25519 signing key (.key); repeat for several signers\n"
+    "      --version V          semantic version MAJOR.MINOR.PATCH[+BUILD]\n"
+    "      --counter N          anti-rollback security counter, 0..4294967295\n"
+    "      --class CLASS        device class: a string (hashed, see SPEC.md) or 32 hex digits\n"
+    "  -e, --encrypt-to FILE    X25519 public key (.pub) or PSK (.key); repeatable\n"
+    "  -l, --level N            0 (store) .. 9 (smallest); default 6\n"
+    "      --window-bits N      zlib window 9..15 (device RAM: 2^N bytes); default 15\n"
+    "  -j, --jobs N             compress on N threads, 1..32; default: the number of CPUs\n"
+    "                           (the output does not depend on N)\n"
+    "      --chunk-size N       authenticated chunk size, 256..1048576, multiple of 64;\n"
+    "                           default 4096 (the device holds one chunk in RAM)\n"
+    "      --meta KEY=VALUE     signed, non-critical metadata; repeatable\n"
+    "      --pad-to N|pow2      pad every component's installed size (0xFF fill) and\n"
+    "                           compressed size (zero fill) up to a multiple of N\n"
+    "                           bytes, or to the next power of two: the manifest then\n"
+    "                           shows only the padded sizes (off by default)\n"
+    "      --allow-empty        accept empty input files as 0-byte components\n"
+    "      --hex-max-gap N      largest Intel HEX gap filled with 0xFF; default 4096\n"
+    "      --passphrase-file F  read signing-key passphrases from F (first line)\n"
+    "      --passphrase-env VAR read them from environment variable VAR\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "SOURCE_DATE_EPOCH sets the timestamp; unencrypted containers are then\n"
+    "byte-for-byte reproducible.  Exit status: 0 ok, 2 usage, 3 I/O or bad input.\n";
+
+enum { OPT_VERSION = 256, OPT_COUNTER, OPT_CLASS, OPT_WBITS, OPT_CHUNK, OPT_META,
+       OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV, OPT_PAD_TO };
+
+/* What the command line says, before anything is loaded. */
+typedef struct {
+    pack_job job;
+    char *key_paths[FWS_MAX_SIGNATURES], *rcpt_paths[FWS_MAX_CAPSULES];
+    int n_keys, n_rcpt;
+    char **meta_args;
+    int n_meta;
+    const char *version, *class_arg;
+    unsigned long long counter, chunk;
+    int have_counter;
+    fws_passphrase_src pp;
+} pack_args;
+
+static int parse_version(const char *s, fws_manifest *m)
+{
+    unsigned long long v[4] = {0, 0, 0, 0};
+    const unsigned long long max[4] = {65535, 65535, 65535, 4294967295ull};
+    const char *names[4] = {"major", "minor", "patch", "build"};
+    char *copy = xstrdup(s), *p = copy, *seps = "..+";
+    int i, parts = 0, rc = FWS_EXIT_OK;
+    for (i = 0; i < 4 && p; i++) {
+        char *end = i < 3 ? strchr(p, seps[i]) : NULL;
+        if (end)
+            *end = 0;
+        if (parse_u64(p, ~0ull, &v[i]) || (p[0] == '0' && p[1] == 'x')) {
+            rc = cli_usage("pack", "--version '%s': expected MAJOR.MINOR.PATCH[+BUILD] in decimal", s);
+            goto out;
+        }
+        if (v[i] > max[i]) {
+            rc = cli_usage("pack", "--version '%s': %s %llu is out of range (0..%llu)", s, names[i],
+                           v[i], max[i]);
+            goto out;
+        }
+        parts++;
+        p = end ? end + 1 : NULL;
+        if (i == 2 && !end)
+            break;
+    }
+    if (parts < 3 || p) {
+        rc = cli_usage("pack", "--version '%s': expected MAJOR.MINOR.PATCH[+BUILD]", s);
+        goto out;
+    }
+    m->major = (uint16_t)v[0];
+    m->minor = (uint16_t)v[1];
+    m->patch = (uint16_t)v[2];
+    m->build = (uint32_t)v[3];
+out:
+    free(copy);
+    return rc;
+}
+
+/* The canonical META value from --meta KEY=VALUE arguments (format/'s
+ * encoder); *out is malloc'ed, NULL when there are none. */
+static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
+{
+    fws_meta_entry *e = xcalloc((size_t)n, sizeof *e);
+    size_t len, bad;
+    int i, rc = FWS_EXIT_OK, err;
+    *out = NULL;
+    *out_len = 0;
+    for (i = 0; i < n; i++) {
+        char *eq = strchr(args[i], '=');
+        if (!eq) {
+            rc = cli_usage("pack", "--meta '%s': expected KEY=VALUE", args[i]);
+            goto out;
+        }
+        e[i].key = (const uint8_t *)args[i];
+        e[i].key_len = (size_t)(eq - args[i]);
+        e[i].value = (const uint8_t *)eq + 1;
+        e[i].value_len = strlen(eq + 1);
+        if ((err = fws_meta_entry_check(&e[i])) != 0) {
+            bad = (size_t)i;
+            goto refused;
+        }
+    }
+    /* Room for any META field; whether the manifest holds it is the
+     * manifest encoder's to say. */
+    *out = xmalloc(0xFFFF);
+    err = fws_meta_encode(e, (size_t)n, *out, 0xFFFF, &len, &bad);
+    if (!err) {
+        *out_len = len;
+        goto out;
+    }
+refused:
+    switch (err) {
+    case FWS_META_E_KEY:
+        rc = cli_usage("pack", "--meta key '%.*s': use 1-%d characters of A-Z a-z 0-9 . _ -",
+                       (int)e[bad].key_len, (const char *)e[bad].key, FWS_MAX_META_KEY);
+        break;
+    case FWS_META_E_VALUE:
+        rc = cli_usage("pack", "--meta %.*s: the value is %zu bytes, the maximum is %d",
+                       (int)e[bad].key_len, (const char *)e[bad].key, e[bad].value_len,
+                       FWS_MAX_META_VALUE);
+        break;
+    case FWS_META_E_DUPLICATE:
+        rc = cli_usage("pack", "--meta key '%.*s' is given twice", (int)e[bad].key_len,
+                       (const char *)e[bad].key);
+        break;
+    default:
+        rc = cli_usage("pack", "--meta: %zu bytes in all, the manifest allows far less", len);
+        break;
+    }
+out:
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    free(e);
+    return rc;
+}
+
+static int timestamp_now(uint64_t *ts)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    unsigned long long v;
+    if (!sde) {
+        *ts = (uint64_t)time(NULL);
+        return FWS_EXIT_OK;
+    }
+    if (parse_u64(sde, ~0ull, &v) || (sde[0] == '0' && sde[1])) {
+        diag_error("SOURCE_DATE_EPOCH='%s': expected a decimal number of seconds", sde);
+        return FWS_EXIT_USAGE;
+    }
+    *ts = v;
+    return FWS_EXIT_OK;
+}
+
+static int load_keys(char **paths, int n, const fws_passphrase_src *pp, fws_key *keys,
+                     int signing)
+{
+    for (int i = 0; i < n; i++) {
+        /* Recipients need only a public key, except a PSK. */
+        int rc = signing ? fws_key_load(paths[i], pp, &keys[i])
+                         : fws_key_load_public(paths[i], &keys[i]);
+        if (!rc && !signing && keys[i].type == FWS_KEY_PSK)
+            rc = fws_key_load(paths[i], pp, &keys[i]);
+        if (rc)
+            return rc;
+        if (signing && (keys[i].type != FWS_KEY_ED25519 || !keys[i].has_secret)) {
+            diag_error("%s: --key needs an Ed25519 secret key, this is %s %s key", paths[i],
+                      keys[i].type == FWS_KEY_X25519 ? "an" : "a",
+                      keys[i].has_secret ? fws_key_type_name(keys[i].type) : "public");
+            return FWS_EXIT_USAGE;
+        }
+        if (!signing && keys[i].type != FWS_KEY_X25519 &&
+            !(keys[i].type == FWS_KEY_PSK && keys[i].has_secret)) {
+            diag_error("%s: --encrypt-to needs an X25519 public key or a PSK key file, this is "
+                      "an %s key", paths[i], fws_key_type_name(keys[i].type));
+            return FWS_EXIT_USAGE;
+        }
+        for (int j = 0; j < i; j++)
+            if (!memcmp(keys[i].id, keys[j].id, FWS_KEYID_LEN)) {
+                diag_error("%s: the same key is given twice (also %s)", paths[i], paths[j]);
+                return FWS_EXIT_USAGE;
+            }
+    }
+    return FWS_EXIT_OK;
+}
+
+/* One option into a; FWS_EXIT_OK, or a usage error. */
+static int pack_option(pack_args *a, int opt, const char *arg)
+{
+    unsigned long long v;
+    switch (opt) {
+    case 'o': a->job.output = arg; break;
+    case 'k':
+        if (a->n_keys == FWS_MAX_SIGNATURES)
+            return cli_usage("pack", "at most %d --key signers", FWS_MAX_SIGNATURES);
+        a->key_paths[a->n_keys++] = (char *)arg;
+        break;
+    case 'e':
+        if (a->n_rcpt == FWS_MAX_CAPSULES)
+            return cli_usage("pack", "at most %d --encrypt-to recipients", FWS_MAX_CAPSULES);
+        a->rcpt_paths[a->n_rcpt++] = (char *)arg;
+        break;
+    case OPT_VERSION: a->version = arg; break;
+    case OPT_COUNTER:
+        if (parse_u64(arg, 0xFFFFFFFFull, &a->counter))
+            return cli_usage("pack", "--counter '%s': expected 0..4294967295", arg);
+        a->have_counter = 1;
+        break;
+    case OPT_CLASS: a->class_arg = arg; break;
+    case 'l':
+        if (parse_u64(arg, 9, &v))
+            return cli_usage("pack", "--level '%s': expected 0..9", arg);
+        a->job.level = (int)v;
+        break;
+    case 'j': return cli_parse_jobs("pack", arg, &a->job.jobs);
+    case OPT_WBITS:
+        if (parse_u64(arg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS)
+            return cli_usage("pack", "--window-bits '%s': expected 9..15", arg);
+        a->job.wbits = (int)v;
+        break;
+    case OPT_CHUNK:
+        if (parse_u64(arg, FWS_MAX_CHUNK, &a->chunk) || a->chunk < FWS_MIN_CHUNK ||
+            a->chunk % FWS_CHUNK_ALIGN)
+            return cli_usage("pack", "--chunk-size '%s': expected a multiple of 64 in 256..1048576",
+                             arg);
+        break;
+    case OPT_META: a->meta_args[a->n_meta++] = (char *)arg; break;
+    case OPT_ALLOW_EMPTY: a->job.in_opts.allow_empty = 1; break;
+    case OPT_HEX_GAP:
+        if (parse_u64(arg, ~0ull, &v))
+            return cli_usage("pack", "--hex-max-gap '%s': expected a byte count", arg);
+        a->job.in_opts.hex_max_gap = v;
+        break;
+    case OPT_PAD_TO:
+        if (!strcmp(arg, "pow2"))
+            a->job.pad_to = PAD_POW2;
+        else if (parse_u64(arg, 1ull << 40, &v) || v == 0)
+            return cli_usage("pack", "--pad-to '%s': expected a byte count 1..2^40 or 'pow2'",
+                             arg);
+        else
+            a->job.pad_to = v;
+        break;
+    case OPT_PP_FILE: a->pp.file = arg; break;
+    case OPT_PP_ENV: a->pp.env = arg; break;
+    default: return FWS_EXIT_USAGE;
+    }
+    return FWS_EXIT_OK;
+}
+
+/* The options, then the checks on their combination.  -1 after --help. */
+static int parse_args(pack_args *a, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'},     {"key", required_argument, 0, 'k'},
+        {"version", required_argument, 0, OPT_VERSION},
+        {"counter", required_argument, 0, OPT_COUNTER},
+        {"class", required_argument, 0, OPT_CLASS}, {"encrypt-to", required_argument, 0, 'e'},
+        {"level", required_argument, 0, 'l'},      {"window-bits", required_argument, 0, OPT_WBITS},
+        {"jobs", required_argument, 0, 'j'},
+        {"chunk-size", required_argument, 0, OPT_CHUNK},
+        {"meta", required_argument, 0, OPT_META},
+        {"allow-empty", no_argument, 0, OPT_ALLOW_EMPTY},
+        {"hex-max-gap", required_argument, 0, OPT_HEX_GAP},
+        {"pad-to", required_argument, 0, OPT_PAD_TO},
+        CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    int opt, rc;
+    optind = 0;
+    while ((opt = cli_getopt("pack", argc, argv, "o:k:e:l:j:h", opts)) != -1) {
+        if (opt == CLI_OPT_ERROR)
+            return FWS_EXIT_USAGE;
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return -1;
+        }
+        if ((rc = pack_option(a, opt, optarg)))
+            return rc;
+    }
+    if (!a->job.output)
+        return cli_usage("pack", "missing -o OUT");
+    if (!a->n_keys)
+        return cli_usage("pack", "missing --key: a container must be signed");
+    if (!a->version)
+        return cli_usage("pack", "missing --version");
+    if (!a->have_counter)
+        return cli_usage("pack", "missing --counter (the anti-rollback counter)");
+    if (!a->class_arg)
+        return cli_usage("pack", "missing --class (the device class)");
+    if (!*a->class_arg)
+        return cli_usage("pack", "--class must not be empty");
+    if (optind >= argc)
+        return cli_usage("pack", "no INPUT given");
+    if ((rc = cli_check_passphrase_src("pack", &a->pp)))
+        return rc;
+    a->job.inputs = argv + optind;
+    a->job.n_inputs = argc - optind;
+    return FWS_EXIT_OK;
+}
+
+/* The caller's part of the manifest; meta_buf holds META's bytes. */
+static int fill_manifest(const pack_args *a, fws_manifest *m, uint8_t class_id[FWS_CLASS_LEN],
+                         uint8_t **meta_buf)
+{
+    size_t meta_len;
+    int rc;
+    memset(m, 0, sizeof *m);
+    if ((rc = parse_version(a->version, m)) ||
+        (rc = build_meta(a->meta_args, a->n_meta, meta_buf, &meta_len)) ||
+        (rc = timestamp_now(&m->timestamp)))
+        return rc;
+    m->counter = (uint32_t)a->counter;
+    m->chunk_size = (uint32_t)a->chunk;
+    host_class_id(a->class_arg, class_id);
+    m->class_id = class_id;
+    m->meta = meta_len ? *meta_buf : NULL;
+    m->meta_len = (uint16_t)meta_len;
+    return FWS_EXIT_OK;
+}
+
+int cmd_pack(int argc, char **argv)
+{
+    pack_args *a = xcalloc(1, sizeof *a);
+    fws_key signers[FWS_MAX_SIGNATURES], recipients[FWS_MAX_CAPSULES];
+    uint8_t class_id[FWS_CLASS_LEN], *meta = NULL;
+    fws_manifest m;
+    pack_result res;
+    int rc, i;
+
+    a->meta_args = xcalloc((size_t)argc, sizeof *a->meta_args);
+    a->job.in_opts = (fws_input_opts)FWS_INPUT_OPTS_DEFAULT;
+    a->job.level = 6;
+    a->job.wbits = 15;
+    a->job.jobs = pdeflate_default_jobs();
+    a->chunk = 4096;
+    memset(signers, 0, sizeof signers);
+    memset(recipients, 0, sizeof recipients);
+    rc = parse_args(a, argc, argv);
+    if (rc < 0) {
+        rc = FWS_EXIT_OK;
+        goto done;
+    }
+    if (rc || (rc = fill_manifest(a, &m, class_id, &meta)) ||
+        (rc = load_keys(a->key_paths, a->n_keys, &a->pp, signers, 1)) ||
+        (rc = load_keys(a->rcpt_paths, a->n_rcpt, &a->pp, recipients, 0)))
+        goto done;
+    a->job.signers = signers;
+    a->job.n_signers = a->n_keys;
+    a->job.recipients = recipients;
+    a->job.n_recipients = a->n_rcpt;
+    if ((rc = pack_container(&a->job, &m, &res)))
+        goto done;
+    fprintf(strcmp(a->job.output, "-") ? stdout : stderr,
+            "%s: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
+            diag_program(), a->job.output, res.n_components, res.n_components == 1 ? "" : "s",
+            (unsigned long long)res.payload_len, a->n_keys, a->n_keys == 1 ? "" : "s",
+            a->n_rcpt ? ", encrypted" : "");
+done:
+    for (i = 0; i < a->n_keys; i++)
+        fws_key_wipe(&signers[i]);
+    for (i = 0; i < a->n_rcpt; i++)
+        fws_key_wipe(&recipients[i]);
+    free(meta);
+    free(a->meta_args);
+    free(a);
+    return rc;
+}

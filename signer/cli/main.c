@@ -1,0 +1,66 @@
+/* fwseal: dispatches `fwseal <command> [options]` from one table. */
+#include "cli.h"
+
+#include <sodium.h>
+#include <string.h>
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"keygen", cmd_keygen, "generate or import a key (ed25519, x25519, psk)"},
+    {"pubkey", cmd_pubkey, "export a public key as a C header, hex or PEM"},
+    {"pack", cmd_pack, "compress, encrypt and sign components into a container"},
+    {"inspect", cmd_inspect, "show a container's header, manifest, signers and recipients"},
+    {"verify", cmd_verify, "take the decision a device would take on a container"},
+    {"unpack", cmd_unpack, "verify, decrypt and write out a container's components"},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    size_t i;
+    fputs("usage: fwseal <command> [options]\n\ncommands:\n", out);
+    for (i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'fwseal <command> --help' describes a command.\n"
+          "exit status: 0 ok, 1 rejected, 2 usage, 3 I/O or environment\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    const char *names[N_COMMANDS], *guess;
+    size_t i;
+    if (argc < 2) {
+        usage(stderr);
+        return FWS_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return FWS_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("fwseal 1.0.0 (container format 1)");
+        return FWS_EXIT_OK;
+    }
+    if (sodium_init() < 0) {
+        diag_error("libsodium failed to initialise");
+        return FWS_EXIT_IO;
+    }
+    for (i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    for (i = 0; i < N_COMMANDS; i++)
+        names[i] = commands[i].name;
+    if ((guess = cli_closest(argv[1], names, N_COMMANDS)))
+        diag_error("unknown command '%s' (did you mean %s?)", argv[1], guess);
+    else
+        diag_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return FWS_EXIT_USAGE;
+}

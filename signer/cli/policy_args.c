@@ -1,0 +1,118 @@
+#include "policy_args.h"
+#include "cli.h"
+#include "host_class_id.h"
+#include "parse.h"
+
+#include <string.h>
+
+void policy_args_init(policy_args *a, const char *cmd, int max_trusted)
+{
+    memset(a, 0, sizeof *a);
+    a->cmd = cmd;
+    a->max_trusted = max_trusted < MAX_TRUSTED ? max_trusted : MAX_TRUSTED;
+    a->threshold = 1;
+}
+
+int policy_args_option(policy_args *a, int opt, const char *arg)
+{
+    switch (opt) {
+    case POPT_TRUST:
+        if (a->n_trust == a->max_trusted)
+            return cli_usage(a->cmd, "at most %d --trust keys", a->max_trusted);
+        a->trust_paths[a->n_trust++] = arg;
+        return FWS_EXIT_OK;
+    case POPT_THRESHOLD:
+        if (parse_u64(arg, FWS_MAX_SIGNATURES, &a->threshold) || a->threshold == 0)
+            return cli_usage(a->cmd, "--threshold '%s': expected 1..%d", arg, FWS_MAX_SIGNATURES);
+        return FWS_EXIT_OK;
+    case POPT_CLASS:
+        if (!*arg)
+            return cli_usage(a->cmd, "--class must not be empty");
+        a->class_arg = arg;
+        return FWS_EXIT_OK;
+    case POPT_ANY_CLASS:
+        a->any_class = 1;
+        return FWS_EXIT_OK;
+    case POPT_MIN_COUNTER:
+        if (parse_u64(arg, 0xFFFFFFFFull, &a->min_counter))
+            return cli_usage(a->cmd, "--min-counter '%s': expected 0..4294967295", arg);
+        return FWS_EXIT_OK;
+    case POPT_KEY:
+        a->key_path = arg;
+        return FWS_EXIT_OK;
+    case POPT_PP_FILE:
+        a->pp.file = arg;
+        return FWS_EXIT_OK;
+    case POPT_PP_ENV:
+        a->pp.env = arg;
+        return FWS_EXIT_OK;
+    }
+    return FWS_EXIT_USAGE;   /* cli_getopt() has said why */
+}
+
+static int load_device_key(policy_args *a)
+{
+    fws_key *k = &a->device_key;
+    int rc;
+    if ((rc = fws_key_load(a->key_path, &a->pp, k)))
+        return rc;
+    if (!k->has_secret || (k->type != FWS_KEY_X25519 && k->type != FWS_KEY_PSK)) {
+        diag_error("%s: --key needs the device's X25519 secret key or a PSK, this is %s %s key",
+                   a->key_path, k->has_secret ? "an" : "a",
+                   k->has_secret ? fws_key_type_name(k->type) : "public");
+        return FWS_EXIT_USAGE;
+    }
+    return FWS_EXIT_OK;
+}
+
+int policy_args_load(policy_args *a)
+{
+    int rc, i;
+    if (!a->n_trust)
+        return cli_usage(a->cmd, "missing --trust PUB: which signing keys does the device trust?");
+    if (!a->class_arg && !a->any_class)
+        return cli_usage(a->cmd,
+                         "missing --class CLASS (or --any-class to accept every device class)");
+    if (a->class_arg && a->any_class)
+        return cli_usage(a->cmd, "give --class or --any-class, not both");
+    if (a->threshold > (unsigned long long)a->n_trust)
+        return cli_usage(a->cmd, "--threshold %llu is more than the %d trusted keys given",
+                         a->threshold, a->n_trust);
+    if ((rc = cli_check_passphrase_src(a->cmd, &a->pp)))
+        return rc;
+    for (i = 0; i < a->n_trust; i++) {
+        if ((rc = fws_key_load_public(a->trust_paths[i], &a->trusted[i])))
+            return rc;
+        if (a->trusted[i].type != FWS_KEY_ED25519) {
+            diag_error("%s: --trust needs an Ed25519 public key, this is a %s key",
+                       a->trust_paths[i], fws_key_type_name(a->trusted[i].type));
+            return FWS_EXIT_USAGE;
+        }
+    }
+    if (a->key_path && (rc = load_device_key(a)))
+        return rc;
+    if (a->class_arg) {
+        a->check_class = 1;
+        host_class_id(a->class_arg, a->class_id);
+    }
+    return FWS_EXIT_OK;
+}
+
+void policy_args_to_policy(const policy_args *a, policy *p)
+{
+    memset(p, 0, sizeof *p);
+    p->trusted = a->trusted;
+    p->n_trusted = a->n_trust;
+    p->threshold = (int)a->threshold;
+    p->min_counter = (uint32_t)a->min_counter;
+    p->check_class = a->check_class;
+    memcpy(p->class_id, a->class_id, FWS_CLASS_LEN);
+    p->device_key = a->key_path ? &a->device_key : NULL;
+}
+
+void policy_args_wipe(policy_args *a)
+{
+    for (int i = 0; i < a->n_trust; i++)
+        fws_key_wipe(&a->trusted[i]);
+    fws_key_wipe(&a->device_key);
+}

@@ -1,0 +1,47 @@
+/*
+ * The pack data path from end to end, as `fwseal pack` runs it: input
+ * readers (input.h) → compression and plaintext digest (compress.h) →
+ * encryption and chunk chain (spool.h) → manifest, signatures, capsules
+ * and payload (container_writer.h), into a file that gets its name only
+ * when complete (atomic_file.h).  Memory stays bounded whatever the input
+ * size.
+ */
+#ifndef FWS_PACK_H
+#define FWS_PACK_H
+
+#include <stdint.h>
+
+#include "fws_manifest.h"
+#include "input.h"
+#include "keyfile.h"
+
+typedef struct {
+    const char *output;            /* the container; "-": standard output */
+    char *const *inputs;           /* [NAME=]FILE[@ADDRESS] specs (input.h) */
+    int n_inputs;
+    fws_input_opts in_opts;
+    int level;                     /* 0 (stored) .. 9 */
+    int wbits;                     /* zlib window, 9..15 */
+    int jobs;                      /* compressing threads, 1..PDEFLATE_MAX_JOBS */
+    uint64_t pad_to;               /* size padding (compress.h), 0: none */
+    const fws_key *signers;        /* Ed25519 secret keys */
+    int n_signers;
+    const fws_key *recipients;     /* X25519 public keys or PSKs; none: unencrypted */
+    int n_recipients;
+} pack_job;
+
+typedef struct {
+    int n_components;
+    uint64_t payload_len;          /* stored payload bytes */
+} pack_result;
+
+/* Packs job's inputs into job->output.  m holds the caller's part of the
+ * manifest (version, counter, class id, timestamp, chunk size, META); the
+ * components, the payload and the encryption fields are filled here.  A
+ * fresh random content key encrypts the payload when there are recipients
+ * (always random: the payload's fixed nonce is safe only because no key
+ * is used twice, SPEC.md section 6), and keys the component digests.  Returns an FWS_EXIT_* status, messages printed; on failure
+ * nothing is left under the output's name. */
+int pack_container(const pack_job *job, fws_manifest *m, pack_result *res);
+
+#endif
