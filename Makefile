@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fwseal: the host tool, the verifier on the host, the examples, the tests.
 #
 #   make               build/fwseal, build/fwsv and build/sim, with the

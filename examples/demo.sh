@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make demo: the five-minute tour, run for real on the bundled firmware.
 set -eu
 BUILD=${BUILD:-build}

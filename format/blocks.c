@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The unsigned signature and key-capsule blocks: count byte and entry
  * heads, and the delegation records inside delegated signature entries.
  * Entries of unknown type are skipped by readers: they sit outside the

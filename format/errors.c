@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "fws_format.h"
 
 const char *fws_format_err_name(int err)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Byte-order and memory helpers shared by format/ and verifier/.
  *

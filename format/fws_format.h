@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwseal container format 1: constants, fixed header, unsigned blocks and
  * decoder error codes.  format/SPEC.md is normative; this file mirrors it.

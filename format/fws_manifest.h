@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The signed manifest: canonical TLV encoding and strict decoding.
  * Layout and rules: format/SPEC.md, "Manifest".

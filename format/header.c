@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fixed 16-byte header and the layout arithmetic of the payload. */
 #include "fws_bytes.h"
 #include "fws_format.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Strict manifest decoder.  Every length is checked against what is left
  * before it is used; tags must be strictly ascending (which also forbids

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Canonical manifest encoder: fields in ascending tag order, fixed
  * widths, optional fields only when present.  Used by the host; a device
  * links only the decoder. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Canonical META encoder (SPEC.md, "META"): the counterpart of
  * fws_meta_next() and the META checks in manifest_decode.c.  Used by the
  * host; a device links only the decoder. */

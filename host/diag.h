@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Diagnostics and exit statuses for the host programs (fwseal, fwsv) and
  * the libraries under them (keys/, signer/).  Messages go to stderr as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Whole-buffer reads and writes on file descriptors: each call retries on
  * EINTR and short counts until the buffer is done.  Nothing is printed:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "outdir.h"
 #include "diag.h"
 #include "io.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * An output directory written all or nothing, for `fwseal unpack` and
  * `fwsv install`.

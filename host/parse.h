@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numbers and hex strings from command lines, files and environment
  * variables. */
 #ifndef FWS_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A one-line progress indicator on stderr for long work: shown only when
  * stderr is a terminal, redrawn at most ten times a second, erased at the
  * end.  Scripts and CI logs see nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "tmpname.h"
 
 #include <stdint.h>

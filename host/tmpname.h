@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unpredictable names for temporary files and directories. */
 #ifndef FWS_TMPNAME_H
 #define FWS_TMPNAME_H

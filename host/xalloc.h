@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Allocation that cannot be forgotten (git's and minisign's xmalloc): each
  * helper returns usable memory or prints "PROGRAM: error: out of memory"

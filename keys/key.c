@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Keys in memory: type names, key ids, generation from a seed, wiping.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key files on disk: loading (with the ssh-style permission warning) and
  * writing a NAME.key / NAME.pub pair through host/atomic_file.

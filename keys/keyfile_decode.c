@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key file text -> key.  Strict: two lines, the exact prefix, canonical
  * base64, a record of exactly the length its kind calls for, a matching

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key file records -> text.  The secret is sealed with XChaCha20-Poly1305
  * under a key derived from the passphrase by Argon2id13 with a fresh salt;

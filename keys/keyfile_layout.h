@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The binary record inside a key file (private to keys/; the normative
  * description with a worked example is docs/KEYS.md).

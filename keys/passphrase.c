@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Passphrases from a file, an environment variable or the terminal.
  *

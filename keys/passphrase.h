@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Obtaining passphrases for secret key files.
  *

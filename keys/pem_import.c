@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PKCS#8 PEM -> Ed25519 seed / X25519 scalar.  The accepted DER is one
  * fixed 48-byte string but for the algorithm byte and the key, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Importing OpenSSL private keys: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----")
  * holding an Ed25519 (OID 1.3.101.112) or X25519 (OID 1.3.101.110) key, as

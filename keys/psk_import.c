@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "psk_import.h"
 #include "diag.h"
 

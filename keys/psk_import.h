@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Importing an existing pre-shared key (devices already provisioned with
  * one): a file holding exactly 32 raw bytes, or 64 hex digits optionally
  * followed by a newline. */

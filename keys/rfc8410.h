@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RFC 8410 algorithm identifiers shared by PEM import and export.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Compiler flags and source lists: the one definition that the Makefile,
 # mk/fuzz.mk and the scripts use (scripts read them as FWS_* shell variables
 # through scripts/flags.sh, which runs `make -f mk/flags.mk print-flags`).

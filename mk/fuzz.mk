@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The libFuzzer harnesses of tests/fuzz/, run by scripts/fuzz.sh as
 #   make -f mk/fuzz.mk CC=clang-14 OUT=build/fuzz
 # The project's sources are compiled again with clang, coverage and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make bench-device: instruction counts of the verifier on a Cortex-M4,
 # bare metal under QEMU (mps2-an386, -icount shift=0: one instruction = one
 # nanosecond of virtual time, counted with SysTick).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make bench-mem: peak RSS of fwseal pack, verify and unpack on a 1 GiB
 # input (real binaries from the system, concatenated), measured with GNU
 # time.  Writes $BUILD/bench-mem.md.  Not part of `make test`.

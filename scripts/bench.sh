@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make bench: fwseal pack / verify / unpack against gzip, pigz, sha256sum
 # and (when installed) mender-artifact and rauc, on real ELF binaries and
 # libraries from this system concatenated to 64 MiB and 1 GiB, plus a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run by make before it compiles: says which compiler or library header is
 # missing, and how to get it, instead of the first compiler error.
 # Environment: CC (may carry arguments, e.g. "ccache gcc"), CPPFLAGS.

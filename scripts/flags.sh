@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the scripts, from the top of the tree: the compiler flags and
 # source lists of mk/flags.mk as FWS_* shell variables (FWS_WARN,
 # FWS_FREE_SRCS, FWS_ARCH_M4, ...), so that they are defined in one place.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Seed corpora for the fuzz harnesses (scripts/fuzz.sh runs this), made
 # from real artifacts: containers packed by fwseal (plain, compressed with
 # several windows, encrypted to X25519 and to a PSK, several signers,

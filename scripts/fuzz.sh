@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make fuzz / the fuzz smoke step of make test: builds the libFuzzer
 # harnesses of tests/fuzz/ with clang (-fsanitize=fuzzer,address,undefined),
 # makes their seed corpora (scripts/fuzz-corpus.sh), replays every saved

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian/Ubuntu packages a make target needs (the Makefile's
 # PKGS_* lists), or says exactly how to.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make qemu-demo: a real bare-metal bootloader built from the amalgamated
 # verifier, installing and booting a signed, encrypted, compressed update
 # on QEMU's mps2-an386 (Cortex-M4), and refusing bad ones.

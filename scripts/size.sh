@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make size: code size and worst-case stack of the freestanding verifier on
 # the targets it is written for.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Worst-case stack of entry points, from gcc's -fstack-usage and
 -fcallgraph-info output.
 

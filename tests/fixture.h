@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A temporary directory with throw-away keys, and shortcuts to drive the
  * fwseal CLI in it.  Keys: sign1..sign3 (Ed25519), dev, dev2 (X25519),
  * psk, psk2 (PSK); all without passphrase. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "inflate_oracle.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verifier's inflate (verifier/inflate.h) and zlib's, run the same way
  * on the same bytes: shared by tests/test_inflate.c and the fuzz harness
  * tests/fuzz/fuzz_inflate.c, which compare the two results.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the input reader tests share: a callback that collects every
  * component the readers hand out (reading it in random pieces), stderr
  * captured around each call, and a temporary directory per test. */

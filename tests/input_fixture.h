@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The input reader tests' shared fixture (tests/test_input*.c). */
 #ifndef FWS_INPUT_FIXTURE_H
 #define FWS_INPUT_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "spec_digest.h"
 
 void spec_digest_key(uint8_t dk[32], const uint8_t key[32])

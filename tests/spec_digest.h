@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Component digests (format/SPEC.md section 3.6) from libsodium alone, an
  * oracle independent of verifier/component_digest.c and
  * signer/digest_host.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "tamper.h"
 
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* In-process decisions on container bytes in memory: the host's decide()
  * that `fwseal verify` runs (tp_*) and the device verifier that `fwsv`
  * runs (vp_*), without a process per case, so that every bit flip and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verifier/chacha20: RFC 8439 vectors typed in (2.3.2, 2.4.2, A.1, A.2),
  * and libsodium's crypto_stream_chacha20_ietf_xor_ic as the oracle for
  * random keys, nonces, counters, lengths 0..2000 and random call splits. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The chunk chain (signer/pack/chunk_chain.c) computed forwards from
  * midstates and finished backwards, against the definition of SPEC.md
  * section 6 computed naively with libsodium. */

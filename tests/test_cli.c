@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CLI's dispatch and option parsing: help, unknown commands and
  * options, exit statuses. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verifier's secret-dependent paths under Valgrind memcheck with the
  * secrets marked undefined (tests/ct/ct_secrets.c): any branch or memory
  * index that depends on a secret is reported.  A deliberately leaky

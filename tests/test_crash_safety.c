@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Crash safety of the host tool: SIGKILL at random moments during a large
  * pack never leaves a file under the output name unless it is complete and
  * verifies; with O_TMPFILE nothing at all is left behind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* FWS_CFG_CT_MUL64 (verifier/fws_config.h): the field arithmetic without
  * long multiplies, for Cortex-M3.  Checked two ways:
  *  - by construction: compiled for Cortex-M3 at -Os, -O2 and -O3, no object

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decide() takes the same decision whatever policy.jobs: jobs 1 runs the
  * checks one after another, jobs 2 and 3 as the three-thread pipeline of
  * signer/read/pl.h.  On containers of several MiB (many queue

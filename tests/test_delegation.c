@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Key rotation on the device (format/SPEC.md 4.1, 4.2): signing keys
  * certified by root keys, key generations, revocation by
  * MIN_KEY_GENERATION.  Delegation records and entries are built here with

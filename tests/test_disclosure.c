@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Information disclosure from the public manifest (format/SPEC.md 3.6,
  * 3.7; docs/THREAT_MODEL.md): an encrypted container's digests confirm no
  * guess of the plaintext and link no releases; padding hides sizes. */

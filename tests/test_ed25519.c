@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ed25519 verification: every decision must equal libsodium 1.0.18's
  * crypto_sign_verify_detached.
  *

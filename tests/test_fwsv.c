@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* build/fwsv (the device verifier behind a file-I/O main) against the host
  * tool: the same exit status as `fwseal verify` on good and bad
  * containers, the same files as `fwseal unpack`, boot checks of what it

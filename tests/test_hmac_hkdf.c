@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verifier/hmac_sha256: RFC 4231 (HMAC) and RFC 5869 (HKDF) vectors typed
  * in, Wycheproof's HMAC-SHA256 and HKDF-SHA256 files, and libsodium's
  * crypto_auth_hmacsha256 as the oracle on random keys, messages and splits

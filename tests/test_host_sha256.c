@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host's SHA-256 (signer/crypto/host_sha256.c): SHA-NI or portable,
  * both against libsodium, in any split of the input. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The input spec ([NAME=]FILE[@ADDRESS], signer/pack/input.c): names,
  * addresses, the reader chosen by extension, usage and file errors. */
 #include <criterion/criterion.h>

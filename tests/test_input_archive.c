@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The archive reader (signer/pack/input_archive.c).  Oracles: the original
  * bytes; archives made by libarchive's writer, GNU tar and Info-ZIP zip. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Intel HEX reader (signer/pack/input_ihex.c).  Oracles: the original
  * bytes, Intel HEX made by GNU objcopy, by a record writer in this file,
  * and a record set typed in from the format's usual worked example. */

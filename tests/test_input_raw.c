@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The raw reader (signer/pack/input_raw.c): files and standard input,
  * streamed in any read size; empty input. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal inspect: on damaged files it says how far it got, in JSON and in
  * the human output; its JSON stays valid UTF-8 whatever META holds. */
 #include <criterion/criterion.h>

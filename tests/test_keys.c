@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key ids and the key file format, in-process through the keys/ API.
  *

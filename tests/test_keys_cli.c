@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `fwseal keygen` and `fwseal pubkey` through the CLI binary (FWSEAL_BIN),
  * with keys checked in-process against libsodium and openssl as oracles.

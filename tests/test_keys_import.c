@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `fwseal keygen --import` of OpenSSL PKCS#8 keys (RFC 8410), and the
  * matching PEM export.  Oracles: openssl itself (genpkey, pkey -pubout,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The freestanding manifest codec on its own: canonical encoding, and one
  * refusal for each rule of SPEC.md section 3, with its error code. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exhaustive mutation of a small container of each kind (plain, compressed,
  * encrypted to X25519, to a PSK, three signers): every single-bit flip,
  * every truncation, every one-byte extension (all 256 values), each chunk

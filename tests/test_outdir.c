@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The staged output directory (host/outdir.c) under `fwseal unpack` and
  * `fwsv install`: any output path is only a path (quotes, semicolons,
  * spaces, newlines and a leading '-' run nothing and remove nothing), no

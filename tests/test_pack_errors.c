@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every bad input to pack (and the container-level refusals of verify)
  * gets a specific message, a documented exit status, and leaves no file
  * behind: neither the output nor a temporary. */

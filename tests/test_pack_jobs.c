@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `fwseal pack --jobs`: containers byte-identical for any number of jobs,
  * and every level, window and encryption round trip through verify and
  * unpack. */

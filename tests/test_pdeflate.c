@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parallel deflate (signer/pack/pdeflate.c), in process: the same bytes
  * for any number of jobs, readable by zlib's inflate with the stream's
  * window bits and by the device's strict inflate (fws_inflate, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bare-metal bootloader of examples/qemu-m4/ on QEMU mps2-an386
  * (Cortex-M4), built from the amalgamated verifier by
  * scripts/qemu-demo.sh: a good update installs and boots; every bad one is

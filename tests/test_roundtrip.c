@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pack → verify → unpack → identical bytes, across sizes, inputs,
  * compression settings, recipients and signers. */
 #include <archive.h>

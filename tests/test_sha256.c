@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verifier/sha256: FIPS 180 vectors typed in, and libsodium's
  * crypto_hash_sha256 as the oracle for every length 0..1100 under random
  * update() splits, plus large inputs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-512: FIPS 180-4 vectors typed in, and libsodium's crypto_hash_sha512
  * as the oracle for every length 0..1100 under random update splits. */
 #include <criterion/criterion.h>

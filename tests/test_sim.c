@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* examples/sim: the simulated A/B device (build/sim), driven as a user
  * would, with containers from `fwseal pack`.  What it boots is checked
  * independently of the simulator: the metadata copies are parsed here

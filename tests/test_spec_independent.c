@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checks the implementation against format/SPEC.md using libsodium and
  * zlib only, never the project's own codec:
  *  - the worked example is rebuilt from the spec's prose and equals both

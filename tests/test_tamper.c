@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the exhaustive mutations of test_mutation.c cannot reach: a bit
  * flip in one recipient's capsule of a container for two, manifests
  * re-signed with duplicate or unknown fields (the parser behind the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal unpack writes nothing unless every check passes, to a directory
  * or a tar file, and never replaces files without --force. */
 #include <criterion/criterion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The device verifier (verifier/fws_verify.h) in process, on containers
  * made by the CLI and on containers this file builds itself with libsodium
  * and zlib.  The oracles are independent of the verifier: the input files,

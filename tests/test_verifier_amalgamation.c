@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two-file amalgamation (build/dist/fwseal_verify.{c,h}, written by
  * `make amalgamate`): tests/amalgamation/bootloader.c builds from those two
  * files alone, freestanding with nothing undefined, and its self-test

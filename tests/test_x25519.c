@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* X25519 and the shared field arithmetic.
  *
  * Oracles: RFC 7748 vectors typed in (5.2 both, the 1 and 1000 iteration

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for tests that drive the CLI and touch files. */
 #ifndef FWS_TESTUTIL_H
 #define FWS_TESTUTIL_H

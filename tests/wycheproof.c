@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Minimal Wycheproof JSON reader; see wycheproof.h.
  *

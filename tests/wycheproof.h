@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal reader for Wycheproof JSON test-vector files (host tests only).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Boot: the check a bootloader runs on every start, on an image already
  * installed in place (plaintext, decompressed) and the boot record stored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Device side of the key capsules: X25519 or PSK unwrap, then the key
  * commitment.  A capsule is unsigned, so nothing it yields is trusted until

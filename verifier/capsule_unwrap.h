@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key capsules (SPEC.md section 5), device side: recover the content key
  * K from one capsule entry and check it against the signed commitment.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ChaCha20, IETF variant (RFC 8439).  See chacha20.h.
  *

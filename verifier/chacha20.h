@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ChaCha20 stream cipher, IETF variant (RFC 8439): 256-bit key, 96-bit
  * nonce, 32-bit block counter.  Decrypts the payload; fwseal needs no MAC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Component digests: plain or keyed (see component_digest.h). */
 #include "component_digest.h"
 

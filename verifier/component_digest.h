@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The signed DIGEST of a component (SPEC.md section 3.6), shared by
  * install (over the plaintext as it is produced) and boot (over the image

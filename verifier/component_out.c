@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Payload bytes -> components.  Component i occupies the payload bytes
  * [offset_i, offset_i + STORED_SIZE_i) (manifest order, back to back).

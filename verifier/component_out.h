@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The last step of install: authenticated (and decrypted) payload bytes
  * are cut at the components' stored extents, inflated when the component

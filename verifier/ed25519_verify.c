@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ed25519 verification with libsodium 1.0.18's strict decisions.  See
  * ed25519_verify.h for the rules; the order of the checks below follows

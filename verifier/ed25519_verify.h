@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ed25519 signature verification (RFC 8032, pure Ed25519), strict: the
  * decision equals libsodium 1.0.18's crypto_sign_verify_detached (built

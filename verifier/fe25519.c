@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GF(2^255 - 19) arithmetic.  See fe25519.h for the representation and the
  * limb bounds every function relies on.

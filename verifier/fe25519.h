@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Arithmetic in GF(2^255 - 19), shared by Ed25519 verification and X25519.
  *

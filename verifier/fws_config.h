@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Target switches and size/speed choices for the verifier, in one place.
  * Override any of them with -D or by editing this file; each says what it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwseal verifier: the decision a device takes on a container (install)
  * or on an installed image (boot).  Freestanding C99, no heap, no mutable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HMAC-SHA256 (RFC 2104) and HKDF-SHA256 (RFC 5869).  See hmac_sha256.h.
  *

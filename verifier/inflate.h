@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Streaming inflate (RFC 1951 deflate, optionally inside the RFC 1950 zlib
  * wrapper) for the verifier: no heap, no recursion, no libc, all state in a

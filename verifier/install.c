@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Install: the streaming state machine of a device taking a container
  * (SPEC.md sections 2-8).  Bytes are pushed in any split; each step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The device's decisions on the signed region, in SPEC.md section 8
  * order: limits (2), class (3), counter floor (4), signatures and

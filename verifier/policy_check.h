@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Device policy and signature policy, shared by install (install.c) and
  * boot (boot.c) so that both take exactly the same decisions on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SHA-512 (FIPS 180-4), streaming and one-shot.
  *

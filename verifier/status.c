@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names of the verifier's results, for logs and for `fwsv`.  The format
  * errors keep the format decoder's names; the verdicts shared with the
  * host tool use the host's reason names (`fwseal verify --json`). */

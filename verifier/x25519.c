@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * X25519 (RFC 7748, section 5).  See x25519.h.
  *

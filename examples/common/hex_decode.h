@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hex digits to bytes for the simulated bootloader (examples/sim), which is
  * built from the amalgamated verifier alone: its command line and key files
  * carry keys, ids and messages in hex.  (The host programs use

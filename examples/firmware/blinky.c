@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The example firmware that `make demo` packs: a tiny "application" that
  * blinks an LED on a device, and here, on the host, prints what it would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwsv: the freestanding verifier behind a thin host main.  It answers
  * exactly what a device would answer: every decision comes from

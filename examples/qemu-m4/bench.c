@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `make bench-device`: instruction counts of the verifier's primitives and
  * of the two decisions (boot check, full install) on a Cortex-M4, run

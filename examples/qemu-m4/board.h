@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Board support for QEMU's mps2-an386 (Cortex-M4): what startup.c gives
  * the program besides reset.  Shared by the benchmark (bench.c), the

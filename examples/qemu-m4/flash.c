@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * "Flash" driver for the code SSRAM of QEMU mps2-an386: plain stores.
  * Volatile byte and word loops keep gcc from emitting memset/memcpy calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The bootloader's "flash" on QEMU mps2-an386: the 4 MiB code SSRAM at
  * 0x00000000, which the guest can write like RAM.  On a real part this

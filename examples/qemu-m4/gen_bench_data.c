@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host program: writes the benchmark's inputs and their expected results
  * as a C header (stdout), computed with libsodium and zlib, the

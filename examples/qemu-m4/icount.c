@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "icount.h"
 
 #include "board.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Instruction counts from SysTick under "qemu-system-arm -icount shift=0"
  * (board.h): one tick is a fixed number of instructions (40 on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Chain-loading on ARMv7-M: SCB->VTOR (0xE000ED08) selects the vector
  * table exceptions use; the started program finds the core as after a

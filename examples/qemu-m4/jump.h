@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Starting another program on a Cortex-M (ARMv7-M): what a bootloader
  * does last.  Board support, independent of how the image was checked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Semihosting on Cortex-M: "BKPT 0xAB" with the operation in r0 and its
  * argument in r1.  SYS_EXIT_EXTENDED (0x20) takes a block {reason, code};

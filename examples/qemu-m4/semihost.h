@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM semihosting, the two calls a QEMU run needs: end the emulator with a
  * status code, and nothing else.  Requires QEMU's -semihosting; without it

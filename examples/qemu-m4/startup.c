@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reset and exceptions for Cortex-M4 on QEMU mps2-an386: the vector table,
  * a reset handler that sets up C (copy .data from flash, zero .bss) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM CMSDK APB UART (DDI 0479), as on QEMU's mps2-an385/an386/an500:
  *   0x000 DATA     write: byte to send

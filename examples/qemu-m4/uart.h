@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Polled output on UART0 of QEMU's MPS2 boards (an ARM CMSDK APB UART at
  * 0x40004000; with -nographic or -serial stdio it is the terminal).

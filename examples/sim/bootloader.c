@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulated device's bootloader: see bootloader.h. */
 #include "bootloader.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The bootloader of the simulated A/B device: what a real bootloader does
  * at reset, written against the flash driver (flash.h), the flash map

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The session of examples/sim/README.md, run for real in a temporary
 # directory: keys, a device, three updates, a revert, a refused rollback,
 # a power cut in the middle of an install, and a damaged image.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NOR flash over a file, with power-cut injection: see flash.h. */
 #include "flash.h"
 

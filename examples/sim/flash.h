@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A NOR flash simulated over a file, with power-cut injection.
  *

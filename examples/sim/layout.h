@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The flash map of the simulated A/B device, and the byte layout of the
  * three small records the bootloader keeps in it.  Everything here is

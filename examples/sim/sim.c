@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim: a simulated A/B device on the host.  The bootloader (bootloader.c)
  * runs the two-file verifier (fwseal_verify.{c,h}) over a NOR flash

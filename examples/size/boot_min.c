@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `make size`, configuration "boot": a minimal bootloader that checks an
  * installed image in place with fws_boot_check (signatures, policy, each

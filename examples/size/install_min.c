@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `make size`, configuration "install": a minimal updater that streams an
  * encrypted, compressed container through fws_install_init/push/finish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `make size`, configuration "primitives": the smallest program that links
  * Ed25519 verification (and the SHA-512 it uses) and nothing else.  It has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cli.h"
 #include "keyfile.h"
 #include "parse.h"

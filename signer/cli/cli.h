@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command layer's helpers: usage errors, option values, and the
  * commands main() dispatches to. */
 #ifndef FWS_CLI_H

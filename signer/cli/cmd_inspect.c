@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal inspect: everything in a container that needs no key, as far as
  * the file can be parsed, and where parsing stopped. */
 #include "cli.h"

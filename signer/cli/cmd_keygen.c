@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwseal keygen: generate (or import) a key and write NAME.key / NAME.pub.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal pack: the command line of the pack data path (pack/pack.h). */
 #include "cli.h"
 #include "compress.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwseal pubkey: export a public key as a C header, hex or PEM.
  */

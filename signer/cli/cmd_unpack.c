@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal unpack: verify, decrypt, inflate and write each component to
  * DIR/NAME or as a member of OUT.tar (read/unpack.h), only after every
  * check passed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal verify: the decision a device would take, on the host. */
 #include "cli.h"
 #include "json.h"

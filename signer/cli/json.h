@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small streaming JSON writer for --json output (stable keys; see
  * README "JSON output"). */
 #ifndef FWS_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fwseal: dispatches `fwseal <command> [options]` from one table. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "policy_args.h"
 #include "cli.h"
 #include "host_class_id.h"

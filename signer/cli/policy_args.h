@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The device-policy options that `fwseal verify`, `fwseal unpack` and
  * fwsv's check/install/boot share: --trust, --threshold, --class,
  * --min-counter, --key and the passphrase sources, parsed and loaded once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "host_capsule.h"
 
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host side of SPEC.md section 5: the content key, its commitment, and the
  * X25519 / PSK key capsules that wrap it.  libsodium only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "host_class_id.h"
 
 #include <sodium.h>

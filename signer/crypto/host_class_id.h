@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Device class ids from names (SPEC.md section 7), for `--class` in
  * fwseal and fwsv. */
 #ifndef FWS_HOST_CLASS_ID_H

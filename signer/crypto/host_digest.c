@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "host_digest.h"
 #include "host_capsule.h"
 

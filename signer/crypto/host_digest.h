@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Component digests on the host (SPEC.md section 3.6), on host_sha256:
  * SHA-256 of the plaintext, or for an encrypted container

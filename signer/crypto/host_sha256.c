@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "host_sha256.h"
 
 #include <pthread.h>

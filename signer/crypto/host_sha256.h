@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SHA-256 (FIPS 180-4) for the host tool's hot paths: the plaintext digest
  * of every component and the payload's chunk chain (SPEC.md section 6).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "chunk_chain.h"
 #include "io.h"
 #include "xalloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The payload's chunk hash chain (SPEC.md section 6), computed while the
  * payload streams forward and finished without reading it again.

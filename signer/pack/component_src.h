@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A component on its way into the payload, as the input readers
  * (input.h) hand it to their caller (pack.c, which streams it through
  * compress.h), and the options the readers take. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "compress.h"
 #include "diag.h"
 #include "host_digest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Step 2 of the pack data path, one component into the payload: digest the
  * plaintext as it is read (SHA-256, or keyed when encrypted), pad it if
  * asked, compress it with zlib on `jobs` threads

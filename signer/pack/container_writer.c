@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "container_writer.h"
 #include "diag.h"
 #include "host_capsule.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Step 6 of the pack data path, the mirror of read/container_reader.h:
  * writes a container (SPEC.md sections 2-6) in order: header, manifest,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Input readers, step 1 of the pack data path: parses one command-line
  * input spec ([NAME=]FILE[@ADDRESS], see input.h), picks the reader by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Input readers, step 1 of the pack data path: one command-line input
  * becomes one or more components, each streamed to the caller through a

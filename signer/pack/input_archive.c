@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Archive input (tar, zip, cpio; tar and cpio optionally compressed with
  * gzip, bzip2, xz or zstd): each regular file member becomes a component,

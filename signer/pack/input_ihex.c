@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Intel HEX input: decodes a .hex file into one memory image, which is then
  * streamed to the caller as a component at the lowest data address.

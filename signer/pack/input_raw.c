@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Raw binary input: a file or standard input, streamed as one component.
  * The first block is read ahead so an empty input is refused (or, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The helpers the input readers share: escaping names for messages, name
  * checks, opening files, and a read-ahead stream that knows "empty" before

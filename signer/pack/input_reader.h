@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the input readers (input_raw.c, input_ihex.c, input_archive.c)
  * share, in input_reader.c: messages about untrusted names, name checks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pack.h"
 #include "compress.h"
 #include "container_writer.h"

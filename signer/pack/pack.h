@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The pack data path from end to end, as `fwseal pack` runs it: input
  * readers (input.h) → compression and plaintext digest (compress.h) →

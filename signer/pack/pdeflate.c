@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pdeflate.h"
 #include "diag.h"
 #include "xalloc.h"

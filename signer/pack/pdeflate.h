@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One zlib stream (RFC 1950) compressed on several threads, as pigz does,
  * so that the device's single inflate reads it unchanged.

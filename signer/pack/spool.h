@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The payload on its way into a container (SPEC.md section 6): components'
  * stored bytes are appended, encrypted with ChaCha20 at their payload

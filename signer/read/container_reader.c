@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "container_reader.h"
 #include "reason.h"
 #include "diag.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reads a container from a file or stdin in bounded memory: the signed
  * region and both unsigned blocks into RAM, then one authenticated chunk

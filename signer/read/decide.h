@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The host's independent implementation of a device's decision (SPEC.md
  * section 8) on libsodium and zlib: policy, signatures and threshold,

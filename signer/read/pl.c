@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The two wirings of pl.h: direct calls on the
  * calling thread, and threads joined by bounded single-producer

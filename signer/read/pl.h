@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pl, the payload pipeline: how the three stages of a container decision
  * (decide.c) are connected: one after another on the calling thread, or as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reason names of the host's decision, as `fwseal verify --json` reports
  * them: for every check the device makes too, the verifier's own name
  * (fws_status_name(), verifier/status.c), so both tools agree by

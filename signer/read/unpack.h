@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The output side of `fwseal unpack`: the sink decide() hands each
  * verified component to, writing DIR/NAME through a staged output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A bootloader-like program built from the two amalgamated files alone
  * (build/dist/fwseal_verify.c and fwseal_verify.h, `make amalgamate`):

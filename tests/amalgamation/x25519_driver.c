@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prints n lines "scalar point X25519(scalar, point) rc" (hex) for inputs
  * from a fixed xorshift stream, computed by the amalgamated verifier as
  * compiled (tests/test_ct_mul64.c builds it with FWS_CFG_CT_MUL64=1 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Constant-time check of the verifier's secret-dependent paths under
  * Valgrind memcheck: every secret byte is marked undefined, so a branch or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The verifier's boot entry point, fws_boot_check(), on a boot record and
  * an installed image taken from the input, compared with an independent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared harness code; see fuzz_common.h. */
 #include "fuzz_common.h"
 

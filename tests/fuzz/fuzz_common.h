@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the libFuzzer harnesses in tests/fuzz/ (and by
  * fuzz_corpus_tool.c, which makes their seeds): the fixed test keys, the

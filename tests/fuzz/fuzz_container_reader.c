@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The host's container reader (signer/read/container_reader.c), as used by
  * `fwseal inspect`, `verify` and `unpack`, on arbitrary bytes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Seed-making helper for scripts/fuzz-corpus.sh (not a fuzz harness):
  *

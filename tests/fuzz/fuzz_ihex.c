@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Intel HEX reader (signer/pack/input_ihex.c) through fws_input_visit
  * ("app=FILE.hex"), on arbitrary text written to a temporary file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * verifier/inflate.c against zlib on arbitrary streams.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The verifier's install entry point on arbitrary bytes, pushed in
  * arbitrary splits, with a device that trusts the test keys (so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Install behind the signature: the input is taken as a container, the
  * harness repairs what a mutation breaks and a fuzzer cannot repair (key

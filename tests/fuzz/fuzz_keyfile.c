@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The key-file reader, fws_keyfile_decode(), on arbitrary text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The application the bootloader example installs and starts: a second
  * bare-metal program with its own vector table (startup.c, linked at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory map of the bootloader example on QEMU mps2-an386 (see
  * bootloader/link.ld for the picture; app/link.ld and

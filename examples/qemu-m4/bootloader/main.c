@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fwseal example bootloader for QEMU mps2-an386 (Cortex-M4), built from
  * the two amalgamated files (fwseal_verify.c, fwseal_verify.h) with
