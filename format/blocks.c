@@ -69,3 +69,21 @@ int fws_cert_any_class(const fws_cert *c)
         acc |= c->scope[i];
     return acc == 0;
 }
+
+size_t fws_sig_entry_encode(uint8_t *out, const uint8_t key_id[FWS_KEYID_LEN], const uint8_t *cert,
+                            size_t cert_len, const uint8_t sig[FWS_SIG_LEN])
+{
+    uint8_t *body = out + FWS_ENTRY_HEAD_LEN;
+    size_t body_len;
+    if (cert) {
+        fws_copy(body, cert, cert_len);
+        fws_copy(body + cert_len, sig, FWS_SIG_LEN);
+        body_len = cert_len + FWS_SIG_LEN;
+    } else {
+        fws_copy(body, key_id, FWS_KEYID_LEN);
+        fws_copy(body + FWS_KEYID_LEN, sig, FWS_SIG_LEN);
+        body_len = FWS_SIG_ED25519_BODY;
+    }
+    fws_entry_head_encode(out, cert ? FWS_SIG_DELEGATED : FWS_SIG_ED25519, (uint16_t)body_len);
+    return FWS_ENTRY_HEAD_LEN + body_len;
+}

@@ -132,6 +132,13 @@ void fws_entry_head_encode(uint8_t out[FWS_ENTRY_HEAD_LEN], uint8_t type, uint16
  * verifier accepts: untrusted). */
 int fws_block_count_check(uint8_t count, int is_capsule, int encrypted);
 
+/* A whole signature entry (head and body) into out (room for
+ * FWS_ENTRY_HEAD_LEN + FWS_SIG_DELEGATED_MAX_BODY bytes): Ed25519 (cert
+ * NULL: key id || sig) or delegated (cert[0..cert_len) || sig).  Returns
+ * its length.  Used by the host; a device only reads entries. */
+size_t fws_sig_entry_encode(uint8_t *out, const uint8_t key_id[FWS_KEYID_LEN], const uint8_t *cert,
+                            size_t cert_len, const uint8_t sig[FWS_SIG_LEN]);
+
 /* ---- Delegation records ---- */
 typedef struct {
     const uint8_t *subject;      /* 32: the certified Ed25519 signing key */

@@ -119,15 +119,15 @@ int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key 
     atomic_init(&pf);
     if (!o->force && fws_keyfile_refuse_existing(key_path, pub_path))
         return FWS_EXIT_IO;
-    if (fws_keyfile_encode(key, 1, o->comment, o->passphrase, o->passphrase_len, o->strength,
-                           ktext, &klen) ||
+    if ((key_path && fws_keyfile_encode(key, 1, o->comment, o->passphrase, o->passphrase_len,
+                                        o->strength, ktext, &klen)) ||
         (have_pub && fws_keyfile_encode(key, 0, o->comment, NULL, 0, o->strength, ptext, &plen)))
         goto out;
 
-    if ((rc = atomic_open(&kf, key_path, 0600,
-                          ATOMIC_EXACT_MODE | (o->force ? ATOMIC_OVERWRITE : 0))) != FWS_EXIT_OK)
-        goto out;
-    if ((rc = atomic_write(&kf, ktext, klen)) != FWS_EXIT_OK)
+    if (key_path &&
+        ((rc = atomic_open(&kf, key_path, 0600,
+                           ATOMIC_EXACT_MODE | (o->force ? ATOMIC_OVERWRITE : 0))) != FWS_EXIT_OK ||
+         (rc = atomic_write(&kf, ktext, klen)) != FWS_EXIT_OK))
         goto out;
     if (have_pub) {
         if ((rc = atomic_open(&pf, pub_path, 0644, o->force ? ATOMIC_OVERWRITE : 0)) != FWS_EXIT_OK ||
@@ -136,7 +136,7 @@ int fws_keyfile_write(const char *key_path, const char *pub_path, const fws_key 
             goto out;
         pub_done = 1;
     }
-    if ((rc = atomic_commit(&kf)) != FWS_EXIT_OK) {
+    if (key_path && (rc = atomic_commit(&kf)) != FWS_EXIT_OK) {
         if (pub_done && unlink(pub_path) == 0)
             diag_error("%s: removed again, since %s could not be written", pub_path, key_path);
         goto out;

@@ -135,8 +135,9 @@ typedef struct {
 int fws_keyfile_refuse_existing(const char *key_path, const char *pub_path);
 
 /*
- * Writes key_path (mode 0600 whatever the umask) and, for ed25519/x25519, pub_path
- * (0644 & ~umask; pass NULL for psk).  Each is written to a temporary file and renamed into
+ * Writes key_path (mode 0600 whatever the umask; NULL: only the public file, for a key
+ * that lives in a token) and, for ed25519/x25519, pub_path (0644 & ~umask; pass NULL for
+ * psk).  Each is written to a temporary file and renamed into
  * place only when complete.  Without o->force, an existing file is never replaced and if
  * either exists neither is written.  If the second rename fails the first file is removed,
  * so the pair appears whole or not at all.  Returns an FWS_EXIT_* status.

@@ -50,4 +50,11 @@ int fws_pubkey_spki_der(fws_key_type t, const uint8_t pub[32], uint8_t out[FWS_S
 int fws_pubkey_format_text(const fws_key *key, fws_pubkey_format fmt, const char *ident,
                            char *out, size_t cap, size_t *len);
 
+/* A set of Ed25519 root keys and its threshold as one C header for a
+ * bootloader: `static const uint8_t IDENT[n][32]`, IDENT_COUNT and
+ * IDENT_THRESHOLD (upper case), ready for fws_policy's roots.  Returns 0,
+ * or -1 (invalid identifier or threshold, buffer too small). */
+int fws_pubkey_set_c(const fws_key *keys, int n, unsigned threshold, const char *ident, char *out,
+                     size_t cap, size_t *len);
+
 #endif

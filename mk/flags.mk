@@ -31,7 +31,9 @@ HOST_INCLUDES := $(FREE_INCLUDES) $(addprefix -I,$(HOST_DIRS) \
 # plain -l flags.
 PKG_CONFIG ?= pkg-config
 HOST_PKGS  := libsodium zlib libarchive
-LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
+# PKCS#11 modules are loaded at run time: p11-kit's pkcs11.h only, no library.
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null) \
+              $(or $(shell $(PKG_CONFIG) --cflags p11-kit-1 2>/dev/null),-I/usr/include/p11-kit-1)
 LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodium -lz -larchive)
 
 # Bare-metal targets: the cores the verifier is measured on, sections for

@@ -153,7 +153,7 @@ Test(pack_errors, names_versions_counters)
 
 Test(pack_errors, key_problems)
 {
-    expect_pack_error("--key dev.key app=a.bin", 2, "--key needs an Ed25519 secret key");
+    expect_pack_error("--key dev.key app=a.bin", 2, "dev.key: signing needs an Ed25519 secret key");
     expect_pack_error("--encrypt-to sign2.pub app=a.bin", 2,
                       "--encrypt-to needs an X25519 public key or a PSK key file");
     /* truncated key file */

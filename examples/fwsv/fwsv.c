@@ -93,7 +93,7 @@ typedef struct {
     const char *output;
     int force;
     /* the device's policy, from the loaded policy_args */
-    uint8_t trusted[FWS_CFG_MAX_TRUSTED][32];
+    uint8_t trusted[FWS_CFG_MAX_TRUSTED][32], roots[FWS_CFG_MAX_ROOTS][32];
     fws_policy p;
 } options;
 
@@ -177,9 +177,21 @@ static int load_policy(options *o, int want_device)
     if ((rc = policy_args_load(&o->policy)))
         return rc;
     memset(p, 0, sizeof *p);
+    if (a->n_roots > FWS_CFG_MAX_ROOTS)
+        return cli_usage(o->cmd, "at most %d --trust-root keys (FWS_CFG_MAX_ROOTS)",
+                         FWS_CFG_MAX_ROOTS);
+    if (a->threshold > FWS_CFG_MAX_THRESHOLD)
+        return cli_usage(o->cmd, "--threshold %llu is above the device's FWS_CFG_MAX_THRESHOLD %d",
+                         a->threshold, FWS_CFG_MAX_THRESHOLD);
     for (int i = 0; i < a->n_trust; i++)
         memcpy(o->trusted[i], a->trusted[i].pub, 32);
+    for (int i = 0; i < a->n_roots; i++)
+        memcpy(o->roots[i], a->roots[i].pub, 32);
     p->trusted = (const uint8_t(*)[32])o->trusted;
+    p->roots = (const uint8_t(*)[32])o->roots;
+    p->n_roots = (uint8_t)a->n_roots;
+    p->root_threshold = (uint8_t)a->root_threshold;
+    p->key_generation_floor = (uint32_t)a->min_keygen;
     p->n_trusted = (uint8_t)a->n_trust;
     p->threshold = (uint8_t)a->threshold;
     p->counter_floor = (uint32_t)a->min_counter;

@@ -62,5 +62,11 @@ int cmd_pack(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_tbs(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_signatures(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
 
 #endif

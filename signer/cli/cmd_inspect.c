@@ -5,6 +5,7 @@
 #include "container_reader.h"
 #include "json.h"
 #include "reason.h"
+#include "sig_print.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -25,10 +26,6 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 well-formed, 1 damaged (see the message), 2 usage, 3 I/O.\n";
 
-static const char *sig_type(uint8_t t)
-{
-    return t == FWS_SIG_ED25519 ? "ed25519" : t == FWS_SIG_DELEGATED ? "delegated" : "unknown";
-}
 
 static const char *cap_type(uint8_t t)
 {
@@ -63,6 +60,9 @@ static void print_text(const container *c, int ok)
                (unsigned long long)m->payload_len,
                (unsigned long long)fws_chunk_count(m->payload_len, m->chunk_size),
                fws_chunk_count(m->payload_len, m->chunk_size) == 1 ? "" : "s", m->chunk_size);
+        if (m->has_min_key_generation)
+            printf("revocation:  min key generation %lu (certified signing keys below it are "
+                   "refused after a confirmed boot)\n", (unsigned long)m->min_key_generation);
         printf("encryption:  %s", m->encrypted ? "chacha20, key commitment " : "none");
         if (m->encrypted)
             phex(m->key_commitment, 32);
@@ -102,12 +102,7 @@ static void print_text(const container *c, int ok)
     }
     if (c->stage >= STAGE_SIGNATURES) {
         printf("signatures:  %u\n", c->n_sigs);
-        for (int i = 0; i < c->n_sigs; i++) {
-            printf("  %s key id ", sig_type(c->sigs[i].type));
-            if (c->sigs[i].len >= FWS_KEYID_LEN)
-                phex(c->sigs[i].body, FWS_KEYID_LEN);
-            printf("\n");
-        }
+        sig_print_text(c, stdout, "  ");
     }
     if (c->stage >= STAGE_CAPSULES) {
         printf("capsules:    %u\n", c->n_caps);
@@ -170,6 +165,10 @@ static void print_json(const container *c, int ok)
             json_hex(&j, "key_commitment", m->key_commitment, 32);
         else
             json_null(&j, "key_commitment");
+        if (m->has_min_key_generation)
+            json_u64(&j, "min_key_generation", m->min_key_generation);
+        else
+            json_null(&j, "min_key_generation");
         json_begin(&j, "components", '[');
         for (int i = 0; i < m->n_components; i++) {
             const fws_component *k = &m->comp[i];
@@ -204,15 +203,7 @@ static void print_json(const container *c, int ok)
         json_end(&j, '}');
     }
     if (c->stage >= STAGE_SIGNATURES) {
-        json_begin(&j, "signatures", '[');
-        for (int i = 0; i < c->n_sigs; i++) {
-            json_begin(&j, NULL, '{');
-            json_str(&j, "type", sig_type(c->sigs[i].type));
-            if (c->sigs[i].len >= FWS_KEYID_LEN)
-                json_hex(&j, "key_id", c->sigs[i].body, FWS_KEYID_LEN);
-            json_end(&j, '}');
-        }
-        json_end(&j, ']');
+        sig_print_json_array(&j, c);
     }
     if (c->stage >= STAGE_CAPSULES) {
         json_begin(&j, "capsules", '[');

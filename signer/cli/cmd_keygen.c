@@ -6,6 +6,7 @@
 #include "keyfile.h"
 #include "passphrase.h"
 #include "pem_import.h"
+#include "pkcs11_token.h"
 #include "psk_import.h"
 #include "xalloc.h"
 
@@ -18,6 +19,7 @@
 static const char keygen_usage[] =
     "usage: fwseal keygen --type ed25519|x25519|psk -o NAME [options]\n"
     "       fwseal keygen --import KEY.pem -o NAME [options]\n"
+    "       fwseal keygen --type ed25519 --pkcs11 URI -o NAME\n"
     "\n"
     "Generates a key, or imports an OpenSSL one, and writes\n"
     "  NAME.key  the secret key: mode 0600, encrypted with a passphrase\n"
@@ -32,6 +34,9 @@ static const char keygen_usage[] =
     "  --type T              ed25519 (signing key), x25519 or psk (recipients of\n"
     "                        encrypted containers)\n"
     "  -o, --output NAME     base name of the files; a trailing .key/.pub is dropped\n"
+    "  --pkcs11 URI          generate the Ed25519 key pair inside a PKCS#11 token\n"
+    "                        (pkcs11:token=T;object=LABEL?module-path=M&pin-source=file:F):\n"
+    "                        the private key never leaves it; only NAME.pub is written\n"
     "  --import FILE         import an OpenSSL PKCS#8 PEM Ed25519 or X25519 private\n"
     "                        key ('openssl genpkey -algorithm ed25519'); --type may\n"
     "                        be omitted and must agree if given.  With --type psk:\n"
@@ -53,10 +58,10 @@ static const char keygen_usage[] =
     "exit status: 0 written, 2 usage, 3 I/O, bad input file or no passphrase\n";
 
 enum { OPT_TYPE = 256, OPT_IMPORT, OPT_COMMENT, OPT_KDF, OPT_PP_FILE, OPT_PP_ENV, OPT_NO_PASS,
-       OPT_FORCE, OPT_CMDLINE_PASS };
+       OPT_FORCE, OPT_CMDLINE_PASS, OPT_PKCS11 };
 
 typedef struct {
-    const char *type_s, *out, *import, *comment, *strength_s;
+    const char *type_s, *out, *import, *comment, *strength_s, *pkcs11;
     fws_passphrase_src pp;
     int no_pass, force, have_type;
     fws_key_type type;
@@ -79,6 +84,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         {"type", required_argument, 0, OPT_TYPE},
         {"output", required_argument, 0, 'o'},
         {"import", required_argument, 0, OPT_IMPORT},
+        {"pkcs11", required_argument, 0, OPT_PKCS11},
         {"comment", required_argument, 0, OPT_COMMENT},
         {"kdf-strength", required_argument, 0, OPT_KDF},
         CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
@@ -97,6 +103,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         case OPT_TYPE: a->type_s = optarg; break;
         case 'o': a->out = optarg; break;
         case OPT_IMPORT: a->import = optarg; break;
+        case OPT_PKCS11: a->pkcs11 = optarg; break;
         case OPT_COMMENT: a->comment = optarg; break;
         case OPT_KDF: a->strength_s = optarg; break;
         case OPT_PP_FILE: a->pp.file = optarg; break;
@@ -145,6 +152,10 @@ static int parse_args(keygen_args *a, int argc, char **argv)
                          a->pp.file ? "file" : "env");
     if (a->no_pass && a->strength_s)
         return cli_usage("keygen", "--kdf-strength needs a passphrase, not --no-passphrase");
+    if (a->pkcs11 && (a->type != FWS_KEY_ED25519 || a->import || a->no_pass || a->strength_s ||
+                      a->pp.file || a->pp.env))
+        return cli_usage("keygen", "--pkcs11 makes an ed25519 key in the token: no --import, "
+                                   "other --type or passphrase options (the token has a PIN)");
     return FWS_EXIT_OK;
 }
 
@@ -183,6 +194,31 @@ static void print_written(const keygen_args *a, const char *key_path, const char
     printf("key id:     %s\n", idhex);
 }
 
+/* --pkcs11: the pair is made in the token; NAME.pub is all that is written. */
+static int keygen_in_token(const keygen_args *a)
+{
+    char *pub_path = with_ext(a->out, ".pub"), idhex[2 * FWS_KEYID_LEN + 1];
+    fws_keyfile_write_opts wo = {a->comment, NULL, 0, FWS_KDF_INTERACTIVE, a->force};
+    pkcs11_token *t = NULL;
+    fws_key key;
+    int rc;
+    memset(&key, 0, sizeof key);
+    key.type = FWS_KEY_ED25519;
+    if ((a->force || !(rc = fws_keyfile_refuse_existing(NULL, pub_path))) &&
+        !(rc = pkcs11_token_open(a->pkcs11, 1, &t)) && !(rc = pkcs11_token_generate(t, key.pub))) {
+        fws_key_compute_id(FWS_KEY_ED25519, key.pub, key.id);
+        if ((rc = fws_keyfile_write(NULL, pub_path, &key, &wo)) == FWS_EXIT_OK) {
+            fws_key_id_hex(key.id, idhex);
+            printf("secret key: in the token (pkcs11 %s), never exported\n"
+                   "public key: %s\nkey id:     %s\n",
+                   pkcs11_token_describe(t), pub_path, idhex);
+        }
+    }
+    pkcs11_token_close(t);
+    free(pub_path);
+    return rc;
+}
+
 int cmd_keygen(int argc, char **argv)
 {
     keygen_args a = {.type = FWS_KEY_ED25519, .strength = FWS_KDF_INTERACTIVE};
@@ -194,6 +230,8 @@ int cmd_keygen(int argc, char **argv)
 
     if (rc)
         return rc < 0 ? FWS_EXIT_OK : rc;
+    if (a.pkcs11)
+        return keygen_in_token(&a);
     memset(&key, 0, sizeof key);
     key_path = with_ext(a.out, ".key");
     if (a.import && (rc = import_key(&a, &key)))

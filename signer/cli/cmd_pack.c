@@ -8,6 +8,8 @@
 #include "parse.h"
 #include "passphrase.h"
 #include "pdeflate.h"
+#include "signer_args.h"
+#include "signing_log.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -30,7 +32,13 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output OUT         container to write ('-': standard output)\n"
-    "  -k, --key FILE           Ed25519 signing key (.key); repeat for several signers\n"
+    SIGNER_HELP("-k, --key")
+    "      --cert FILE          a delegation certificate for one of the signing keys: it\n"
+    "                           signs as a key certified by root keys (fwseal cert issue)\n"
+    "      --unsigned           no signatures: add them later (fwseal sign, attach)\n"
+    "      --min-key-generation N  after a confirmed boot, devices refuse certified\n"
+    "                           signing keys of a lower generation (revocation)\n"
+    "      --log FILE           append a record to this signing log (also FWSEAL_LOG)\n"
     "      --version V          semantic version MAJOR.MINOR.PATCH[+BUILD]\n"
     "      --counter N          anti-rollback security counter, 0..4294967295\n"
     "      --class CLASS        device class: a string (hashed, see SPEC.md) or 32 hex digits\n"
@@ -56,18 +64,20 @@ static const char usage_text[] =
     "byte-for-byte reproducible.  Exit status: 0 ok, 2 usage, 3 I/O or bad input.\n";
 
 enum { OPT_VERSION = 256, OPT_COUNTER, OPT_CLASS, OPT_WBITS, OPT_CHUNK, OPT_META,
-       OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV, OPT_PAD_TO };
+       OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV, OPT_PAD_TO, OPT_UNSIGNED,
+       OPT_MIN_KEYGEN, OPT_LOG };
 
 /* What the command line says, before anything is loaded. */
 typedef struct {
     pack_job job;
-    char *key_paths[FWS_MAX_SIGNATURES], *rcpt_paths[FWS_MAX_CAPSULES];
-    int n_keys, n_rcpt;
+    signer_args signing;
+    char *rcpt_paths[FWS_MAX_CAPSULES];
+    int n_rcpt;
     char **meta_args;
     int n_meta;
-    const char *version, *class_arg;
-    unsigned long long counter, chunk;
-    int have_counter;
+    const char *version, *class_arg, *log_path;
+    unsigned long long counter, chunk, min_keygen;
+    int have_counter, unsigned_, have_min_keygen;
     fws_passphrase_src pp;
 } pack_args;
 
@@ -185,27 +195,18 @@ static int timestamp_now(uint64_t *ts)
     return FWS_EXIT_OK;
 }
 
-static int load_keys(char **paths, int n, const fws_passphrase_src *pp, fws_key *keys,
-                     int signing)
+/* Recipients need only a public key, except a PSK. */
+static int load_recipients(char **paths, int n, const fws_passphrase_src *pp, fws_key *keys)
 {
     for (int i = 0; i < n; i++) {
-        /* Recipients need only a public key, except a PSK. */
-        int rc = signing ? fws_key_load(paths[i], pp, &keys[i])
-                         : fws_key_load_public(paths[i], &keys[i]);
-        if (!rc && !signing && keys[i].type == FWS_KEY_PSK)
+        int rc = fws_key_load_public(paths[i], &keys[i]);
+        if (!rc && keys[i].type == FWS_KEY_PSK)
             rc = fws_key_load(paths[i], pp, &keys[i]);
         if (rc)
             return rc;
-        if (signing && (keys[i].type != FWS_KEY_ED25519 || !keys[i].has_secret)) {
-            diag_error("%s: --key needs an Ed25519 secret key, this is %s %s key", paths[i],
-                      keys[i].type == FWS_KEY_X25519 ? "an" : "a",
-                      keys[i].has_secret ? fws_key_type_name(keys[i].type) : "public");
-            return FWS_EXIT_USAGE;
-        }
-        if (!signing && keys[i].type != FWS_KEY_X25519 &&
-            !(keys[i].type == FWS_KEY_PSK && keys[i].has_secret)) {
+        if (keys[i].type != FWS_KEY_X25519 && !(keys[i].type == FWS_KEY_PSK && keys[i].has_secret)) {
             diag_error("%s: --encrypt-to needs an X25519 public key or a PSK key file, this is "
-                      "an %s key", paths[i], fws_key_type_name(keys[i].type));
+                       "an %s key", paths[i], fws_key_type_name(keys[i].type));
             return FWS_EXIT_USAGE;
         }
         for (int j = 0; j < i; j++)
@@ -217,17 +218,41 @@ static int load_keys(char **paths, int n, const fws_passphrase_src *pp, fws_key 
     return FWS_EXIT_OK;
 }
 
+/* A manifest must not revoke the keys that sign it (SPEC.md 4.2): the
+ * devices would refuse it, so say so here. */
+static int check_min_keygen(const pack_args *a)
+{
+    for (int i = 0; a->have_min_keygen && i < a->signing.n_signers; i++) {
+        const fws_cert_record *c = a->signing.cert_of[i];
+        if (c && c->c.generation < a->min_keygen) {
+            diag_error("--min-key-generation %llu is above the generation %lu of the signing key "
+                       "%s: after a confirmed boot its own signature would no longer count "
+                       "(self-revocation)", a->min_keygen, (unsigned long)c->c.generation,
+                       a->signing.signers[i].spec);
+            return FWS_EXIT_USAGE;
+        }
+    }
+    return FWS_EXIT_OK;
+}
+
 /* One option into a; FWS_EXIT_OK, or a usage error. */
 static int pack_option(pack_args *a, int opt, const char *arg)
 {
     unsigned long long v;
     switch (opt) {
     case 'o': a->job.output = arg; break;
-    case 'k':
-        if (a->n_keys == FWS_MAX_SIGNATURES)
-            return cli_usage("pack", "at most %d --key signers", FWS_MAX_SIGNATURES);
-        a->key_paths[a->n_keys++] = (char *)arg;
+    case 'k': return signer_args_option(&a->signing, SOPT_KEY, arg);
+    case SOPT_SIGN_CMD:
+    case SOPT_SIGN_CMD_PUB:
+    case SOPT_SIGN_CMD_SHELL:
+    case SOPT_CERT: return signer_args_option(&a->signing, opt, arg);
+    case OPT_UNSIGNED: a->unsigned_ = 1; break;
+    case OPT_MIN_KEYGEN:
+        if (parse_u64(arg, 0xFFFFFFFFull, &a->min_keygen))
+            return cli_usage("pack", "--min-key-generation '%s': expected 0..4294967295", arg);
+        a->have_min_keygen = 1;
         break;
+    case OPT_LOG: a->log_path = arg; break;
     case 'e':
         if (a->n_rcpt == FWS_MAX_CAPSULES)
             return cli_usage("pack", "at most %d --encrypt-to recipients", FWS_MAX_CAPSULES);
@@ -285,6 +310,13 @@ static int parse_args(pack_args *a, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},     {"key", required_argument, 0, 'k'},
+        {"sign-cmd", required_argument, 0, SOPT_SIGN_CMD},
+        {"sign-cmd-pub", required_argument, 0, SOPT_SIGN_CMD_PUB},
+        {"sign-cmd-shell", no_argument, 0, SOPT_SIGN_CMD_SHELL},
+        {"cert", required_argument, 0, SOPT_CERT},
+        {"unsigned", no_argument, 0, OPT_UNSIGNED},
+        {"min-key-generation", required_argument, 0, OPT_MIN_KEYGEN},
+        {"log", required_argument, 0, OPT_LOG},
         {"version", required_argument, 0, OPT_VERSION},
         {"counter", required_argument, 0, OPT_COUNTER},
         {"class", required_argument, 0, OPT_CLASS}, {"encrypt-to", required_argument, 0, 'e'},
@@ -311,8 +343,11 @@ static int parse_args(pack_args *a, int argc, char **argv)
     }
     if (!a->job.output)
         return cli_usage("pack", "missing -o OUT");
-    if (!a->n_keys)
-        return cli_usage("pack", "missing --key: a container must be signed");
+    if (!signer_args_count(&a->signing) && !a->unsigned_)
+        return cli_usage("pack", "missing --key: a container must be signed (or say --unsigned "
+                                 "and add signatures later with fwseal sign / attach)");
+    if (signer_args_count(&a->signing) && a->unsigned_)
+        return cli_usage("pack", "--unsigned and signing keys together");
     if (!a->version)
         return cli_usage("pack", "missing --version");
     if (!a->have_counter)
@@ -350,10 +385,19 @@ static int fill_manifest(const pack_args *a, fws_manifest *m, uint8_t class_id[F
     return FWS_EXIT_OK;
 }
 
+/* The signing log's records, before the container gets its name. */
+static int log_signatures(void *user, const fws_manifest *m, const uint8_t tbs[FWS_HASH_LEN])
+{
+    const pack_args *a = user;
+    signing_event e = {"pack", a->job.output, tbs, m};
+    return signing_log_append(signing_log_path(a->log_path), &e, a->signing.signers,
+                              a->signing.n_signers, NULL);
+}
+
 int cmd_pack(int argc, char **argv)
 {
     pack_args *a = xcalloc(1, sizeof *a);
-    fws_key signers[FWS_MAX_SIGNATURES], recipients[FWS_MAX_CAPSULES];
+    fws_key recipients[FWS_MAX_CAPSULES];
     uint8_t class_id[FWS_CLASS_LEN], *meta = NULL;
     fws_manifest m;
     pack_result res;
@@ -365,7 +409,7 @@ int cmd_pack(int argc, char **argv)
     a->job.wbits = 15;
     a->job.jobs = pdeflate_default_jobs();
     a->chunk = 4096;
-    memset(signers, 0, sizeof signers);
+    signer_args_init(&a->signing, "pack", "--key");
     memset(recipients, 0, sizeof recipients);
     rc = parse_args(a, argc, argv);
     if (rc < 0) {
@@ -373,23 +417,27 @@ int cmd_pack(int argc, char **argv)
         goto done;
     }
     if (rc || (rc = fill_manifest(a, &m, class_id, &meta)) ||
-        (rc = load_keys(a->key_paths, a->n_keys, &a->pp, signers, 1)) ||
-        (rc = load_keys(a->rcpt_paths, a->n_rcpt, &a->pp, recipients, 0)))
+        (rc = signer_args_open(&a->signing, &a->pp)) || (rc = check_min_keygen(a)) ||
+        (rc = load_recipients(a->rcpt_paths, a->n_rcpt, &a->pp, recipients)))
         goto done;
-    a->job.signers = signers;
-    a->job.n_signers = a->n_keys;
+    m.has_min_key_generation = (uint8_t)a->have_min_keygen;
+    m.min_key_generation = (uint32_t)a->min_keygen;
+    a->job.signers = a->signing.signers;
+    a->job.certs = a->signing.cert_of;
+    a->job.n_signers = a->signing.n_signers;
     a->job.recipients = recipients;
     a->job.n_recipients = a->n_rcpt;
+    a->job.before_commit = log_signatures;
+    a->job.before_commit_user = a;
     if ((rc = pack_container(&a->job, &m, &res)))
         goto done;
     fprintf(strcmp(a->job.output, "-") ? stdout : stderr,
             "%s: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
             diag_program(), a->job.output, res.n_components, res.n_components == 1 ? "" : "s",
-            (unsigned long long)res.payload_len, a->n_keys, a->n_keys == 1 ? "" : "s",
-            a->n_rcpt ? ", encrypted" : "");
+            (unsigned long long)res.payload_len, a->job.n_signers,
+            a->job.n_signers == 1 ? "" : "s", a->n_rcpt ? ", encrypted" : "");
 done:
-    for (i = 0; i < a->n_keys; i++)
-        fws_key_wipe(&signers[i]);
+    signer_args_close(&a->signing);
     for (i = 0; i < a->n_rcpt; i++)
         fws_key_wipe(&recipients[i]);
     free(meta);

@@ -18,6 +18,12 @@ static const struct command commands[] = {
     {"inspect", cmd_inspect, "show a container's header, manifest, signers and recipients"},
     {"verify", cmd_verify, "take the decision a device would take on a container"},
     {"unpack", cmd_unpack, "verify, decrypt and write out a container's components"},
+    {"tbs", cmd_tbs, "write the bytes to be signed, for a signer elsewhere"},
+    {"sign", cmd_sign, "add signatures to a container, in place"},
+    {"attach", cmd_attach, "add a signature made elsewhere, after checking it"},
+    {"signatures", cmd_signatures, "list a container's signatures, or remove one"},
+    {"log", cmd_log, "check the signing log's hash chain, or find who signed what"},
+    {"cert", cmd_cert, "issue or show a delegation certificate (key rotation)"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -22,6 +22,20 @@ int policy_args_option(policy_args *a, int opt, const char *arg)
             return cli_usage(a->cmd, "at most %d --trust keys", a->max_trusted);
         a->trust_paths[a->n_trust++] = arg;
         return FWS_EXIT_OK;
+    case POPT_TRUST_ROOT:
+        if (a->n_roots == a->max_trusted)
+            return cli_usage(a->cmd, "at most %d --trust-root keys", a->max_trusted);
+        a->root_paths[a->n_roots++] = arg;
+        return FWS_EXIT_OK;
+    case POPT_ROOT_THRESHOLD:
+        if (parse_u64(arg, FWS_MAX_ROOT_SIGS, &a->root_threshold) || a->root_threshold == 0)
+            return cli_usage(a->cmd, "--root-threshold '%s': expected 1..%d", arg,
+                             FWS_MAX_ROOT_SIGS);
+        return FWS_EXIT_OK;
+    case POPT_MIN_KEYGEN:
+        if (parse_u64(arg, 0xFFFFFFFFull, &a->min_keygen))
+            return cli_usage(a->cmd, "--min-key-generation '%s': expected 0..4294967295", arg);
+        return FWS_EXIT_OK;
     case POPT_THRESHOLD:
         if (parse_u64(arg, FWS_MAX_SIGNATURES, &a->threshold) || a->threshold == 0)
             return cli_usage(a->cmd, "--threshold '%s': expected 1..%d", arg, FWS_MAX_SIGNATURES);
@@ -66,30 +80,48 @@ static int load_device_key(policy_args *a)
     return FWS_EXIT_OK;
 }
 
+/* Ed25519 public keys from paths into keys. */
+static int load_ed25519(const char *opt, const char *const *paths, int n, fws_key *keys)
+{
+    int rc;
+    for (int i = 0; i < n; i++) {
+        if ((rc = fws_key_load_public(paths[i], &keys[i])))
+            return rc;
+        if (keys[i].type != FWS_KEY_ED25519) {
+            diag_error("%s: %s needs an Ed25519 public key, this is a %s key", paths[i], opt,
+                       fws_key_type_name(keys[i].type));
+            return FWS_EXIT_USAGE;
+        }
+    }
+    return FWS_EXIT_OK;
+}
+
 int policy_args_load(policy_args *a)
 {
-    int rc, i;
-    if (!a->n_trust)
-        return cli_usage(a->cmd, "missing --trust PUB: which signing keys does the device trust?");
+    int rc;
+    if (!a->n_trust && !a->n_roots)
+        return cli_usage(a->cmd, "missing --trust PUB (or --trust-root PUB): which keys does "
+                                 "the device trust?");
+    if (a->root_threshold > (unsigned long long)a->n_roots)
+        return cli_usage(a->cmd, "--root-threshold %llu is more than the %d --trust-root keys "
+                                 "given", a->root_threshold, a->n_roots);
+    if ((a->root_threshold || a->min_keygen) && !a->n_roots)
+        return cli_usage(a->cmd, "--%s without --trust-root",
+                         a->root_threshold ? "root-threshold" : "min-key-generation");
+    if (a->n_roots && !a->root_threshold)
+        a->root_threshold = 1;
     if (!a->class_arg && !a->any_class)
         return cli_usage(a->cmd,
                          "missing --class CLASS (or --any-class to accept every device class)");
     if (a->class_arg && a->any_class)
         return cli_usage(a->cmd, "give --class or --any-class, not both");
-    if (a->threshold > (unsigned long long)a->n_trust)
+    if (!a->n_roots && a->threshold > (unsigned long long)a->n_trust)
         return cli_usage(a->cmd, "--threshold %llu is more than the %d trusted keys given",
                          a->threshold, a->n_trust);
-    if ((rc = cli_check_passphrase_src(a->cmd, &a->pp)))
+    if ((rc = cli_check_passphrase_src(a->cmd, &a->pp)) ||
+        (rc = load_ed25519("--trust", a->trust_paths, a->n_trust, a->trusted)) ||
+        (rc = load_ed25519("--trust-root", a->root_paths, a->n_roots, a->roots)))
         return rc;
-    for (i = 0; i < a->n_trust; i++) {
-        if ((rc = fws_key_load_public(a->trust_paths[i], &a->trusted[i])))
-            return rc;
-        if (a->trusted[i].type != FWS_KEY_ED25519) {
-            diag_error("%s: --trust needs an Ed25519 public key, this is a %s key",
-                       a->trust_paths[i], fws_key_type_name(a->trusted[i].type));
-            return FWS_EXIT_USAGE;
-        }
-    }
     if (a->key_path && (rc = load_device_key(a)))
         return rc;
     if (a->class_arg) {
@@ -105,6 +137,10 @@ void policy_args_to_policy(const policy_args *a, policy *p)
     p->trusted = a->trusted;
     p->n_trusted = a->n_trust;
     p->threshold = (int)a->threshold;
+    p->roots = a->roots;
+    p->n_roots = a->n_roots;
+    p->root_threshold = (int)a->root_threshold;
+    p->key_generation_floor = (uint32_t)a->min_keygen;
     p->min_counter = (uint32_t)a->min_counter;
     p->check_class = a->check_class;
     memcpy(p->class_id, a->class_id, FWS_CLASS_LEN);
@@ -115,5 +151,7 @@ void policy_args_wipe(policy_args *a)
 {
     for (int i = 0; i < a->n_trust; i++)
         fws_key_wipe(&a->trusted[i]);
+    for (int i = 0; i < a->n_roots; i++)
+        fws_key_wipe(&a->roots[i]);
     fws_key_wipe(&a->device_key);
 }

@@ -15,7 +15,7 @@
 #define MAX_TRUSTED 64
 
 enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY, POPT_PP_FILE,
-       POPT_PP_ENV, POPT_ANY_CLASS };
+       POPT_PP_ENV, POPT_ANY_CLASS, POPT_TRUST_ROOT, POPT_ROOT_THRESHOLD, POPT_MIN_KEYGEN };
 
 #define POLICY_LONG_OPTIONS                                            \
     {"trust", required_argument, 0, POPT_TRUST},                       \
@@ -23,12 +23,20 @@ enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY,
     {"class", required_argument, 0, POPT_CLASS},                       \
     {"any-class", no_argument, 0, POPT_ANY_CLASS},                     \
     {"min-counter", required_argument, 0, POPT_MIN_COUNTER},           \
+    {"trust-root", required_argument, 0, POPT_TRUST_ROOT},             \
+    {"root-threshold", required_argument, 0, POPT_ROOT_THRESHOLD},     \
+    {"min-key-generation", required_argument, 0, POPT_MIN_KEYGEN},     \
     {"key", required_argument, 0, POPT_KEY},                           \
     CLI_PASSPHRASE_OPTIONS(POPT_PP_FILE, POPT_PP_ENV)
 
 #define POLICY_HELP                                                                      \
-    "  --trust PUB          trusted Ed25519 public key (.pub); repeatable, at least one\n" \
-    "  --threshold K        distinct trusted signers required; default 1\n"              \
+    "  --trust PUB          trusted Ed25519 signing key (.pub); repeatable\n"           \
+    "  --trust-root PUB     root key that certifies signing keys (key rotation);\n"     \
+    "                       repeatable; at least one --trust or --trust-root\n"         \
+    "  --root-threshold K   distinct roots a certificate needs; default 1\n"            \
+    "  --min-key-generation N  key-generation floor: refuse certified keys of a\n"      \
+    "                       lower generation (revoked)\n"                                \
+    "  --threshold K        distinct signers (trusted or certified) required; default 1\n" \
     "  --class CLASS        device class the container must be for (string or 32 hex);\n" \
     "                       required, unless:\n"                                          \
     "  --any-class          accept every device class (the output says it was not\n"   \
@@ -41,8 +49,9 @@ enum { POPT_TRUST = 300, POPT_THRESHOLD, POPT_CLASS, POPT_MIN_COUNTER, POPT_KEY,
 typedef struct {
     const char *cmd;               /* for usage messages */
     int max_trusted;               /* at most MAX_TRUSTED */
-    const char *trust_paths[MAX_TRUSTED];
-    int n_trust;
+    const char *trust_paths[MAX_TRUSTED], *root_paths[MAX_TRUSTED];
+    int n_trust, n_roots;
+    unsigned long long root_threshold, min_keygen;
     unsigned long long threshold;
     const char *class_arg;
     int any_class;
@@ -50,7 +59,7 @@ typedef struct {
     const char *key_path;
     fws_passphrase_src pp;
     /* loaded by policy_args_load */
-    fws_key trusted[MAX_TRUSTED];
+    fws_key trusted[MAX_TRUSTED], roots[MAX_TRUSTED];
     int check_class;
     uint8_t class_id[FWS_CLASS_LEN];
     fws_key device_key;            /* X25519 or PSK secret when key_path is set */

@@ -4,9 +4,11 @@
 #include "host_capsule.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The payload's fields of the manifest; the commitment's storage is the
  * caller's until the manifest is encoded. */
@@ -43,18 +45,21 @@ static int write_entry(atomic_file *out, uint8_t type, const uint8_t *body, uint
     return atomic_write(out, body, len);
 }
 
-/* The signature block: each signer's Ed25519 signature over the signed
- * region, behind its key id. */
+/* The signature block: each signer's signature over the signed region
+ * (verified by fws_signer_sign), behind its key id or its delegation. */
 static int write_signatures(atomic_file *out, const container_keys *k, const uint8_t *region,
                             size_t region_len)
 {
-    uint8_t count = (uint8_t)k->n_signers, body[FWS_SIG_ED25519_BODY];
+    uint8_t count = (uint8_t)k->n_signers, sig[FWS_SIG_LEN];
+    uint8_t entry[FWS_ENTRY_HEAD_LEN + FWS_SIG_DELEGATED_MAX_BODY];
     int rc = atomic_write(out, &count, 1);
     for (int i = 0; !rc && i < k->n_signers; i++) {
-        memcpy(body, k->signers[i].id, FWS_KEYID_LEN);
-        crypto_sign_detached(body + FWS_KEYID_LEN, NULL, region, region_len,
-                             k->signers[i].secret);
-        rc = write_entry(out, FWS_SIG_ED25519, body, sizeof body);
+        const fws_cert_record *cert = k->certs ? k->certs[i] : NULL;
+        if ((rc = fws_signer_sign(&k->signers[i], region, region_len, sig)))
+            break;
+        rc = atomic_write(out, entry,
+                          fws_sig_entry_encode(entry, k->signers[i].id, cert ? cert->rec : NULL,
+                                               cert ? cert->len : 0, sig));
     }
     return rc;
 }
@@ -80,7 +85,8 @@ static int write_capsules(atomic_file *out, const container_keys *k)
     return rc;
 }
 
-int container_write(atomic_file *out, fws_manifest *m, const container_keys *k, spool *payload)
+int container_write(atomic_file *out, fws_manifest *m, const container_keys *k, spool *payload,
+                    uint8_t tbs_hash[FWS_HASH_LEN])
 {
     uint8_t h0[FWS_HASH_LEN], commitment[FWS_HASH_LEN];
     uint8_t *region = xmalloc(FWS_HEADER_LEN + FWS_MAX_MANIFEST);
@@ -97,6 +103,8 @@ int container_write(atomic_file *out, fws_manifest *m, const container_keys *k, 
         goto out;
     }
     fws_header_encode(region, (uint32_t)mlen);
+    if (tbs_hash)
+        crypto_hash_sha256(tbs_hash, region, FWS_HEADER_LEN + mlen);
     if ((rc = atomic_write(out, region, FWS_HEADER_LEN + mlen)) ||
         (rc = write_signatures(out, k, region, FWS_HEADER_LEN + mlen)) ||
         (rc = write_capsules(out, k)))
@@ -104,5 +112,42 @@ int container_write(atomic_file *out, fws_manifest *m, const container_keys *k, 
     rc = spool_emit(payload, out);
 out:
     free(region);
+    return rc;
+}
+
+int container_replace_signatures(const char *path, struct container_s *c, const uint8_t *block,
+                                 size_t block_len)
+{
+    uint8_t *buf = xmalloc(1 << 16);
+    struct stat st;
+    atomic_file out;
+    size_t n;
+    int rc;
+    if (fstat(fileno(c->f), &st)) {
+        diag_error("%s: %s", path, strerror(errno));
+        free(buf);
+        return FWS_EXIT_IO;
+    }
+    if ((rc = atomic_open(&out, path, st.st_mode & 07777, ATOMIC_OVERWRITE | ATOMIC_EXACT_MODE))) {
+        free(buf);
+        return rc;
+    }
+    if ((rc = atomic_write(&out, c->signed_region, c->signed_len)) ||
+        (rc = atomic_write(&out, block, block_len)))
+        goto fail;
+    /* The reader stopped after the old signature block: the rest follows. */
+    while ((n = fread(buf, 1, 1 << 16, c->f)) > 0)
+        if ((rc = atomic_write(&out, buf, n)))
+            goto fail;
+    if (ferror(c->f)) {
+        diag_error("%s: read error: %s", path, strerror(errno));
+        rc = FWS_EXIT_IO;
+        goto fail;
+    }
+    free(buf);
+    return atomic_commit(&out);
+fail:
+    free(buf);
+    atomic_abort(&out);
     return rc;
 }

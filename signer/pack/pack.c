@@ -92,7 +92,8 @@ static void describe_components(const pack_state *ps, fws_manifest *m)
 int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
 {
     pack_state *ps = xcalloc(1, sizeof *ps);
-    container_keys keys = {job->signers, job->n_signers, job->recipients, job->n_recipients, NULL};
+    container_keys keys = {job->signers,    job->certs,          job->n_signers,
+                           job->recipients, job->n_recipients, NULL};
     uint8_t content_key[FWS_KEY_LEN], digest_key[FWS_KEY_LEN];
     char *spool_dir;
     atomic_file out;
@@ -117,8 +118,10 @@ int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
         rc = fws_input_visit(job->inputs[i], &job->in_opts, on_component, ps);
     if (!rc) {
         describe_components(ps, m);
-        rc = container_write(&out, m, &keys, &ps->payload);
+        rc = container_write(&out, m, &keys, &ps->payload, res->tbs_hash);
     }
+    if (!rc && job->before_commit)
+        rc = job->before_commit(job->before_commit_user, m, res->tbs_hash);
     if (!rc)
         rc = atomic_commit(&out);
     else

@@ -12,9 +12,11 @@
 
 #include <stdint.h>
 
+#include "cert.h"
 #include "fws_manifest.h"
 #include "input.h"
 #include "keyfile.h"
+#include "signer.h"
 
 typedef struct {
     const char *output;            /* the container; "-": standard output */
@@ -25,15 +27,21 @@ typedef struct {
     int wbits;                     /* zlib window, 9..15 */
     int jobs;                      /* compressing threads, 1..PDEFLATE_MAX_JOBS */
     uint64_t pad_to;               /* size padding (compress.h), 0: none */
-    const fws_key *signers;        /* Ed25519 secret keys */
+    fws_signer *signers;           /* 0 (an unsigned container) .. FWS_MAX_SIGNATURES */
+    const fws_cert_record *const *certs;   /* per signer: its delegation, or NULL */
     int n_signers;
     const fws_key *recipients;     /* X25519 public keys or PSKs; none: unencrypted */
     int n_recipients;
+    /* Called once the container is complete, before it gets its name (the
+     * signing log): nonzero (an FWS_EXIT_* status) and nothing is written. */
+    int (*before_commit)(void *user, const fws_manifest *m, const uint8_t tbs_hash[FWS_HASH_LEN]);
+    void *before_commit_user;
 } pack_job;
 
 typedef struct {
     int n_components;
     uint64_t payload_len;          /* stored payload bytes */
+    uint8_t tbs_hash[FWS_HASH_LEN];   /* SHA-256 of the signed region */
 } pack_result;
 
 /* Packs job's inputs into job->output.  m holds the caller's part of the

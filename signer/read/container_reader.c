@@ -97,7 +97,7 @@ static int parse_block(container *c, int is_capsule)
         return failf(c, REASON(is_capsule ? FWS_E_CAPSULE_BLOCK : FWS_E_SIG_BLOCK),
                      "%s at offset %llu: count %u is not allowed (%s)", name,
                      (unsigned long long)at, count,
-                     !is_capsule ? "1..8 signatures"
+                     !is_capsule ? "0..8 signatures"
                      : c->m.encrypted ? "an encrypted container has 1..32 capsules"
                                       : "an unencrypted container has no capsules");
     for (i = 0; i < count; i++) {

@@ -26,7 +26,7 @@ typedef enum {
     STAGE_END
 } parse_stage;
 
-typedef struct {
+typedef struct container_s {
     const char *path;
     FILE *f;
     uint64_t pos;                       /* bytes consumed from the file */

@@ -14,10 +14,7 @@
 #include <zlib.h>
 
 
-static void reject(verdict *v, const char *reason, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void reject(verdict *v, const char *reason, const char *fmt, ...)
+void decide_reject(verdict *v, const char *reason, const char *fmt, ...)
 {
     va_list ap;
     v->accepted = 0;
@@ -25,39 +22,6 @@ static void reject(verdict *v, const char *reason, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(v->message, sizeof v->message, fmt, ap);
     va_end(ap);
-}
-
-static int check_signatures(container *c, const policy *p, verdict *v)
-{
-    int valid[64] = {0};
-    for (int i = 0; i < c->n_sigs; i++) {
-        const block_entry *e = &c->sigs[i];
-        if (e->type != FWS_SIG_ED25519)
-            continue;   /* unknown or delegated: does not count */
-        for (int k = 0; k < p->n_trusted && k < 64; k++) {
-            if (valid[k] || memcmp(p->trusted[k].id, e->body, FWS_KEYID_LEN))
-                continue;
-            if (crypto_sign_verify_detached(e->body + FWS_KEYID_LEN, c->signed_region,
-                                            c->signed_len, p->trusted[k].pub) == 0) {
-                /* A key listed twice in --trust is still one signer. */
-                for (int j = 0; j < p->n_trusted && j < 64; j++)
-                    if (!memcmp(p->trusted[j].pub, p->trusted[k].pub, 32))
-                        valid[j] = 1;
-                memcpy(v->signer_ids[v->n_signers++], p->trusted[k].id, FWS_KEYID_LEN);
-            }
-        }
-    }
-    if (v->n_signers >= p->threshold)
-        return 0;
-    if (v->n_signers == 0)
-        reject(v, REASON(FWS_E_UNTRUSTED),
-               "no valid signature by a trusted key (%d signature entr%s)", c->n_sigs,
-               c->n_sigs == 1 ? "y" : "ies");
-    else
-        reject(v, REASON(FWS_E_THRESHOLD),
-               "only %d distinct trusted key%s signed, the threshold is %d", v->n_signers,
-               v->n_signers == 1 ? "" : "s", p->threshold);
-    return -1;
 }
 
 /* Finds this device's capsule and recovers K, checked against the
@@ -84,10 +48,10 @@ static int unwrap_key(container *c, const fws_key *k, uint8_t key[32], verdict *
     sodium_memzero(key, 32);
     fws_key_id_hex(k->id, idhex);
     if (found)
-        reject(v, REASON(FWS_E_KEY_COMMITMENT),
+        decide_reject(v, REASON(FWS_E_KEY_COMMITMENT),
                "the capsule for key %s does not yield the committed content key", idhex);
     else
-        reject(v, REASON(FWS_E_NO_CAPSULE), "no key capsule for this device's %s key %s",
+        decide_reject(v, REASON(FWS_E_NO_CAPSULE), "no key capsule for this device's %s key %s",
                fws_key_type_name(k->type), idhex);
     return -1;
 }
@@ -393,7 +357,7 @@ static int begin_component(plaintext_check *o, int index)
     o->adler = (uint32_t)adler32(0, NULL, 0);
     host_digest_init(&o->digest, o->digest_key, (uint8_t)index);
     if (sink && sink->begin && sink->begin(sink->user, index, o->k)) {
-        reject(o->v, REASON(FWS_E_SINK), "cannot start writing component '%.*s'", NAME(o->k));
+        decide_reject(o->v, REASON(FWS_E_SINK), "cannot start writing component '%.*s'", NAME(o->k));
         o->v->io_error = 1;
         return -1;
     }
@@ -404,7 +368,7 @@ static int emit(plaintext_check *o, const uint8_t *buf, size_t len)
 {
     const component_sink *sink = o->sink;
     if (len > o->k->size - o->out_done) {
-        reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' inflates past its declared %llu bytes",
+        decide_reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' inflates past its declared %llu bytes",
                NAME(o->k), (unsigned long long)o->k->size);
         return -1;
     }
@@ -413,7 +377,7 @@ static int emit(plaintext_check *o, const uint8_t *buf, size_t len)
         o->adler = (uint32_t)adler32(o->adler, buf, (uInt)len);
     host_digest_update(&o->digest, buf, len);
     if (sink && sink->data && sink->data(sink->user, o->index, buf, len)) {
-        reject(o->v, REASON(FWS_E_SINK), "writing component '%.*s' failed", NAME(o->k));
+        decide_reject(o->v, REASON(FWS_E_SINK), "writing component '%.*s' failed", NAME(o->k));
         o->v->io_error = 1;
         return -1;
     }
@@ -425,23 +389,23 @@ static int end_component(plaintext_check *o, const pl_event *e)
     const fws_component *k = o->k;
     uint8_t digest[32];
     if (e->has_trailer && e->trailer_adler != o->adler) {
-        reject(o->v, REASON(FWS_E_INFLATE), "component '%.*s': Adler-32 mismatch", NAME(k));
+        decide_reject(o->v, REASON(FWS_E_INFLATE), "component '%.*s': Adler-32 mismatch", NAME(k));
         return -1;
     }
     if (e->bad_padding) {
-        reject(o->v, REASON(FWS_E_INFLATE),
+        decide_reject(o->v, REASON(FWS_E_INFLATE),
                "component '%.*s': a non-zero byte after the end of the zlib stream (padding "
                "must be zero)", NAME(k));
         return -1;
     }
     if (o->out_done != k->size) {
-        reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' is %llu bytes, the manifest says %llu",
+        decide_reject(o->v, REASON(FWS_E_SIZE), "component '%.*s' is %llu bytes, the manifest says %llu",
                NAME(k), (unsigned long long)o->out_done, (unsigned long long)k->size);
         return -1;
     }
     host_digest_final(&o->digest, digest);
     if (sodium_memcmp(digest, k->digest, 32) != 0) {
-        reject(o->v, REASON(FWS_E_DIGEST), "component '%.*s': %s differs from the manifest",
+        decide_reject(o->v, REASON(FWS_E_DIGEST), "component '%.*s': %s differs from the manifest",
                NAME(k), o->digest_key ? "the keyed digest (HMAC-SHA256)" : "SHA-256");
         return -1;
     }
@@ -453,7 +417,7 @@ static void finish(plaintext_check *o, const pl_event *e)
 {
     verdict *v = o->v;
     if (e->reason) {
-        reject(v, e->reason, "%s", e->message);
+        decide_reject(v, e->reason, "%s", e->message);
         v->io_error = !strcmp(e->reason, REASON_IO);
         return;
     }
@@ -474,7 +438,7 @@ static int check_event(void *ctx, const pl_event *e)
     case PL_END:
         return end_component(o, e);
     case PL_FAIL:
-        reject(o->v, e->reason, "%s", e->message);
+        decide_reject(o->v, e->reason, "%s", e->message);
         o->v->io_error = e->io_error;
         return 1;
     case PL_DONE:
@@ -491,7 +455,7 @@ static int parse_to(container *c, parse_stage upto, verdict *v)
 {
     if (container_parse_to(c, upto) == 0)
         return 0;
-    reject(v, c->reason, "%s", c->err);
+    decide_reject(v, c->reason, "%s", c->err);
     v->io_error = !strcmp(c->reason, REASON_IO);
     return -1;
 }
@@ -513,15 +477,15 @@ void decide(container *c, const policy *p, const component_sink *sink, verdict *
     if (parse_to(c, STAGE_MANIFEST, v))
         return;
     if (p->check_class && memcmp(c->m.class_id, p->class_id, FWS_CLASS_LEN)) {
-        reject(v, REASON(FWS_E_WRONG_CLASS), "the container is for another device class");
+        decide_reject(v, REASON(FWS_E_WRONG_CLASS), "the container is for another device class");
         return;
     }
     if (c->m.counter < p->min_counter) {
-        reject(v, REASON(FWS_E_ROLLBACK), "security counter %u is below the floor %u", c->m.counter,
+        decide_reject(v, REASON(FWS_E_ROLLBACK), "security counter %u is below the floor %u", c->m.counter,
                p->min_counter);
         return;
     }
-    if (parse_to(c, STAGE_SIGNATURES, v) || check_signatures(c, p, v) ||
+    if (parse_to(c, STAGE_SIGNATURES, v) || decide_signatures(c, p, v) ||
         parse_to(c, STAGE_CAPSULES, v))
         return;
     if (c->m.encrypted && p->device_key && unwrap_key(c, p->device_key, r.key, v))
