@@ -19,6 +19,8 @@ int fws_pubkey_format_parse(const char *s, fws_pubkey_format *f)
         *f = FWS_PUBFMT_HEX;
     else if (!strcmp(s, "pem"))
         *f = FWS_PUBFMT_PEM;
+    else if (!strcmp(s, "pub"))
+        *f = FWS_PUBFMT_PUB;
     else
         return -1;
     return 0;
@@ -157,6 +159,10 @@ int fws_pubkey_format_text(const fws_key *key, fws_pubkey_format fmt, const char
         break;
     case FWS_PUBFMT_PEM:
         rc = format_pem(key, out, cap, &used);
+        break;
+    case FWS_PUBFMT_PUB:
+        rc = cap < FWS_KEYFILE_TEXT_MAX ||
+             fws_keyfile_encode(key, 0, NULL, NULL, 0, FWS_KDF_INTERACTIVE, out, &used);
         break;
     default:
         rc = -1;

@@ -8,6 +8,7 @@
  *   hex  64 lower-case hex digits and a newline.
  *   pem  RFC 8410 SubjectPublicKeyInfo ("-----BEGIN PUBLIC KEY-----"), which
  *        `openssl pkey -pubin` reads.
+ *   pub  a fwseal public key file (NAME.pub), e.g. for a key in a token.
  *
  * A psk has no public key: every function here refuses it.
  */
@@ -19,7 +20,7 @@
 
 #include "keyfile.h"
 
-typedef enum { FWS_PUBFMT_C, FWS_PUBFMT_HEX, FWS_PUBFMT_PEM } fws_pubkey_format;
+typedef enum { FWS_PUBFMT_C, FWS_PUBFMT_HEX, FWS_PUBFMT_PEM, FWS_PUBFMT_PUB } fws_pubkey_format;
 
 /* Longest identifier accepted for --name. */
 #define FWS_PUBKEY_IDENT_MAX 64
@@ -28,7 +29,7 @@ typedef enum { FWS_PUBFMT_C, FWS_PUBFMT_HEX, FWS_PUBFMT_PEM } fws_pubkey_format;
 /* DER length of an RFC 8410 SubjectPublicKeyInfo. */
 #define FWS_SPKI_DER_LEN 44
 
-/* Parses "c" / "hex" / "pem"; 0 or -1. */
+/* Parses "c" / "hex" / "pem" / "pub"; 0 or -1. */
 int fws_pubkey_format_parse(const char *s, fws_pubkey_format *f);
 
 /* 1 if s is a C identifier ([A-Za-z_][A-Za-z0-9_]*, at most

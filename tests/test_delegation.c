@@ -12,8 +12,10 @@
 
 #include "fws_bytes.h"
 #include "fws_verify.h"
+#include "hsm_fixture.h"
 #include "host_class_id.h"
 #include "tamper.h"
+#include "xalloc.h"
 
 static fixture fx;
 static void setup(void) { fx_init(&fx); }
@@ -136,20 +138,52 @@ static void container_free(spliced *c)
     free(c->rest);
 }
 
-/* The device: roots (and perhaps direct keys), class test/class. */
+/* The device: roots (and perhaps direct keys), class test/class; and the
+ * host's decide() policy for the same trust. */
 typedef struct {
     uint8_t roots[4][32], trusted[4][32], class_id[16];
     fws_policy p;
+    fws_key hroots[4], htrusted[4];
 } device;
+
+static void host_key(fws_key *k, const keypair *kp)
+{
+    memset(k, 0, sizeof *k);
+    k->type = FWS_KEY_ED25519;
+    memcpy(k->pub, kp->pk, 32);
+    memcpy(k->id, kp->id, 8);
+}
+
+/* decide() with the device's trust and floors. */
+static const char *host_reason(const device *d, const uint8_t *b, size_t len)
+{
+    test_policy tp;
+    const char *why;
+    memset(&tp, 0, sizeof tp);
+    tp.p.trusted = d->htrusted;
+    tp.p.n_trusted = d->p.n_trusted;
+    tp.p.threshold = d->p.threshold;
+    tp.p.roots = d->hroots;
+    tp.p.n_roots = d->p.n_roots;
+    tp.p.root_threshold = d->p.root_threshold;
+    tp.p.key_generation_floor = d->p.key_generation_floor;
+    tp.p.check_class = 1;
+    memcpy(tp.p.class_id, d->class_id, 16);
+    return tp_decide(&tp, b, len, &why) ? "ok" : why;
+}
 
 static void device_init(device *d, const keypair *const *roots, int n_roots,
                         const keypair *const *trusted, int n_trusted)
 {
     memset(d, 0, sizeof *d);
-    for (int i = 0; i < n_roots; i++)
+    for (int i = 0; i < n_roots; i++) {
         memcpy(d->roots[i], roots[i]->pk, 32);
-    for (int i = 0; i < n_trusted; i++)
+        host_key(&d->hroots[i], roots[i]);
+    }
+    for (int i = 0; i < n_trusted; i++) {
         memcpy(d->trusted[i], trusted[i]->pk, 32);
+        host_key(&d->htrusted[i], trusted[i]);
+    }
     host_class_id("test/class", d->class_id);
     d->p.roots = (const uint8_t(*)[32])d->roots;
     d->p.n_roots = (uint8_t)n_roots;
@@ -189,7 +223,8 @@ static int image_read(void *user, uint8_t index, uint64_t offset, uint8_t *buf, 
 }
 
 /* Install, one byte at a time and at once (same answer), then, when
- * accepted, the boot check of the record it kept, on the same policy. */
+ * accepted, the boot check of the record it kept, on the same policy; and
+ * the host's decide() must agree. */
 static int judge(const device *d, const spliced *c, fws_measurements *m)
 {
     size_t len, work_len = FWS_WORK_SIZE(d->p.max_chunk, d->p.max_wbits), rec_len = 0;
@@ -208,6 +243,8 @@ static int judge(const device *d, const spliced *c, fws_measurements *m)
     }
     cr_assert_eq(rc[0], rc[1], "byte by byte %s, at once %s", fws_status_name(rc[0]),
                  fws_status_name(rc[1]));
+    /* The host's independent decision: the same verdict, the same reason. */
+    cr_assert_str_eq(host_reason(d, b, len), fws_status_name(rc[0]));
     if (rc[1] == FWS_OK) {
         const uint8_t *rec;
         fws_measurements bm;
@@ -479,4 +516,105 @@ Test(delegation, policy_rules)
     cr_assert_str_eq(fws_status_name(FWS_E_KEY_REVOKED), "revoked_key");
     cr_assert_str_eq(fws_status_name(FWS_E_KEYGEN_ABOVE_SIGNER), "min_key_generation_above_signer");
     free(work);
+}
+
+/* The same from the command line: roots in a file and in a token certify a
+ * signing key; pack --cert; every reader with --trust-root; the C header
+ * of the root set compiles; the mistakes a release engineer can make. */
+Test(delegation, command_line)
+{
+    run_result r;
+    int token = hsm_init(&fx);
+    char *root2_spec = token ? hsm_uri(&fx, "root-2") : xstrdup("root2.key");
+    uint8_t a[3000];
+    fill_text(a, sizeof a, 12);
+    free(fx_write(&fx, "a.bin", a, sizeof a));
+    r = run("cd '%s' && for k in root1 sk1 sk2; do %s keygen --type ed25519 -o $k "
+            "--no-passphrase > /dev/null || exit 1; done && %s",
+            fx.dir, FWSEAL_BIN,
+            token ? "true" : FWSEAL_BIN " keygen --type ed25519 -o root2 --no-passphrase");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    if (token) {
+        r = run("cd '%s' && %s keygen --type ed25519 --pkcs11 '%s' -o root2", fx.dir, FWSEAL_BIN,
+                root2_spec);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        run_free(&r);
+    }
+    r = run("cd '%s' && "
+            "%s cert issue --root root1.key --root '%s' --subject sk1.pub --generation 3 "
+            "--class test/class -o sk1.cert && %s cert show sk1.cert --trust-root root1.pub "
+            "--trust-root root2.pub",
+            fx.dir, FWSEAL_BIN, root2_spec, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "generation 3 scope "), "%s", r.out);
+    cr_assert(!strstr(r.out, "BAD") && strstr(r.out, "verified"), "%s", r.out);
+    run_free(&r);
+    const char *pol = "--trust-root root1.pub --trust-root root2.pub --root-threshold 2 "
+                         "--class test/class";
+    r = run("cd '%s' && %s pack -o d.fws --key sk1.key --cert sk1.cert --version 1.0.0 "
+            "--counter 1 --class test/class --min-key-generation 3 app=a.bin && "
+            "%s verify d.fws %s && %s check d.fws %s && %s unpack d.fws %s -o out && "
+            "cmp out/app a.bin && %s inspect d.fws",
+            fx.dir, FWSEAL_BIN, FWSEAL_BIN, pol, FWSV_BIN, pol, FWSEAL_BIN, pol,
+            FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "revocation:  min key generation 3"), "%s", r.out);
+    cr_assert(strstr(r.out, "delegated key") && strstr(r.out, "generation 3"), "%s", r.out);
+    run_free(&r);
+    /* Floors: the device's key-generation floor above 3 revokes sk1. */
+    r = run("cd '%s' && %s verify d.fws %s --min-key-generation 4", fx.dir, FWSEAL_BIN, pol);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "revoked"), "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && %s check d.fws %s --min-key-generation 4", fx.dir, FWSV_BIN, pol);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "revoked_key"), "%s", r.err);
+    run_free(&r);
+    /* The root set for a bootloader: a header that compiles and holds both. */
+    r = run("cd '%s' && %s pubkey root1.pub root2.pub --format c --root-threshold 2 -o roots.h && "
+            "printf '#include \"roots.h\"\\nint main(void) { return fwseal_roots_COUNT == 2 && "
+            "FWSEAL_ROOTS_THRESHOLD == 2 ? 0 : 1; }\\n' | sed 's/fwseal_roots_COUNT/FWSEAL_ROOTS_COUNT/' > r.c && "
+            "cc -Wall -Werror -Wno-unused-variable -o r r.c && ./r && "
+            "grep -c 'key id' roots.h",
+            fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert_eq(atoi(r.out), 2, "%s", r.out);
+    run_free(&r);
+    /* Mistakes. */
+    struct {
+        const char *cmd;
+        int status;
+        const char *msg;
+    } bad[] = {
+        {"pack -o x.fws --key sk2.key --cert sk1.cert --version 1.0.0 --counter 1 --class c "
+         "app=a.bin", 2, "certifies a key that is not one of the signing keys"},
+        {"pack -o x.fws --key sk1.key --cert sk1.cert --version 1.0.0 --counter 1 --class c "
+         "--min-key-generation 4 app=a.bin", 2, "(self-revocation)"},
+        {"cert issue --root sk1.key --subject sk1.pub --generation 1 -o x.cert", 2,
+         "a root cannot certify itself"},
+        {"cert issue --root root1.key --root sk1.key --root sk2.key --root a1.key --root a2.key "
+         "--subject dev.pub --generation 1 -o x.cert", 2, "at most 4 roots"},
+        {"cert issue --root root1.key --subject dev.pub --generation 1 -o x.cert", 2,
+         "needs an Ed25519 key"},
+        {"cert issue --root root1.key --subject sk2.pub -o x.cert", 2, "missing --generation"},
+        {"cert show a.bin", 3, "not a fwseal delegation certificate"},
+        {"cert show sk1.cert --trust-root sk2.pub", 1, ""},
+        {"verify d.fws --trust-root root1.pub --root-threshold 2 --class test/class", 2,
+         "--root-threshold 2 is more than the 1 --trust-root keys"},
+        {"verify d.fws --min-key-generation 1 --trust sk1.pub --class test/class", 2,
+         "--min-key-generation without --trust-root"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run("cd '%s' && %s %s", fx.dir, FWSEAL_BIN, bad[i].cmd);
+        cr_assert_eq(r.status, bad[i].status, "%s: %d %s", bad[i].cmd, r.status, r.err);
+        cr_assert(strstr(r.err, bad[i].msg), "%s: %s", bad[i].cmd, r.err);
+        run_free(&r);
+    }
+    r = run("cd '%s' && sed -i '1s/generation 3/generation 9/' sk1.cert && %s cert show sk1.cert",
+            fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "does not describe the record"), "%s", r.err);
+    run_free(&r);
+    free(root2_spec);
 }

@@ -31,6 +31,7 @@ static const char pubkey_usage[] =
     "                          and 'IDENT_id[8]' (the key id), for a bootloader\n"
     "                     hex  64 hex digits (default)\n"
     "                     pem  RFC 8410 SubjectPublicKeyInfo, for openssl\n"
+    "                     pub  a fwseal public key file (NAME.pub: --trust takes it)\n"
     "  --root-threshold K distinct roots a delegation needs (1..number of keys)\n"
     "  -o, --output OUT   write to OUT instead of standard output ('-')\n"
     "  --name IDENT       C identifier for --format c (default fwseal_<type>_pub)\n"
@@ -125,7 +126,7 @@ int cmd_pubkey(int argc, char **argv)
                                    "--root-threshold", argv[optind], argv[optind + 1]);
     file = argv[optind];
     if (fmt_s && fws_pubkey_format_parse(fmt_s, &fmt))
-        return cli_usage("pubkey", "--format: '%s' is not c, hex or pem", fmt_s);
+        return cli_usage("pubkey", "--format: '%s' is not c, hex, pem or pub", fmt_s);
     if (threshold && fmt != FWS_PUBFMT_C)
         return cli_usage("pubkey", "--root-threshold writes a C header: add --format c");
     if (threshold > (unsigned long long)(argc - optind))

@@ -153,6 +153,8 @@ static char *record(unsigned long long seq, const char *prev, const signing_even
     json_end(&j, '}');
     if (fclose(f))
         xalloc_die(0);
+    while (*len && buf[*len - 1] == '\n')   /* the writer ends an object with one */
+        buf[--*len] = 0;
     return buf;
 }
 
