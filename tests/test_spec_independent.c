@@ -51,15 +51,19 @@ static void counting(uint8_t out[32], uint8_t first)
         out[i] = (uint8_t)(first + i);
 }
 
-/* SPEC.md section 10, built by hand: 10.1 (encrypted 0) and 10.2
- * (encrypted 1: content key K = 40..5f, ephemeral scalar e = 60..7f,
- * recipient secret key 20..3f). */
-static size_t build_example(uint8_t *out, int encrypted)
+enum example { EXAMPLE_SIGNED, EXAMPLE_ENCRYPTED, EXAMPLE_DELEGATED };
+
+/* SPEC.md section 10, built by hand: 10.1 signed; 10.2 encrypted (content
+ * key K = 40..5f, ephemeral scalar e = 60..7f, recipient secret key
+ * 20..3f); 10.3 signed by a key that root 80..9f certified, generation 2,
+ * for the example's class, with MIN_KEY_GENERATION 2. */
+static size_t build_example(uint8_t *out, enum example which)
 {
+    const int encrypted = which == EXAMPLE_ENCRYPTED, delegated = which == EXAMPLE_DELEGATED;
     static const char data[] = "hello world\n", class_str[] = "acme.example/thermostat-v2";
     uint8_t seed[32], pk[32], sk[64], h[64], v[64], rec[256], comps[300], m[1024];
     uint8_t K[32], dk[32], dev_sk[32], dev_pk[32], e[32], E[32], Z[32], kek[32], info[21 + 64];
-    uint8_t payload[12], one_byte = 0;
+    uint8_t payload[12], one_byte = 0, class_id[16];
     size_t rl = 0, ml = 0, pos;
     crypto_hash_sha256_state st;
     crypto_auth_hmacsha256_state mac;
@@ -83,6 +87,7 @@ static size_t build_example(uint8_t *out, int encrypted)
     crypto_hash_sha256_update(&st, (const uint8_t *)"fwseal-v1 class-id", 18);
     crypto_hash_sha256_update(&st, (const uint8_t *)class_str, strlen(class_str));
     crypto_hash_sha256_final(&st, h);
+    memcpy(class_id, h, 16);
     ml += field(m + ml, 0x0003, h, 16);                       /* CLASS */
     le64(v, 1700000000);
     ml += field(m + ml, 0x0004, v, 8);                        /* TIMESTAMP */
@@ -119,6 +124,10 @@ static size_t build_example(uint8_t *out, int encrypted)
     le16(comps + 1, (unsigned)rl);
     memcpy(comps + 3, rec, rl);
     ml += field(m + ml, 0x0007, comps, 3 + rl);               /* COMPONENTS */
+    if (delegated) {
+        le32(v, 2);
+        ml += field(m + ml, 0x0008, v, 4);                    /* MIN_KEY_GENERATION */
+    }
 
     memcpy(out, "FWSEAL\x01\x00", 8);
     le32(out + 8, (uint32_t)ml);
@@ -126,13 +135,32 @@ static size_t build_example(uint8_t *out, int encrypted)
     memcpy(out + 16, m, ml);
     pos = 16 + ml;
     out[pos++] = 1;                                           /* one signature */
-    out[pos++] = 1;                                           /* Ed25519 */
-    le16(out + pos, 72);
-    pos += 2;
-    crypto_hash_sha512(h, pk, 32);
-    memcpy(out + pos, h, 8);                                  /* key id */
-    crypto_sign_detached(out + pos + 8, NULL, out, 16 + ml, sk);
-    pos += 72;
+    if (delegated) {
+        uint8_t root_pk[32], root_sk[64], msg[20 + 52];
+        counting(seed, 0x80);
+        crypto_sign_seed_keypair(root_pk, root_sk, seed);
+        out[pos++] = 2;                                       /* delegated */
+        le16(out + pos, 188);
+        pos += 2;
+        memcpy(out + pos, pk, 32);                            /* subject */
+        le32(out + pos + 32, 2);                              /* generation */
+        memcpy(out + pos + 36, class_id, 16);                  /* scope: the CLASS id */
+        memcpy(msg, "fwseal-v1 delegation", 20);
+        memcpy(msg + 20, out + pos, 52);
+        crypto_hash_sha512(h, root_pk, 32);
+        memcpy(out + pos + 52, h, 8);                         /* root key id */
+        crypto_sign_detached(out + pos + 60, NULL, msg, sizeof msg, root_sk);
+        crypto_sign_detached(out + pos + 124, NULL, out, 16 + ml, sk);
+        pos += 188;
+    } else {
+        out[pos++] = 1;                                       /* Ed25519 */
+        le16(out + pos, 72);
+        pos += 2;
+        crypto_hash_sha512(h, pk, 32);
+        memcpy(out + pos, h, 8);                              /* key id */
+        crypto_sign_detached(out + pos + 8, NULL, out, 16 + ml, sk);
+        pos += 72;
+    }
     if (encrypted) {
         out[pos++] = 1;                                       /* one capsule */
         out[pos++] = 1;                                       /* X25519 */
@@ -229,7 +257,7 @@ static void write_pkcs8(fixture *f, const char *name, uint8_t oid_last, const ui
 Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
 {
     uint8_t built[1024], seed[32];
-    size_t blen = build_example(built, 0);
+    size_t blen = build_example(built, EXAMPLE_SIGNED);
     expect_spec_hex("EXAMPLE-HEX", built, blen);
 
     /* fwseal pack with the same key (imported from PKCS#8) and inputs. */
@@ -262,7 +290,7 @@ Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
 Test(spec, encrypted_example_matches_spec_and_both_tools_accept_it, .timeout = 30)
 {
     uint8_t built[1024], key[32], h[32];
-    size_t blen = build_example(built, 1);
+    size_t blen = build_example(built, EXAMPLE_ENCRYPTED);
     expect_spec_hex("ENCRYPTED-EXAMPLE-HEX", built, blen);
     crypto_hash_sha256(h, (const uint8_t *)"hello world\n", 12);
     for (size_t i = 0; i + 32 <= blen; i++)
@@ -285,6 +313,67 @@ Test(spec, encrypted_example_matches_spec_and_both_tools_accept_it, .timeout = 3
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     cr_assert(strstr(r.out, "keyed (HMAC-SHA256) digests match"), "%s", r.out);
     run_free(&r);
+    tmpdir_remove(fx.dir);
+    free(fx.dir);
+}
+
+/* 10.3: the delegated example, from libsodium alone; `fwseal cert issue`
+ * and `pack --cert` with the same keys give the same bytes; both tools take
+ * it with the root key only, and refuse it once the floor is above the
+ * key's generation or without roots. */
+Test(spec, delegated_example_matches_spec_and_pack, .timeout = 30)
+{
+    uint8_t built[1024], seed[32];
+    size_t blen = build_example(built, EXAMPLE_DELEGATED);
+    expect_spec_hex("DELEGATED-EXAMPLE-HEX", built, blen);
+
+    fixture fx;
+    fx.dir = tmpdir_new();
+    counting(seed, 0x00);
+    write_pkcs8(&fx, "seed.pem", 0x70, seed);
+    counting(seed, 0x80);
+    write_pkcs8(&fx, "root.pem", 0x70, seed);
+    free(fx_write(&fx, "hello.txt", "hello world\n", 12));
+    run_result r = run("cd '%s' && %s keygen --import seed.pem -o ex --no-passphrase && "
+                       "%s keygen --import root.pem -o root --no-passphrase && "
+                       "%s cert issue --root root.key --subject ex.pub --generation 2 "
+                       "--class acme.example/thermostat-v2 -o ex.cert && "
+                       "SOURCE_DATE_EPOCH=1700000000 %s pack -o ex.fws --key ex.key --cert ex.cert "
+                       "--version 1.2.3+4 --counter 7 --class acme.example/thermostat-v2 "
+                       "--level 0 --chunk-size 256 --min-key-generation 2 app=hello.txt",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    size_t plen;
+    char *pp = fx_path(&fx, "ex.fws");
+    uint8_t *packed = file_read(pp, &plen);
+    cr_assert_eq(plen, blen);
+    cr_assert(!memcmp(packed, built, blen), "fwseal pack --cert differs from SPEC.md's example");
+    free(packed);
+    free(pp);
+
+    static const struct {
+        const char *extra;
+        int status;
+        const char *reason;
+    } cases[] = {
+        {"--trust-root root.pub", 0, ""},
+        {"--trust-root root.pub --min-key-generation 2", 0, ""},
+        {"--trust-root root.pub --min-key-generation 3", 1, "revoked_key"},
+        {"--trust ex.pub", 1, "untrusted"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *tools[] = {FWSEAL_BIN " verify --json", FWSV_BIN " check"};
+        for (int t = 0; t < 2; t++) {
+            r = run("cd '%s' && %s ex.fws --class acme.example/thermostat-v2 %s", fx.dir, tools[t],
+                    cases[i].extra);
+            cr_assert_eq(r.status, cases[i].status, "%s %s: %s%s", tools[t], cases[i].extra, r.out,
+                         r.err);
+            cr_assert(strstr(r.err, cases[i].reason) || strstr(r.out, cases[i].reason),
+                      "%s %s: %s%s", tools[t], cases[i].extra, r.out, r.err);
+            run_free(&r);
+        }
+    }
     tmpdir_remove(fx.dir);
     free(fx.dir);
 }
