@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Exhaustive mutation of a small container of each kind (plain, compressed,
- * encrypted to X25519, to a PSK, three signers): every single-bit flip,
+ * encrypted to X25519, to a PSK, three signers, padded, signed by a key two
+ * roots certified): every single-bit flip,
  * every truncation, every one-byte extension (all 256 values), each chunk
  * swapped with its neighbour, duplicated, dropped or overwritten by its
  * predecessor, and each capsule replaced by one from another container.
@@ -48,7 +49,8 @@ static int class_of(const char *reason)
     } names[] = {
         {"truncated", TRUNCATED}, {"trailing_bytes", TRAILING},
         {"wrong_class", POLICY}, {"rollback", POLICY},
-        {"untrusted", SIGNATURE}, {"threshold", SIGNATURE},
+        {"untrusted", SIGNATURE}, {"threshold", SIGNATURE}, {"revoked_key", SIGNATURE},
+        {"min_key_generation_above_signer", SIGNATURE},
         {"no_capsule", CAPSULE}, {"key_commitment_mismatch", CAPSULE},
         {"chunk_hash_mismatch", CHUNK},
         {"bad_magic", FORMAT}, {"unsupported_version", FORMAT}, {"reserved_bits_set", FORMAT},
@@ -75,15 +77,25 @@ static int class_of(const char *reason)
 typedef struct {
     const char *name, *pack_args, *trust, *device;
     int n_signers;
+    const char *setup;   /* fwseal arguments run before pack, or NULL */
 } kind;
 
+/* Roots sign2 and sign3 (threshold 2) certify sign1, generation 5; the
+ * device's key-generation floor is 5 and the manifest raises it to 5. */
+#define DELEGATION_SETUP "cert issue --root sign2.key --root sign3.key --subject sign1.pub " \
+                         "--generation 5 --class test/class -o sign1.cert"
+#define DELEGATION_POLICY "--trust-root sign2.pub --trust-root sign3.pub --root-threshold 2 " \
+                          "--min-key-generation 5"
+
 static const kind kinds[] = {
-    {"plain", "--level 0", "sign1", NULL, 1},
-    {"compressed", "--level 9", "sign1", NULL, 1},
-    {"x25519", "--level 6 --encrypt-to dev.pub", "sign1", "dev.key", 1},
-    {"psk", "--level 6 --encrypt-to psk.key", "sign1", "psk.key", 1},
-    {"three signers", "--level 6 --key sign2.key --key sign3.key", "sign1 sign2 sign3", NULL, 3},
-    {"padded", "--level 6 --pad-to 512 --encrypt-to dev.pub", "sign1", "dev.key", 1},
+    {"plain", "--level 0", "sign1", NULL, 1, NULL},
+    {"compressed", "--level 9", "sign1", NULL, 1, NULL},
+    {"x25519", "--level 6 --encrypt-to dev.pub", "sign1", "dev.key", 1, NULL},
+    {"psk", "--level 6 --encrypt-to psk.key", "sign1", "psk.key", 1, NULL},
+    {"three signers", "--level 6 --key sign2.key --key sign3.key", "sign1 sign2 sign3", NULL, 3, NULL},
+    {"padded", "--level 6 --pad-to 512 --encrypt-to dev.pub", "sign1", "dev.key", 1, NULL},
+    {"delegated", "--level 6 --cert sign1.cert --min-key-generation 5", "", NULL, 1,
+     DELEGATION_SETUP},
 };
 
 
@@ -100,7 +112,9 @@ typedef struct {
     const kind *k;
     test_policy tp;
     vpol vp;
-    char cli_policy[160];
+    fws_key roots[2];
+    uint8_t root_pubs[2][32];
+    char cli_policy[256];
     size_t count[N_FAMILIES], cli_checked;
     const char *reason[MAX_REASONS];
     size_t reason_count[MAX_REASONS];
@@ -291,18 +305,39 @@ static void mutate_kind(const kind *k)
     int pos;
     memset(&s, 0, sizeof s);
     s.k = k;
+    if (k->setup) {
+        run_result r = run("cd '%s' && %s %s", fx.dir, FWSEAL_BIN, k->setup);
+        cr_assert_eq(r.status, 0, "%s: %s", k->setup, r.err);
+        run_free(&r);
+    }
     uint8_t *c = tp_pack_small(&fx, "x.fws", k->pack_args, &len);
     layout_of(c, len, &l);
-    tp_init(&s.tp, &fx, k->n_signers, k->device);
+    tp_init(&s.tp, &fx, *k->trust ? k->n_signers : 0, k->device);
     s.tp.p.threshold = k->n_signers;
     vp_init(&s.vp, &fx, k->trust, k->device);
     s.vp.p.threshold = (uint8_t)k->n_signers;
     s.vp.p.max_chunk = FWS_MAX_CHUNK;   /* no tighter than the host, as fwsv by default */
     pos = snprintf(s.cli_policy, sizeof s.cli_policy, "--class test/class --threshold %d",
                    k->n_signers);
-    for (int i = 0; i < k->n_signers; i++)
-        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --trust sign%d.pub",
-                        i + 1);
+    if (k->setup) {   /* the delegated kind: the device trusts the roots only */
+        cr_assert_eq(c[l.sig_block + 1], 2, "a delegated (type 02) signature entry");
+        tp_load_key(&fx, "sign2.pub", &s.roots[0]);
+        tp_load_key(&fx, "sign3.pub", &s.roots[1]);
+        memcpy(s.root_pubs[0], s.roots[0].pub, 32);
+        memcpy(s.root_pubs[1], s.roots[1].pub, 32);
+        s.tp.p.roots = s.roots;
+        s.tp.p.n_roots = s.tp.p.root_threshold = 2;
+        s.tp.p.key_generation_floor = 5;
+        s.vp.p.roots = (const uint8_t(*)[32])s.root_pubs;
+        s.vp.p.n_roots = s.vp.p.root_threshold = 2;
+        s.vp.p.key_generation_floor = 5;
+        pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " %s",
+                        DELEGATION_POLICY);
+    } else {
+        for (int i = 0; i < k->n_signers; i++)
+            pos += snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos,
+                            " --trust sign%d.pub", i + 1);
+    }
     if (k->device)
         snprintf(s.cli_policy + pos, sizeof s.cli_policy - (size_t)pos, " --key %s", k->device);
 
@@ -335,3 +370,4 @@ Test(mutation, encrypted_x25519) { mutate_kind(&kinds[2]); }
 Test(mutation, encrypted_psk) { mutate_kind(&kinds[3]); }
 Test(mutation, three_signers) { mutate_kind(&kinds[4]); }
 Test(mutation, encrypted_padded) { mutate_kind(&kinds[5]); }
+Test(mutation, delegated) { mutate_kind(&kinds[6]); }
