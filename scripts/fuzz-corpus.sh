@@ -101,6 +101,11 @@ C5="--counter 5"
     pack empty-enc $S1 $C5 --allow-empty --encrypt-to keys/psk.key empty=in/empty.bin
     pack rollback $S1 --counter 1 --level 0 --chunk-size 256 app=in/bin.bin
     pack untrusted --key keys/sign3.key $C5 --level 0 --chunk-size 256 app=in/bin.bin
+    # sign2 certified by root sign3 (as fz_sig_block does), raising the floor to 2.
+    "$W/../fwseal" cert issue --root "$W/keys/sign3.key" --subject "$W/keys/sign2.pub" \
+        --generation 2 --class fuzz.example/device -o "$W/keys/sign2.cert" >/dev/null
+    pack delegated --key keys/sign2.key --cert keys/sign2.cert --min-key-generation 2 $C5 \
+        --level 6 --chunk-size 256 app=in/text.bin
 }
 # shellcheck disable=SC2086
 (cd "$W" && "../fwseal" pack -o other-class.fws --version 1.0.0 --class other/device \
@@ -111,6 +116,7 @@ mode_of() {
     case "$1" in
     psk | empty-enc) echo 1 ;;
     multisig) echo 8 ;;    # threshold 2
+    delegated) echo 128 ;; # trusts root sign3
     plain | z9) echo 4 ;;  # class checked
     *) echo 0 ;;
     esac
@@ -123,7 +129,9 @@ for f in "$W"/*.fws; do
     { byte 3; cat "$f"; } >"$C/fuzz_container_reader/$b-json"
     { byte 0; byte "$m"; cat "$f"; } >"$C/fuzz_install/$b"
     { byte 1; byte "$((m | 4))"; cat "$f"; } >"$C/fuzz_install/$b-bytewise"
-    { byte 7; byte "$m"; byte 15; cat "$f"; } >"$C/fuzz_install_resigned/$b"
+    fix=15
+    [ "$b" = delegated ] && fix=$((15 | 128))   # re-signed through the delegation too
+    { byte 7; byte "$m"; byte "$fix"; cat "$f"; } >"$C/fuzz_install_resigned/$b"
     case "$b" in
     rollback | untrusted | untrusted-first | other-class) ;;
     *) "$TOOL" boot "$f" "$C/fuzz_boot/$b" "$m" ;;

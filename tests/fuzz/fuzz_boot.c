@@ -2,8 +2,9 @@
 /*
  * The verifier's boot entry point, fws_boot_check(), on a boot record and
  * an installed image taken from the input, compared with an independent
- * decision written here on libsodium (signatures, threshold, SHA-256 of
- * each component) over the shared header/manifest decoder.
+ * decision written here on libsodium (signatures, delegations, threshold,
+ * key generations, digests of each component) over the shared
+ * header/manifest decoder.
  *
  * Input: mode byte (FZ_MODE_*: threshold, class, small limits, floor),
  * fix byte, scratch byte, then a container-shaped record (header ||
@@ -12,10 +13,12 @@
  * components' installed bytes back to back in manifest order.  Fix bits:
  *   0x01  rewrite each DIGEST from the image (so the digest loop passes),
  *         keyed by the record's digest key when encrypted;
- *   0x02  keep the signature block (else re-sign with sign1, and sign2
- *         when the mode asks for threshold 2);
+ *   0x02  keep the signature block (else re-sign: with sign1, or with a
+ *         delegated entry by sign2 when the mode trusts root sign3; and
+ *         with sign1 and sign2 too when the mode asks for threshold 2);
  *   0x04  hand the image to fws_boot_check as trailing record bytes too
- *         (they must be ignored).
+ *         (they must be ignored);
+ *   0x08  the delegated entry's generation is below the device's floor.
  * Scratch: FWS_BOOT_SCRATCH + 37 * byte bytes; 255 means 255 bytes (too
  * small: FWS_E_BUFFER expected).
  *
@@ -37,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FIX_DIGESTS 0x01
 #define FIX_KEEP_SIGS 0x02
 #define FIX_TRAILING 0x04
+#define FIX_REVOKED 0x08
 
 static fz_keys keys;
 static int ready;
@@ -77,6 +81,39 @@ static int reader(void *user, uint8_t index, uint64_t offset, uint8_t *buf, size
     return 0;
 }
 
+/* A type-02 body (SPEC.md 4.1): in scope, the subject's signature over
+ * the signed region, and root_threshold distinct trusted roots' over the
+ * delegation message. */
+static int delegation_counts(const fws_policy *p, const fws_manifest *m, const uint8_t *body,
+                             unsigned bl, const uint8_t *signed_region, size_t signed_len)
+{
+    static const uint8_t zero[FWS_CLASS_LEN];
+    uint8_t msg[20 + 52], id[64];
+    unsigned n = (bl - 116) / 72, good = 0, r, j;
+    if (memcmp(body + 36, zero, 16) && memcmp(body + 36, m->class_id, 16))
+        return 0;
+    if (crypto_sign_verify_detached(body + 52 + 72 * n, signed_region, signed_len, body) != 0)
+        return 0;
+    memcpy(msg, "fwseal-v1 delegation", 20);
+    memcpy(msg + 20, body, 52);
+    for (r = 0; r < p->n_roots; r++) {
+        int dup = 0;
+        for (j = 0; j < r; j++)
+            dup |= !memcmp(p->roots[j], p->roots[r], 32);
+        if (dup)
+            continue;
+        crypto_hash_sha512(id, p->roots[r], 32);
+        for (j = 0; j < n; j++)
+            if (!memcmp(body + 52 + 72 * j, id, 8) &&
+                crypto_sign_verify_detached(body + 60 + 72 * j, msg, sizeof msg,
+                                            p->roots[r]) == 0) {
+                good++;
+                break;
+            }
+    }
+    return good >= p->root_threshold;
+}
+
 /* The independent decision.  rec[0..rec_len) is what boot is given. */
 static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const uint8_t *img,
                   size_t img_len)
@@ -84,7 +121,9 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
     fws_header h;
     fws_manifest m;
     size_t signed_len, pos;
-    unsigned count, counted = 0, i, t;
+    unsigned count, n_signers = 0, i, t;
+    uint8_t signers[FWS_MAX_SIGNATURES][32], delegated[FWS_MAX_SIGNATURES];
+    uint32_t generation[FWS_MAX_SIGNATURES];
     uint64_t off = 0;
 
     if (rec_len < FWS_HEADER_LEN || fws_header_decode(rec, &h) != FWS_OK)
@@ -107,7 +146,8 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
     if (m.counter < p->counter_floor)
         return 0;
     /* Signature block: count 1..8, entries type != 0, body <= 1024, an
-     * Ed25519 entry exactly 72 bytes. */
+     * Ed25519 entry exactly 72 bytes, a delegated one 116 + 72n (n 1..4).
+     * Only the first `threshold` signers count (SPEC.md 4). */
     pos = signed_len;
     if (rec_len - pos < 1)
         return 0;
@@ -122,20 +162,41 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
         bl = fws_load16_le(rec + pos + 1);
         pos += 3;
         if (type == 0 || bl > FWS_MAX_ENTRY_BODY || (type == FWS_SIG_ED25519 && bl != 72) ||
+            (type == FWS_SIG_DELEGATED && (bl < 188 || bl > 404 || (bl - 116) % 72)) ||
             rec_len - pos < bl)
             return 0;
-        if (type == FWS_SIG_ED25519)
-            for (t = 0; t < p->n_trusted; t++)
-                if (!(counted & (1u << t)) && !memcmp(rec + pos, keys.key[t].id, 8) &&
-                    crypto_sign_verify_detached(rec + pos + 8, rec, signed_len, p->trusted[t]) ==
-                        0) {
-                    counted |= 1u << t;
-                    break;
-                }
+        if (n_signers < p->threshold) {
+            const uint8_t *signer = NULL;
+            uint32_t gen = 0;
+            if (type == FWS_SIG_ED25519) {
+                for (t = 0; t < p->n_trusted && !signer; t++)
+                    if (!memcmp(rec + pos, keys.key[t].id, 8) &&
+                        crypto_sign_verify_detached(rec + pos + 8, rec, signed_len,
+                                                    p->trusted[t]) == 0)
+                        signer = p->trusted[t];
+            } else if (type == FWS_SIG_DELEGATED && p->n_roots &&
+                       delegation_counts(p, &m, rec + pos, bl, rec, signed_len)) {
+                signer = rec + pos;
+                gen = fws_load32_le(rec + pos + 32);
+                if (gen < p->key_generation_floor)
+                    signer = NULL;   /* revoked */
+            }
+            for (t = 0; signer && t < n_signers; t++)
+                if (!memcmp(signers[t], signer, 32))
+                    signer = NULL;   /* counted already */
+            if (signer) {
+                memcpy(signers[n_signers], signer, 32);
+                delegated[n_signers] = type == FWS_SIG_DELEGATED;
+                generation[n_signers++] = gen;
+            }
+        }
         pos += bl;
     }
-    if ((unsigned)__builtin_popcount(counted) < p->threshold)
+    if (n_signers < p->threshold)
         return 0;
+    for (t = 0; t < n_signers; t++)
+        if (m.has_min_key_generation && delegated[t] && generation[t] < m.min_key_generation)
+            return 0;
     /* An encrypted container's record ends with its digest key. */
     if (m.encrypted && rec_len - pos < 32)
         return 0;
@@ -155,7 +216,7 @@ static int oracle(const fws_policy *p, const uint8_t *rec, size_t rec_len, const
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t mode, fix, sb, *buf, *rec, *scratch, sigs[1 + 3 * 75];
+    uint8_t mode, fix, sb, *buf, *rec, *scratch, sigs[FZ_SIG_BLOCK_MAX];
     const uint8_t *dk;
     size_t len, img_off, rec_len, scratch_len, signed_len;
     fz_layout l;
@@ -220,8 +281,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             rec_len = len;
     } else {
         size_t sl = fz_sig_block(&keys,
-                                 (1u << FZ_SIGN1) |
-                                     ((mode & FZ_MODE_THRESH2) ? 1u << FZ_SIGN2 : 0),
+                                 ((mode & FZ_MODE_ROOTS) ? FZ_WHO_DELEGATED : 1u << FZ_SIGN1) |
+                                     ((mode & FZ_MODE_THRESH2)
+                                          ? 1u << FZ_SIGN1 | 1u << FZ_SIGN2 : 0) |
+                                     ((fix & FIX_REVOKED) ? FZ_WHO_REVOKED : 0),
                                  buf, signed_len, sigs);
         size_t kl = dk ? 32 : 0;
         rec_len = signed_len + sl + kl + ((fix & FIX_TRAILING) ? st.img_len : 0);

@@ -111,6 +111,11 @@ void fz_device_policy(const fz_keys *k, uint8_t mode, fws_policy *p)
      * 1 MiB wipe per run would dominate the run time. */
     p->max_chunk = (mode & FZ_MODE_SMALL) ? 1024 : (mode & FZ_MODE_BIG) ? FWS_MAX_CHUNK : 65536;
     p->max_wbits = (mode & FZ_MODE_SMALL) ? 10 : 15;
+    if (mode & FZ_MODE_ROOTS) {
+        p->roots = (const uint8_t(*)[32])k->key[FZ_SIGN3].pub;
+        p->n_roots = p->root_threshold = 1;
+        p->key_generation_floor = FZ_DELEGATED_GENERATION;
+    }
     switch (mode & FZ_MODE_KEY_MASK) {
     case 0:
         p->x25519_secret = k->key[FZ_DEV].secret;
@@ -137,6 +142,11 @@ static void fz_host_policy(const fz_keys *k, uint8_t mode, policy *p)
     p->check_class = (mode & FZ_MODE_CLASS) != 0;
     memcpy(p->class_id, k->class_id, FWS_CLASS_LEN);
     p->min_counter = (mode & FZ_MODE_FLOOR) ? 6 : 3;
+    if (mode & FZ_MODE_ROOTS) {
+        p->roots = &k->key[FZ_SIGN3];
+        p->n_roots = p->root_threshold = 1;
+        p->key_generation_floor = FZ_DELEGATED_GENERATION;
+    }
     switch (mode & FZ_MODE_KEY_MASK) {
     case 1:
         p->device_key = &k->key[FZ_PSK];
@@ -517,6 +527,22 @@ size_t fz_sig_block(const fz_keys *k, unsigned who, const uint8_t *signed_region
 {
     size_t pos = 1;
     out[0] = 0;
+    if (who & FZ_WHO_DELEGATED) {   /* SPEC.md 4.1, written out here */
+        const fws_key *subject = &k->key[FZ_SIGN2], *root = &k->key[FZ_SIGN3];
+        uint8_t msg[sizeof FWS_LABEL_DELEGATION - 1 + FWS_CERT_SIGNED_LEN], *rec = out + pos + 3;
+        fws_entry_head_encode(out + pos, FWS_SIG_DELEGATED, FWS_SIG_DELEGATED_BODY(1));
+        memcpy(rec, subject->pub, 32);
+        fws_store32_le(rec + 32, FZ_DELEGATED_GENERATION - ((who & FZ_WHO_REVOKED) ? 1 : 0));
+        memcpy(rec + 36, k->class_id, FWS_CLASS_LEN);
+        memcpy(msg, FWS_LABEL_DELEGATION, sizeof FWS_LABEL_DELEGATION - 1);
+        memcpy(msg + sizeof FWS_LABEL_DELEGATION - 1, rec, FWS_CERT_SIGNED_LEN);
+        memcpy(rec + 52, root->id, FWS_KEYID_LEN);
+        crypto_sign_detached(rec + 60, NULL, msg, sizeof msg, root->secret);
+        crypto_sign_detached(rec + FWS_CERT_LEN(1), NULL, signed_region, signed_len,
+                             subject->secret);
+        pos += 3 + FWS_SIG_DELEGATED_BODY(1);
+        out[0]++;
+    }
     for (int i = FZ_SIGN1; i <= FZ_SIGN3; i++) {
         if (!(who & (1u << i)))
             continue;
@@ -626,7 +652,7 @@ uint8_t *fz_fix(const fz_keys *k, const uint8_t *c, size_t len, uint8_t fix, uin
                 size_t *out_len)
 {
     static const uint8_t zero_nonce[12];
-    uint8_t *b, *m, *out, key[32], sigs[1 + 3 * (3 + FWS_SIG_ED25519_BODY)];
+    uint8_t *b, *m, *out, key[32], sigs[FZ_SIG_BLOCK_MAX];
     fz_layout l;
     fz_fields f;
     int have_key = 0;
@@ -724,7 +750,8 @@ uint8_t *fz_fix(const fz_keys *k, const uint8_t *c, size_t len, uint8_t fix, uin
     }
     signed_len = FWS_HEADER_LEN + l.m_len;
     sig_len = fz_sig_block(k,
-                           (1u << FZ_SIGN1) | ((fix & FZ_FIX_SIGN2) ? 1u << FZ_SIGN2 : 0) |
+                           ((fix & FZ_FIX_DELEGATED) ? FZ_WHO_DELEGATED : 1u << FZ_SIGN1) |
+                               ((fix & FZ_FIX_SIGN2) ? 1u << FZ_SIGN2 : 0) |
                                ((fix & FZ_FIX_SIGN3) ? 1u << FZ_SIGN3 : 0),
                            b, signed_len, sigs);
     *out_len = signed_len + sig_len + (len - l.cap_off);

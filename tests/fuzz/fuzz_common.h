@@ -50,6 +50,13 @@ void fz_keys_init(fz_keys *k);
 #define FZ_MODE_SMALL 0x10      /* device limits: chunk 1024, window 2^10 */
 #define FZ_MODE_FLOOR 0x20      /* counter floor 6 (seeds have 5) instead of 3 */
 #define FZ_MODE_BIG 0x40        /* device limit: chunk 2^20 (the format's), else 2^16 */
+#define FZ_MODE_ROOTS 0x80      /* also trust root sign3 (root threshold 1) with
+                                   key-generation floor FZ_DELEGATED_GENERATION */
+
+/* The delegation fz_sig_block writes: sign2 certified by root sign3 with
+ * this generation (one less with FZ_WHO_REVOKED), scoped to
+ * FZ_CLASS_STRING. */
+#define FZ_DELEGATED_GENERATION 2
 
 /* Fills a device policy for mode (pointers into k and static storage). */
 void fz_device_policy(const fz_keys *k, uint8_t mode, fws_policy *p);
@@ -93,16 +100,23 @@ void fz_fields_of(const uint8_t *m, size_t m_len, fz_fields *f);
 #define FZ_FIX_SIGN2 0x10     /* also sign with sign2 */
 #define FZ_FIX_KEEP_SIGS 0x20 /* keep the signature block as it is (no re-signing) */
 #define FZ_FIX_SIGN3 0x40     /* add an entry by the untrusted sign3 first */
+#define FZ_FIX_DELEGATED 0x80 /* sign with a delegated entry by sign2 (certified by sign3)
+                                 instead of sign1's */
 
 /* Repairs c[0..len) as fix says and re-signs its signed region with sign1
- * (replacing the signature block).  mode selects the device key used to
+ * or the delegation (replacing the signature block).  mode selects the device key used to
  * open a capsule.  Returns a malloc'ed container and its length in *out_len. */
 uint8_t *fz_fix(const fz_keys *k, const uint8_t *c, size_t len, uint8_t fix, uint8_t mode,
                 size_t *out_len);
 
-/* Builds a signature block over signed[0..signed_len): entries by the
- * keys whose FZ_SIGN* bit (1 << k) is in who, in key order.  out holds
- * 1 + 3 * 75 bytes.  Returns its length. */
+/* Builds a signature block over signed[0..signed_len): first, when who has
+ * FZ_WHO_DELEGATED, a delegated entry by sign2 certified by root sign3;
+ * then entries by the keys whose FZ_SIGN* bit (1 << k) is in who, in key
+ * order.  out holds FZ_SIG_BLOCK_MAX bytes.  Returns its length. */
+#define FZ_WHO_DELEGATED 0x100u
+#define FZ_WHO_REVOKED 0x200u
+#define FZ_SIG_BLOCK_MAX (1 + FWS_ENTRY_HEAD_LEN + FWS_SIG_DELEGATED_BODY(1) + \
+                          3 * (FWS_ENTRY_HEAD_LEN + FWS_SIG_ED25519_BODY))
 size_t fz_sig_block(const fz_keys *k, unsigned who, const uint8_t *signed_region,
                     size_t signed_len, uint8_t *out);
 

@@ -203,6 +203,11 @@ static int cmd_boot(const char *in, const char *out, int mode)
     pol.n_trusted = 3;
     pol.threshold = 1;
     pol.device_key = (mode & FZ_MODE_KEY_MASK) == 1 ? &k.key[FZ_PSK] : &k.key[FZ_DEV];
+    if (mode & FZ_MODE_ROOTS) {
+        pol.roots = &k.key[FZ_SIGN3];
+        pol.n_roots = pol.root_threshold = 1;
+        pol.key_generation_floor = FZ_DELEGATED_GENERATION;
+    }
     if (container_open(&c, in))
         die(in);
     decide(&c, &pol, &sink, &v);
