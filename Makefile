@@ -95,9 +95,10 @@ PKGS_fuzz         := $(PKGS_FUZZ)
 PKGS_size         := make mawk python3 $(PKGS_ARM) $(PKGS_RV32)
 PKGS_bench-device := $(PKGS_BUILD) $(PKGS_ARM) $(PKGS_QEMU)
 PKGS_qemu-demo    := $(PKGS_BUILD) mawk $(PKGS_ARM) $(PKGS_QEMU)
-# The MCU-sized input is Cortex-M code; the peers are compared where packaged.
-PKGS_bench        := $(PKGS_BUILD) mawk pigz gnuplot-nox time $(PKGS_ARM) \
-                     mender-artifact? rauc? squashfs-tools? openssl?
+# The MCU-sized input is Cortex-M code; the peers are compared where packaged;
+# SoftHSM2 and OpenSSL sign through a token and through a command.
+PKGS_bench        := $(PKGS_BUILD) mawk pigz gnuplot-nox time $(PKGS_ARM) softhsm2 openssl \
+                     mender-artifact? rauc? squashfs-tools?
 PKGS_bench-mem    := $(PKGS_BUILD) time
 
 DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem

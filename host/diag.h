@@ -26,5 +26,12 @@ void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROGRAM: <msg>\n" on stderr, for verdicts ("FILE: rejected: ..."). */
 void diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The text of the last diag_error() ("" if none), for --json errors. */
+const char *diag_last_error(void);
+
+/* The end of a program: flushes and closes stdout; output that did not
+ * reach it (a full disk, a closed pipe) is an error, never a silent
+ * success: returns FWS_EXIT_IO then, else status. */
+int diag_close_stdout(int status);
 
 #endif

@@ -235,9 +235,16 @@ stored() { "$FWSEAL" inspect --json "$1" | sed -n 's/.*"payload_length": *\([0-9
 # measures fwseal itself (exec: no shell left around it).
 cat > "$D/pack" <<EOF
 #!/bin/sh
+# The signer: PACK_KEY (a key spec, default the bench key file), or
+# PACK_CMD and PACK_CMD_PUB (--sign-cmd).
 o=\$1 in=\$2 l=\$3 j=\$4
 shift 4
-exec "$FWSEAL" pack -o "\$o" --key "$D/sign.key" --version 1.0.0 --counter 1 --class bench \\
+if [ -n "\${PACK_CMD:-}" ]; then
+    set -- --sign-cmd "\$PACK_CMD" --sign-cmd-pub "\$PACK_CMD_PUB" "\$@"
+else
+    set -- --key "\${PACK_KEY:-$D/sign.key}" "\$@"
+fi
+exec "$FWSEAL" pack -o "\$o" --version 1.0.0 --counter 1 --class bench \\
     --encrypt-to "$D/dev.pub" --level "\$l" --jobs "\$j" "\$@" app="\$in"
 EOF
 chmod +x "$D/pack"
@@ -310,6 +317,43 @@ plan mcu-pack-9-$JOBS - "$D/pack" "$D/mcu9j.fws" "$MCU" 9 "$JOBS"
 plan mcu-pack-9-1-w10 - "$D/pack" "$D/mcu9w.fws" "$MCU" 9 1 --window-bits 10 --chunk-size 1024
 plan mcu-verify - "$FWSEAL" verify "$D/mcu9.fws" --trust "$D/sign.pub" --class bench --key "$D/dev.key"
 run_plan "$MCU_RUNS"
+
+# Signing backends: the same packs signed by a key file, through a SoftHSM2
+# token (PKCS#11, a token of the bench's own) and by a command (openssl
+# pkeyutl): the token must not be the bottleneck.
+echo "bench: signing backends ..." >&2
+HSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+HAVE_HSM=0 HAVE_CMD=0
+if command -v softhsm2-util >/dev/null 2>&1 && [ -f "$HSM_MODULE" ]; then
+    SOFTHSM2_CONF="$D/hsm/softhsm2.conf"
+    export SOFTHSM2_CONF
+    URI="pkcs11:token=bench;object=release?module-path=$HSM_MODULE&pin-source=file:$D/hsm/pin"
+    if [ ! -f "$D/hsm/release.pub" ]; then
+        rm -rf "$D/hsm" && mkdir -p "$D/hsm/tokens"
+        echo "directories.tokendir = $D/hsm/tokens" > "$SOFTHSM2_CONF"
+        printf '123456\n' > "$D/hsm/pin"
+        softhsm2-util --init-token --free --label bench --so-pin 87654321 --pin 123456 >/dev/null
+        "$FWSEAL" keygen --type ed25519 --pkcs11 "$URI" -o "$D/hsm/release" >/dev/null
+    fi
+    HAVE_HSM=1
+fi
+if command -v openssl >/dev/null 2>&1; then
+    [ -f "$D/cmd.pem" ] || openssl genpkey -algorithm ed25519 -out "$D/cmd.pem" 2>/dev/null
+    [ -f "$D/cmd.pub" ] || "$FWSEAL" keygen --import "$D/cmd.pem" -o "$D/cmd" --no-passphrase >/dev/null
+    HAVE_CMD=1
+fi
+plan sign-file - "$D/pack" "$D/s-file.fws" "$IN" 6 "$JOBS"
+plan mcu-sign-file - "$D/pack" "$D/ms-file.fws" "$MCU" 9 1
+if [ $HAVE_HSM = 1 ]; then
+    plan sign-hsm - env PACK_KEY="$URI" "$D/pack" "$D/s-hsm.fws" "$IN" 6 "$JOBS"
+    plan mcu-sign-hsm - env PACK_KEY="$URI" "$D/pack" "$D/ms-hsm.fws" "$MCU" 9 1
+fi
+if [ $HAVE_CMD = 1 ]; then
+    plan sign-cmd - env PACK_CMD="openssl pkeyutl -sign -rawin -inkey $D/cmd.pem" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/s-cmd.fws" "$IN" 6 "$JOBS"
+    plan mcu-sign-cmd - env PACK_CMD="openssl pkeyutl -sign -rawin -inkey $D/cmd.pem" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/ms-cmd.fws" "$MCU" 9 1
+fi
+run_plan "$RUNS"
+[ $HAVE_HSM = 0 ] || "$FWSEAL" verify "$D/s-hsm.fws" --trust "$D/hsm/release.pub" --class bench >/dev/null
 
 if [ "$BIG" = 1 ]; then
     BIGIN="$D/in1g.bin"
@@ -416,6 +460,20 @@ other load than wall time); peak RSS from GNU time (the largest of the runs).  f
     row "**fwseal pack -9, $JOBS jobs**" mcu-pack-9-$JOBS 262144 "$(size "$D/mcu9j.fws")" "gzip -9" mcu-gzip-9
     row "fwseal pack -9, window 2^10, 1 KiB chunks" mcu-pack-9-1-w10 262144 "$(size "$D/mcu9w.fws")" "gzip -9" mcu-gzip-9
     row "fwseal verify --key" mcu-verify 262144 "" "sha256sum" mcu-sha256sum
+    echo
+    echo "## Signing backends"
+    echo
+    echo "The same packs signed by a key file, through a SoftHSM2 token (PKCS#11: module"
+    echo "load, login, CKM_EDDSA, public key read back, signature verified) and by a"
+    echo "command (\`openssl pkeyutl -sign -rawin\`, one process per signature)."
+    echo
+    echo "$HDR"
+    row "pack -6, $JOBS jobs, 64 MiB: key file" sign-file "$INSIZE" "" "" ""
+    [ $HAVE_HSM = 0 ] || row "pack -6, $JOBS jobs, 64 MiB: SoftHSM2 token" sign-hsm "$INSIZE" "" "key file" sign-file
+    [ $HAVE_CMD = 0 ] || row "pack -6, $JOBS jobs, 64 MiB: --sign-cmd openssl" sign-cmd "$INSIZE" "" "key file" sign-file
+    row "pack -9, 1 job, 256 KiB: key file" mcu-sign-file 262144 "" "" ""
+    [ $HAVE_HSM = 0 ] || row "pack -9, 1 job, 256 KiB: SoftHSM2 token" mcu-sign-hsm 262144 "" "key file" mcu-sign-file
+    [ $HAVE_CMD = 0 ] || row "pack -9, 1 job, 256 KiB: --sign-cmd openssl" mcu-sign-cmd 262144 "" "key file" mcu-sign-file
     if [ "$BIG" = 1 ]; then
         echo
         echo "## 1 GiB: memory ($BIG_RUNS run(s))"

@@ -500,10 +500,10 @@ int main(int argc, char **argv)
         return cli_usage(NULL, "missing command: check, install, boot or ed25519");
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
-        return FWS_EXIT_OK;
+        return diag_close_stdout(FWS_EXIT_OK);
     }
     if (!strcmp(argv[1], "ed25519"))
-        return run_ed25519(argc, argv);
+        return diag_close_stdout(run_ed25519(argc, argv));
     if (strcmp(argv[1], "check") && strcmp(argv[1], "install") && strcmp(argv[1], "boot")) {
         static const char *const cmds[] = {"check", "install", "boot", "ed25519"};
         const char *guess = cli_closest(argv[1], cmds, 4);
@@ -520,5 +520,5 @@ int main(int argc, char **argv)
         rc = run(o, argv + 1 + optind, argc - 1 - optind);
     wipe_options(o);
     free(o);
-    return rc;
+    return diag_close_stdout(rc);
 }

@@ -11,12 +11,13 @@
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
-    fprintf(stderr, "%s: error: ", diag_program());
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s%s%s --help'.\n", diag_program(), cmd ? " " : "", cmd ? cmd : "");
+    diag_error("%s", msg);
+    fprintf(stderr, "Try '%s%s%s --help'.\n", diag_program(), cmd ? " " : "", cmd ? cmd : "");
     return FWS_EXIT_USAGE;
 }
 

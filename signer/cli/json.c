@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Top-level values finished on stdout, for json_error_document(). */
+static int stdout_documents;
+
 void json_init(json_writer *j, FILE *f)
 {
     j->f = f;
@@ -91,8 +94,22 @@ void json_end(json_writer *j, char bracket)
     fputc(bracket, j->f);
     if (j->depth > 0)
         j->depth--;
-    if (j->depth == 0)
+    if (j->depth == 0) {
         fputc('\n', j->f);
+        stdout_documents += j->f == stdout;
+    }
+}
+
+void json_error_document(const char *message, int status)
+{
+    json_writer j;
+    if (stdout_documents)
+        return;
+    json_init(&j, stdout);
+    json_begin(&j, NULL, '{');
+    json_str(&j, "error", message && *message ? message : "failed");
+    json_u64(&j, "exit", (uint64_t)status);
+    json_end(&j, '}');
 }
 
 void json_strn(json_writer *j, const char *k, const char *s, size_t n)

@@ -27,6 +27,11 @@ void json_u64(json_writer *j, const char *key, uint64_t v);
 void json_bool(json_writer *j, const char *key, int v);
 void json_null(json_writer *j, const char *key);
 
+/* For a --json command that failed (usage or I/O): {"error": message,
+ * "exit": status} on stdout, unless a JSON value was already written there,
+ * so that a consumer such as jq never reads empty input. */
+void json_error_document(const char *message, int status);
+
 /* Component i's digest as "digest" and "digest_type" ("sha256" or, in an
  * encrypted container, "hmac-sha256"), and "sha256": the digest, or null
  * when it is keyed. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fwseal: dispatches `fwseal <command> [options]` from one table. */
 #include "cli.h"
+#include "json.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -39,6 +40,24 @@ static void usage(FILE *out)
           out);
 }
 
+/* Whether the command line asks for --json (before a "--"). */
+static int wants_json(int argc, char **argv)
+{
+    for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--json"))
+            return 1;
+    return 0;
+}
+
+/* Every command ends here: a --json caller gets a JSON object even for a
+ * usage or I/O error, and output lost on the way to stdout is exit 3. */
+static int finish(int status, int json)
+{
+    if (json && (status == FWS_EXIT_USAGE || status == FWS_EXIT_IO))
+        json_error_document(diag_last_error(), status);
+    return diag_close_stdout(status);
+}
+
 int main(int argc, char **argv)
 {
     const char *names[N_COMMANDS], *guess;
@@ -49,11 +68,11 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return FWS_EXIT_OK;
+        return diag_close_stdout(FWS_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         puts("fwseal 1.0.0 (container format 1)");
-        return FWS_EXIT_OK;
+        return diag_close_stdout(FWS_EXIT_OK);
     }
     if (sodium_init() < 0) {
         diag_error("libsodium failed to initialise");
@@ -61,7 +80,7 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < N_COMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return finish(commands[i].run(argc - 1, argv + 1), wants_json(argc, argv));
     for (i = 0; i < N_COMMANDS; i++)
         names[i] = commands[i].name;
     if ((guess = cli_closest(argv[1], names, N_COMMANDS)))
