@@ -59,14 +59,20 @@ Test(pack_errors, missing_unreadable_and_empty_inputs)
     run_result r = run("cd '%s' && mkdir adir", fx.dir);
     run_free(&r);
     expect_pack_error("app=adir", 3, "adir");
-    if (geteuid() != 0) {   /* root reads anything */
-        put("secret.bin", "x");
-        r = run("chmod 000 '%s/secret.bin'", fx.dir);
-        run_free(&r);
-        expect_pack_error("app=secret.bin", 3, "secret.bin: cannot open: Permission denied");
-    } else {
-        test_skip("the unreadable-file case: running as root, which reads any file");
-    }
+    /* As nobody even under root, which reads any file: the key and the
+     * directory readable by nobody, the input not. */
+    put("secret.bin", "x");
+    r = run("cd '%s' && chmod 000 secret.bin && chmod 0777 . && cp sign1.key nobody.key && "
+            "chmod 0644 nobody.key",
+            fx.dir);
+    run_free(&r);
+    r = run("cd '%s' && %s%s pack -o out.fws --key nobody.key --version 1.0.0 --counter 1 "
+            "--class test/class app=secret.bin",
+            fx.dir, unprivileged_prefix(), FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "secret.bin: cannot open: Permission denied"), "%s", r.err);
+    run_free(&r);
+    assert_nothing_written();
 }
 
 Test(pack_errors, intel_hex_problems)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/fsuid.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -223,4 +224,29 @@ char *stderr_capture_end(void)
     }
     s[n] = 0;
     return s;
+}
+
+/* setfsuid(2): changing the filesystem uid from 0 drops CAP_DAC_OVERRIDE
+ * and CAP_DAC_READ_SEARCH from the effective set; back to 0 restores them. */
+void fs_unprivileged_begin(void)
+{
+    if (geteuid() != 0)
+        return;
+    setfsgid(65534);
+    setfsuid(65534);
+    if ((uid_t)setfsuid((uid_t)-1) != 65534)
+        abort();
+}
+
+void fs_unprivileged_end(void)
+{
+    if (geteuid() != 0)
+        return;
+    setfsuid(0);
+    setfsgid(0);
+}
+
+const char *unprivileged_prefix(void)
+{
+    return geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
 }

@@ -39,6 +39,15 @@ int vectors_available(const char *what);
  * cr_skip_test() gets the same line from a report hook in testutil.c. */
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Permission checks as the unprivileged user nobody (65534) between the
+ * two calls, also when the tests run as root: the filesystem uid and gid
+ * of this thread change, and with them root's override of file modes.
+ * Files the code must reach need modes that let "others" in. */
+void fs_unprivileged_begin(void);
+void fs_unprivileged_end(void);
+/* The shell prefix that runs a command as nobody when root ("" otherwise). */
+const char *unprivileged_prefix(void);
+
 /* Captures this process's stderr into a temporary file between the two
  * calls; the end returns what was written (malloc'ed, NUL-terminated).
  * Not nested. */
