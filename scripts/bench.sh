@@ -237,7 +237,7 @@ cat > "$D/pack" <<EOF
 #!/bin/sh
 o=\$1 in=\$2 l=\$3 j=\$4
 shift 4
-exec "$FWSEAL" pack -o "\$o" --key "$D/sign.key" --version 1.0.0 --counter 1 --class bench \\
+exec "$FWSEAL" pack --force -o "\$o" --key "$D/sign.key" --version 1.0.0 --counter 1 --class bench \\
     --encrypt-to "$D/dev.pub" --level "\$l" --jobs "\$j" "\$@" app="\$in"
 EOF
 chmod +x "$D/pack"

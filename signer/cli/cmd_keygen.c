@@ -3,6 +3,7 @@
  * fwseal keygen: generate (or import) a key and write NAME.key / NAME.pub.
  */
 #include "cli.h"
+#include "json.h"
 #include "keyfile.h"
 #include "passphrase.h"
 #include "pem_import.h"
@@ -35,7 +36,9 @@ static const char keygen_usage[] =
     "  --import FILE         import an OpenSSL PKCS#8 PEM Ed25519 or X25519 private\n"
     "                        key ('openssl genpkey -algorithm ed25519'); --type may\n"
     "                        be omitted and must agree if given.  With --type psk:\n"
-    "                        an existing PSK, 32 raw bytes or 64 hex digits\n"
+    "                        an existing PSK, 32 raw bytes or 64 hex digits.  FILE\n"
+    "                        '-' reads standard input, so that a plaintext key from\n"
+    "                        'openssl pkey ... |' never touches the disk\n"
     "  --passphrase-file F   the passphrase is the first line of F\n"
     "  --passphrase-env VAR  the passphrase is the value of environment variable VAR\n"
     "  --no-passphrase       store the secret unencrypted (still checksummed)\n"
@@ -44,6 +47,7 @@ static const char keygen_usage[] =
     "  --comment TEXT        comment on the first line of the files (printable,\n"
     "                        at most 256 bytes)\n"
     "  --force               replace existing files\n"
+    "  --json                print what was written as JSON on stdout\n"
     "  -h, --help            show this help\n"
     "\n"
     "Without --passphrase-file, --passphrase-env or --no-passphrase the passphrase\n"
@@ -53,12 +57,12 @@ static const char keygen_usage[] =
     "exit status: 0 written, 2 usage, 3 I/O, bad input file or no passphrase\n";
 
 enum { OPT_TYPE = 256, OPT_IMPORT, OPT_COMMENT, OPT_KDF, OPT_PP_FILE, OPT_PP_ENV, OPT_NO_PASS,
-       OPT_FORCE, OPT_CMDLINE_PASS };
+       OPT_FORCE, OPT_CMDLINE_PASS, OPT_JSON };
 
 typedef struct {
     const char *type_s, *out, *import, *comment, *strength_s;
     fws_passphrase_src pp;
-    int no_pass, force, have_type;
+    int no_pass, force, have_type, json;
     fws_key_type type;
     fws_kdf_strength strength;
 } keygen_args;
@@ -84,6 +88,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
         {"no-passphrase", no_argument, 0, OPT_NO_PASS},
         {"force", no_argument, 0, OPT_FORCE},
+        {"json", no_argument, 0, OPT_JSON},
         /* Named so that a passphrase on the command line gets its own refusal. */
         {"passphrase", optional_argument, 0, OPT_CMDLINE_PASS},
         {"password", optional_argument, 0, OPT_CMDLINE_PASS},
@@ -103,6 +108,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         case OPT_PP_ENV: a->pp.env = optarg; break;
         case OPT_NO_PASS: a->no_pass = 1; break;
         case OPT_FORCE: a->force = 1; break;
+        case OPT_JSON: a->json = 1; break;
         case OPT_CMDLINE_PASS:
             return cli_usage("keygen", "passphrases are never taken from the command line; "
                                        "use --passphrase-file F or --passphrase-env VAR");
@@ -173,6 +179,21 @@ static void print_written(const keygen_args *a, const char *key_path, const char
 {
     char idhex[2 * FWS_KEYID_LEN + 1];
     fws_key_id_hex(key->id, idhex);
+    if (a->json) {
+        json_writer j;
+        json_init(&j, stdout);
+        json_begin(&j, NULL, '{');
+        json_str(&j, "type", fws_key_type_name(a->type));
+        json_str(&j, "secret_key", key_path);
+        if (pub_path)
+            json_str(&j, "public_key", pub_path);
+        else
+            json_null(&j, "public_key");
+        json_str(&j, "key_id", idhex);
+        json_bool(&j, "encrypted", !a->no_pass);
+        json_end(&j, '}');
+        return;
+    }
     printf("secret key: %s (%s, %s)\n", key_path, fws_key_type_name(a->type),
            a->no_pass ? "NOT encrypted" : "encrypted with the passphrase");
     if (pub_path)
