@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "parse.h"
@@ -353,5 +354,28 @@ int fws_input_image(const char *name, image_records *rec, const fws_input_opts *
     free(h.image);
     free(h.defined);
     free(h.runs);
+    return rc;
+}
+
+int fws_input_image_file(const char *name, const char *file, image_records *rec,
+                         const fws_input_opts *opts, fws_component_fn fn, void *user)
+{
+    char origin[512];
+    int rc, fd;
+
+    fws_input_printable(file, strlen(file), 0, origin, sizeof origin);
+    fd = fws_input_open(file, origin);
+    if (fd < 0)
+        return FWS_EXIT_IO;
+    rec->origin = origin;
+    rec->f = fdopen(fd, "rb");
+    if (!rec->f) {
+        diag_error("%s: %s", origin, strerror(errno));
+        close(fd);
+        return FWS_EXIT_IO;
+    }
+    rc = fws_input_image(name, rec, opts, fn, user);
+    fclose(rec->f);
+    rec->f = NULL;
     return rc;
 }

@@ -81,6 +81,10 @@ int fws_image_hex(image_records *r, const char *line, size_t n, size_t first, ui
  * lowest address. */
 int fws_input_image(const char *name, image_records *rec, const fws_input_opts *opts,
                     fws_component_fn fn, void *user);
+/* fws_input_image() on FILE: opens it (rec->f, rec->origin set here; the
+ * reader's callbacks and messages already in rec), and closes it. */
+int fws_input_image_file(const char *name, const char *file, image_records *rec,
+                         const fws_input_opts *opts, fws_component_fn fn, void *user);
 
 int fws_input_raw(const char *name, const char *file, int has_address, uint64_t address,
                   const fws_input_opts *opts, fws_component_fn fn, void *user);

@@ -17,14 +17,10 @@
  */
 #include "input_reader.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "diag.h"
-#include "xalloc.h"
 
 typedef struct {
     image_records rec;
@@ -191,28 +187,12 @@ static void srec_rewind(image_records *r)
 int fws_input_srec(const char *name, const char *file, const fws_input_opts *opts,
                    fws_component_fn fn, void *user)
 {
-    char origin[512];
     srec_parser p;
-    int rc, fd;
-
-    fws_input_printable(file, strlen(file), 0, origin, sizeof origin);
-    fd = fws_input_open(file, origin);
-    if (fd < 0)
-        return FWS_EXIT_IO;
     memset(&p, 0, sizeof p);
-    p.rec.origin = origin;
     p.rec.next = srec_next;
     p.rec.address = srec_address;
     p.rec.rewind = srec_rewind;
     p.rec.end_record = "end record (S7, S8 or S9)";
     p.rec.max_record = 2 + 2 * 256;
-    p.rec.f = fdopen(fd, "rb");
-    if (!p.rec.f) {
-        diag_error("%s: %s", origin, strerror(errno));
-        close(fd);
-        return FWS_EXIT_IO;
-    }
-    rc = fws_input_image(name, &p.rec, opts, fn, user);
-    fclose(p.rec.f);
-    return rc;
+    return fws_input_image_file(name, file, &p.rec, opts, fn, user);
 }
