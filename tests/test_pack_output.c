@@ -119,6 +119,8 @@ Test(pack_output, flash_option_errors)
         {"-o - --json app.bin", "--json prints on standard output", 2},
         {"-o x --profile rtos app.bin", "--profile 'rtos': expected mcu or linux", 2},
         {"-o x --meta class=x app.bin", "--meta class: reserved", 2},
+        {"-o x --class \"$(head -c 1100 /dev/zero | tr '\\0' c)\" app.bin",
+         "--class: 1100 bytes, more than the 1024 a META value holds", 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result r = run("cd '%s' && " PACK "%s", fx.dir, FWSEAL_BIN, cases[i].args);
@@ -169,6 +171,16 @@ Test(pack_output, json_and_class_name)
             "000102030405060708090a0b0c0d0e0f app.bin >/dev/null && %s inspect --json h.fws",
             fx.dir, FWSEAL_BIN, FWSEAL_BIN);
     cr_assert(strstr(r.out, "\"class_name\":null") && strstr(r.out, "\"meta\":{}"), "%s", r.out);
+    run_free(&r);
+    /* a META class that is not the id's string is shown as such, never as
+     * the class */
+    r = run("cd '%s' && %s pack -o m.fws --key sign1.key --version 1.0.0 --counter 1 --class "
+            "000102030405060708090a0b0c0d0e0f --meta class=acme/other app.bin >/dev/null && "
+            "%s inspect m.fws && %s inspect --json m.fws", fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "class:       000102030405060708090a0b0c0d0e0f (acme/other: META class "
+                            "does not hash to this id)\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "\"class_name\":null"), "%s", r.out);
     run_free(&r);
 }
 

@@ -58,7 +58,7 @@ int cli_class_name(const fws_manifest *m, char *buf, size_t cap)
     uint8_t kl, id[FWS_CLASS_LEN];
     uint16_t vl;
     while (m->meta && fws_meta_next(m->meta, m->meta_len, &pos, &key, &kl, &val, &vl)) {
-        if (kl != 5 || memcmp(key, "class", 5))
+        if (kl != strlen(CLI_META_CLASS) || memcmp(key, CLI_META_CLASS, kl))
             continue;
         snprintf(buf, cap, "%.*s", (int)vl, (const char *)val);
         if (strlen(buf) != vl)

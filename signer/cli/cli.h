@@ -63,6 +63,9 @@ void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16
                         uint32_t build, uint32_t counter, int n_signers,
                         const uint8_t (*ids)[FWS_KEYID_LEN], int class_checked);
 
+/* The META key under which `fwseal pack` records the --class string. */
+#define CLI_META_CLASS "class"
+
 /* The class string `fwseal pack` records as the signed META entry "class"
  * into buf: 1 when it is there and hashes to the manifest's class id, 0
  * when there is none, -1 when it does not match the id (buf then holds

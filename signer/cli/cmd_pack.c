@@ -19,9 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The META key under which pack records the --class string. */
-#define META_CLASS "class"
-
 static const char usage_text[] =
     "usage: fwseal pack -o OUT --key SIGNING.key [--key ...] --version X.Y.Z[+B]\n"
     "                   --counter N --class CLASS [options] INPUT...\n"
@@ -161,10 +158,10 @@ static int build_meta(char **args, int n, const char *class_name, uint8_t **out,
         e[i].key_len = (size_t)(eq - args[i]);
         e[i].value = (const uint8_t *)eq + 1;
         e[i].value_len = strlen(eq + 1);
-        if (class_name && e[i].key_len == strlen(META_CLASS) &&
-            !memcmp(args[i], META_CLASS, e[i].key_len)) {
+        if (class_name && e[i].key_len == strlen(CLI_META_CLASS) &&
+            !memcmp(args[i], CLI_META_CLASS, e[i].key_len)) {
             rc = cli_usage("pack", "--meta %s: reserved, pack records the --class string there",
-                           META_CLASS);
+                           CLI_META_CLASS);
             goto out;
         }
         if ((err = fws_meta_entry_check(&e[i])) != 0) {
@@ -173,8 +170,8 @@ static int build_meta(char **args, int n, const char *class_name, uint8_t **out,
         }
     }
     if (class_name) {
-        e[n].key = (const uint8_t *)META_CLASS;
-        e[n].key_len = strlen(META_CLASS);
+        e[n].key = (const uint8_t *)CLI_META_CLASS;
+        e[n].key_len = strlen(CLI_META_CLASS);
         e[n].value = (const uint8_t *)class_name;
         e[n].value_len = strlen(class_name);
         if ((err = fws_meta_entry_check(&e[n])) != 0) {
