@@ -295,7 +295,12 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/fwseal-container.5 \
 	    $(DESTDIR)$(BASHCOMPDIR)/fwseal $(DESTDIR)$(BASHCOMPDIR)/fwsv \
 	    $(DESTDIR)$(ZSHCOMPDIR)/_fwseal $(DESTDIR)$(ZSHCOMPDIR)/_fwsv
-	rm -rf $(DESTDIR)$(VERIFIERDIR) $(DESTDIR)$(DOCDIR)
+	@# only the files install wrote, then the directories if that left them empty
+	rm -f $(addprefix $(DESTDIR)$(VERIFIERDIR)/,fwseal_verify.c fwseal_verify.h \
+	    fwseal_verifier-options.cmake fwseal_verifierConfig.cmake \
+	    fwseal_verifierConfigVersion.cmake) \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(VERIFIERDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # make deb: dpkg-buildpackage on a copy of the tree (the packages land
 # beside the copy, in build/deb/, not in the parent of this tree), then
