@@ -44,7 +44,7 @@ static const char usage_text[] =
     "      --class CLASS        device class: a string (hashed, see SPEC.md; also recorded\n"
     "                           as the signed META entry 'class') or 32 hex digits\n"
     "      --profile P          mcu: --window-bits 12 --chunk-size 4096 (a microcontroller:\n"
-    "                           about 17 KiB of verifier work area); linux: --window-bits 15\n"
+    "                           about 18 KiB of verifier work area); linux: --window-bits 15\n"
     "                           --chunk-size 65536.  Explicit options win\n"
     "  -e, --encrypt-to FILE    X25519 public key (.pub) or PSK (.key); repeatable\n"
     "  -l, --level N            0 (store) .. 9 (smallest); default 6\n"
