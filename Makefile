@@ -15,6 +15,10 @@
 #   make bench         host throughput against gzip, pigz, sha256sum and the peers
 #   make bench-mem     peak RSS of pack/verify/unpack on a 1 GiB input
 #   make amalgamate    build/dist/fwseal_verify.{c,h}, the two-file verifier
+#   make install       fwseal, fwsv, man pages, completions and the verifier for
+#                      firmware builds (amalgamation + CMake package) under
+#                      $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make deb           Debian packages in build/deb/ (dpkg-buildpackage)
 #   make check-one T=tests/test_sha256.c   one test file on its own
 #
 # Every target from `demo` to `bench-mem` first installs the Debian/Ubuntu
@@ -67,7 +71,8 @@ TEST_DEFS := -DFWSEAL_BIN='"$(abspath $(BUILD)/fwseal)"' \
              -DVECTORS_DIR='"$(abspath ../shared/vectors)"' \
              -DFWSV_BIN='"$(abspath $(BUILD)/fwsv)"' \
              -DFWSEAL_DIST='"$(abspath $(DIST))"' \
-             -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"'
+             -DCT_BIN='"$(abspath $(BUILD)/ct_secrets)"' \
+             -DFWSEAL_MAKE_VARS='"SAN=$(SAN) NO_INSTALL=1"'
 # Skipped tests are listed again at the end of `make test`.
 SKIP_LOG  := $(abspath $(BUILD)/test-skips.txt)
 
@@ -87,10 +92,13 @@ PKGS_sim-demo     := $(PKGS_BUILD)
 # The suite also runs zip, openssl, valgrind (the constant-time check),
 # clang and the cross compilers (the amalgamation), script(1), awk, QEMU (the
 # bare-metal bootloader), SoftHSM2 and OpenSC's pkcs11-tool (keys in a token)
-# and the fuzz smoke.
+# and the fuzz smoke.  The install test renders the man pages (groff, man),
+# parses the zsh completion, builds a CMake consumer; the docs test runs
+# README.md's and docs/CI.md's commands (python3 with PyYAML).
 PKGS_test         := $(PKGS_BUILD) libcriterion-dev zip openssl valgrind clang bsdutils mawk \
                      softhsm2 opensc \
-                     $(PKGS_ARM) $(PKGS_RV32) $(PKGS_QEMU) $(PKGS_FUZZ)
+                     $(PKGS_ARM) $(PKGS_RV32) $(PKGS_QEMU) $(PKGS_FUZZ) \
+                     groff-base man-db zsh cmake python3 python3-yaml
 PKGS_fuzz         := $(PKGS_FUZZ)
 PKGS_size         := make mawk python3 $(PKGS_ARM) $(PKGS_RV32)
 PKGS_bench-device := $(PKGS_BUILD) $(PKGS_ARM) $(PKGS_QEMU)
@@ -100,14 +108,18 @@ PKGS_qemu-demo    := $(PKGS_BUILD) mawk $(PKGS_ARM) $(PKGS_QEMU)
 PKGS_bench        := $(PKGS_BUILD) mawk pigz gnuplot-nox time $(PKGS_ARM) softhsm2 openssl \
                      mender-artifact? rauc? squashfs-tools?
 PKGS_bench-mem    := $(PKGS_BUILD) time
+# make deb: the Debian packaging tools (the build itself needs debian/control's
+# Build-Depends, which are PKGS_BUILD's libraries).
+PKGS_deb          := $(PKGS_BUILD) debhelper dpkg-dev fakeroot lintian
 
-DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem
+DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem deb
 INSTALL_DEPS := NO_INSTALL=$(NO_INSTALL) scripts/install-deps.sh
 
-.PHONY: all deps deps-build deps-cross amalgamate check-one clean check-build
+.PHONY: all deps deps-build deps-cross amalgamate completions check-one clean check-build
+.PHONY: install uninstall
 .PHONY: $(DEPS_TARGETS) $(addprefix deps-,$(DEPS_TARGETS)) $(addprefix run-,$(DEPS_TARGETS))
 
-all: $(BUILD)/fwseal $(BUILD)/fwsv $(BUILD)/sim
+all: $(BUILD)/fwseal $(BUILD)/fwsv $(BUILD)/sim completions
 
 deps:
 	@$(INSTALL_DEPS) $(sort $(PKGS_demo) $(PKGS_test))
@@ -160,8 +172,17 @@ $(BUILD)/fwsv: $(FWSV_OBJS) $(LIB)
 	$(LINK) -o $@ $^ $(HOST_LIBS)
 
 amalgamate: $(AMALGAMATION)
-$(AMALGAMATION) &: scripts/amalgamate.sh $(FREE_SRCS) $(wildcard $(addsuffix /*.h,$(FREE_DIRS)))
+$(AMALGAMATION) &: scripts/amalgamate.sh host/version.h $(FREE_SRCS) $(wildcard $(addsuffix /*.h,$(FREE_DIRS)))
 	scripts/amalgamate.sh $(DIST)
+
+# Shell completions, generated from the programs' command and option tables.
+COMPLETIONS := $(BUILD)/completion/fwseal.bash $(BUILD)/completion/_fwseal \
+               $(BUILD)/completion/fwsv.bash $(BUILD)/completion/_fwsv
+completions: $(COMPLETIONS)
+$(BUILD)/completion/fwseal.bash $(BUILD)/completion/_fwseal &: $(BUILD)/fwseal scripts/completions.sh
+	scripts/completions.sh $(BUILD)/fwseal $(BUILD)/completion
+$(BUILD)/completion/fwsv.bash $(BUILD)/completion/_fwsv &: $(BUILD)/fwsv scripts/completions.sh
+	scripts/completions.sh $(BUILD)/fwsv $(BUILD)/completion
 
 # examples/sim: an A/B bootloader on simulated NOR flash, built from the
 # amalgamated verifier alone (nothing from libfwseal.a).
@@ -198,7 +219,8 @@ run-demo: $(BUILD)/fwseal
 run-sim-demo: $(BUILD)/fwseal $(BUILD)/sim
 	@BUILD=$(BUILD) sh examples/sim/demo.sh
 
-run-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets $(BUILD)/sim
+run-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(BUILD)/ct_secrets $(BUILD)/sim \
+          completions
 	@rm -f $(SKIP_LOG)
 	FWS_SKIP_LOG=$(SKIP_LOG) LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	    $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
@@ -230,6 +252,69 @@ run-bench: $(BUILD)/fwseal $(LIB)
 
 run-bench-mem: $(BUILD)/fwseal
 	@BUILD=$(BUILD) sh scripts/bench-mem.sh
+
+# ---- installing (nothing here installs packages) ----
+# GNU layout; each directory can be set on its own (debian/rules sets
+# ZSHCOMPDIR to Debian's vendor-completions).
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+DOCDIR      ?= $(DATADIR)/doc/fwseal
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+# The verifier for firmware builds: the amalgamation and its CMake package
+# side by side, where find_package(fwseal_verifier) looks under PREFIX.
+VERIFIERDIR ?= $(DATADIR)/fwseal_verifier
+INSTALL     ?= install
+VERSION     := $(shell sed -n 's/^\#define FWSEAL_VERSION "\([^"]*\)"$$/\1/p' host/version.h)
+MANPAGES    := docs/fwseal.1 docs/fwsv.1 docs/fwseal-container.5
+DOCS        := README.md CHANGELOG.md LICENSE docs/PORTING.md docs/KEYS.md docs/CI.md \
+               docs/THREAT_MODEL.md format/SPEC.md
+CMAKE_PKG   := cmake/fwseal_verifier-options.cmake
+
+install: all $(AMALGAMATION)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(VERIFIERDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 $(BUILD)/fwseal $(BUILD)/fwsv $(DESTDIR)$(BINDIR)/
+	@# the man pages name the files under this DATADIR
+	for m in $(MANPAGES); do \
+	    sed 's|/usr/share/|$(DATADIR)/|g' $$m >$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} && \
+	    chmod 0644 $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; done
+	$(INSTALL) -m 0644 $(BUILD)/completion/fwseal.bash $(DESTDIR)$(BASHCOMPDIR)/fwseal
+	$(INSTALL) -m 0644 $(BUILD)/completion/fwsv.bash $(DESTDIR)$(BASHCOMPDIR)/fwsv
+	$(INSTALL) -m 0644 $(BUILD)/completion/_fwseal $(BUILD)/completion/_fwsv $(DESTDIR)$(ZSHCOMPDIR)/
+	$(INSTALL) -m 0644 $(AMALGAMATION) $(CMAKE_PKG) $(DESTDIR)$(VERIFIERDIR)/
+	sed 's/@FWSEAL_VERSION@/$(VERSION)/' cmake/fwseal_verifierConfig.cmake.in \
+	    >$(DESTDIR)$(VERIFIERDIR)/fwseal_verifierConfig.cmake
+	sed 's/@FWSEAL_VERSION@/$(VERSION)/' cmake/fwseal_verifierConfigVersion.cmake.in \
+	    >$(DESTDIR)$(VERIFIERDIR)/fwseal_verifierConfigVersion.cmake
+	chmod 0644 $(DESTDIR)$(VERIFIERDIR)/*.cmake
+	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fwseal $(DESTDIR)$(BINDIR)/fwsv \
+	    $(DESTDIR)$(MANDIR)/man1/fwseal.1 $(DESTDIR)$(MANDIR)/man1/fwsv.1 \
+	    $(DESTDIR)$(MANDIR)/man5/fwseal-container.5 \
+	    $(DESTDIR)$(BASHCOMPDIR)/fwseal $(DESTDIR)$(BASHCOMPDIR)/fwsv \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_fwseal $(DESTDIR)$(ZSHCOMPDIR)/_fwsv
+	@# only the files install wrote, then the directories if that left them empty
+	rm -f $(addprefix $(DESTDIR)$(VERIFIERDIR)/,fwseal_verify.c fwseal_verify.h \
+	    fwseal_verifier-options.cmake fwseal_verifierConfig.cmake \
+	    fwseal_verifierConfigVersion.cmake) \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(VERIFIERDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# make deb: dpkg-buildpackage on a copy of the tree (the packages land
+# beside the copy, in build/deb/, not in the parent of this tree), then
+# lintian, whose findings are printed; an error fails the target.
+run-deb:
+	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/fwseal-$(VERSION)
+	@tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C $(BUILD)/deb/fwseal-$(VERSION)
+	cd $(BUILD)/deb/fwseal-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    dpkg-buildpackage -b -us -uc
+	lintian --fail-on error --info $(BUILD)/deb/*.changes
+	@ls -l $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf build

@@ -24,6 +24,37 @@ static char *dir_of(const char *path)
     return xstrndup(path, (size_t)(slash - path));
 }
 
+int atomic_open_unnamed(const char *dir)
+{
+    char *tmpl;
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    tmpl = xasprintf("%s/.fwseal-tmp-XXXXXX", dir);
+    fd = mkstemp(tmpl);
+    if (fd >= 0)
+        unlink(tmpl);
+    else
+        diag_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
+    free(tmpl);
+    return fd;
+}
+
+int atomic_open_scratch(atomic_file *f, const char *dir)
+{
+    atomic_init(f);
+    if ((f->fd = atomic_open_unnamed(dir)) < 0)
+        return FWS_EXIT_IO;
+    f->path = xasprintf("%s (temporary file)", dir);
+    f->anonymous = 1;   /* never named: atomic_abort() closes it */
+    return FWS_EXIT_OK;
+}
+
+int atomic_fd(const atomic_file *f)
+{
+    return f->fd;
+}
+
 void atomic_init(atomic_file *f)
 {
     memset(f, 0, sizeof *f);

@@ -37,6 +37,15 @@ void atomic_init(atomic_file *f);
  * file that appears there before the commit.  Returns an FWS_EXIT_*
  * status; prints its own errors. */
 int atomic_open(atomic_file *f, const char *path, mode_t mode, int flags);
+/* An unnamed read-write file in dir (O_TMPFILE where the filesystem
+ * allows, so that nothing is left even if the process is killed; else
+ * created and unlinked at once): its descriptor, or -1 with a message. */
+int atomic_open_unnamed(const char *dir);
+/* A scratch file for intermediate output (an unnamed file in dir, as
+ * above), written with atomic_write(), read back through atomic_fd(), and
+ * only ever closed by atomic_abort(): it never gets a name. */
+int atomic_open_scratch(atomic_file *f, const char *dir);
+int atomic_fd(const atomic_file *f);
 /* Writes everything or prints "PATH: <strerror>" and returns FWS_EXIT_IO. */
 int atomic_write(atomic_file *f, const void *buf, size_t len);
 /* fsyncs and renames into place; on failure the temporary is removed. */

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define MIB (1024.0 * 1024.0)
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -12,12 +14,30 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void progress_start(progress *p, const char *label)
+void progress_start(progress *p, const char *label, uint64_t total, int quiet)
 {
-    p->active = isatty(STDERR_FILENO);
+    p->active = !quiet && isatty(STDERR_FILENO);
     p->label = label;
     p->done = 0;
-    p->last_ns = now_ns();
+    p->total = total;
+    p->start_ns = p->last_ns = now_ns();
+}
+
+static void draw(const progress *p, uint64_t t)
+{
+    double secs = (double)(t - p->start_ns) / 1e9, rate = secs > 0 ? (double)p->done / secs : 0;
+    fprintf(stderr, "\r%s: ", p->label);
+    if (p->total && p->done <= p->total) {
+        double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+        unsigned long eta = (unsigned long)(left + 0.5);
+        fprintf(stderr, "%.1f/%.1f MiB  %3d%%  %.1f MiB/s  ETA %lu:%02lu", (double)p->done / MIB,
+                (double)p->total / MIB, (int)(100.0 * (double)p->done / (double)p->total),
+                rate / MIB, eta / 60, eta % 60);
+    } else {
+        fprintf(stderr, "%.1f MiB  %.1f MiB/s", (double)p->done / MIB, rate / MIB);
+    }
+    fputs("\033[K", stderr);
+    fflush(stderr);
 }
 
 void progress_add(progress *p, uint64_t bytes)
@@ -30,8 +50,7 @@ void progress_add(progress *p, uint64_t bytes)
     if (t - p->last_ns < 100000000u)
         return;
     p->last_ns = t;
-    fprintf(stderr, "\r%s: %.1f MiB\033[K", p->label, (double)p->done / (1024.0 * 1024.0));
-    fflush(stderr);
+    draw(p, t);
 }
 
 void progress_end(progress *p)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* A one-line progress indicator on stderr for long work: shown only when
- * stderr is a terminal, redrawn at most ten times a second, erased at the
- * end.  Scripts and CI logs see nothing. */
+ * stderr is a terminal (and not silenced), redrawn at most ten times a
+ * second, erased at the end.  With the total known it shows done/total,
+ * percent, rate and time left:
+ *     app.elf: 12.0/48.0 MiB  25%  31.2 MiB/s  ETA 0:01
+ * otherwise the bytes done and the rate.  Scripts and CI logs see nothing. */
 #ifndef FWS_PROGRESS_H
 #define FWS_PROGRESS_H
 
@@ -10,11 +13,12 @@
 typedef struct {
     int active;
     const char *label;
-    uint64_t done;
-    uint64_t last_ns;
+    uint64_t done, total;
+    uint64_t start_ns, last_ns;
 } progress;
 
-void progress_start(progress *p, const char *label);
+/* total: the bytes expected, or 0 when unknown; quiet: show nothing. */
+void progress_start(progress *p, const char *label, uint64_t total, int quiet);
 void progress_add(progress *p, uint64_t bytes);
 void progress_end(progress *p);
 

@@ -290,9 +290,11 @@ int fws_pem_import_file(const char *path, fws_key_type *type, uint8_t secret[32]
 {
     char *buf;
     size_t n = 0;
-    int fd, rc;
+    int fd, rc, is_stdin = !strcmp(path, "-");
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (is_stdin)
+        path = "standard input";
+    fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         diag_error("%s: cannot open: %s", path, strerror(errno));
         return FWS_EXIT_IO;
@@ -307,7 +309,8 @@ int fws_pem_import_file(const char *path, fws_key_type *type, uint8_t secret[32]
     } else {
         rc = fws_pem_import_parse(path, buf, n, type, secret);
     }
-    close(fd);
+    if (!is_stdin)
+        close(fd);
     sodium_memzero(buf, FWS_PEM_MAX + 1);
     free(buf);
     return rc;

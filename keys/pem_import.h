@@ -37,7 +37,8 @@
 int fws_pem_import_parse(const char *name, const char *text, size_t len, fws_key_type *type,
                          uint8_t secret[32]);
 
-/* Reads `path` (at most FWS_PEM_MAX bytes) and parses it as above. */
+/* Reads `path` ("-": standard input; at most FWS_PEM_MAX bytes) and
+ * parses it as above. */
 int fws_pem_import_file(const char *path, fws_key_type *type, uint8_t secret[32]);
 
 #endif

@@ -11,13 +11,17 @@ int fws_psk_import_file(const char *path, uint8_t psk[32])
 {
     uint8_t buf[80];
     size_t n, hex_len, bin_len;
-    FILE *f = fopen(path, "rb");
+    int is_stdin = !strcmp(path, "-");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (is_stdin)
+        path = "standard input";
     if (!f) {
         diag_error("%s: cannot open: %s", path, strerror(errno));
         return FWS_EXIT_IO;
     }
     n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (n == 32) {
         memcpy(psk, buf, 32);
         sodium_memzero(buf, sizeof buf);

@@ -9,6 +9,7 @@
 
 /* Prints a message naming the file and returns FWS_EXIT_IO on any other
  * content (wrong length, non-hex text); FWS_EXIT_OK with psk filled. */
+/* path "-" reads standard input. */
 int fws_psk_import_file(const char *path, uint8_t psk[32]);
 
 #endif

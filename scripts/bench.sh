@@ -244,7 +244,7 @@ if [ -n "\${PACK_CMD:-}" ]; then
 else
     set -- --key "\${PACK_KEY:-$D/sign.key}" "\$@"
 fi
-exec "$FWSEAL" pack -o "\$o" --version 1.0.0 --counter 1 --class bench \\
+exec "$FWSEAL" pack --force -o "\$o" --version 1.0.0 --counter 1 --class bench \\
     --encrypt-to "$D/dev.pub" --level "\$l" --jobs "\$j" "\$@" app="\$in"
 EOF
 chmod +x "$D/pack"
@@ -340,6 +340,16 @@ fi
 if command -v openssl >/dev/null 2>&1; then
     [ -f "$D/cmd.pem" ] || openssl genpkey -algorithm ed25519 -out "$D/cmd.pem" 2>/dev/null
     [ -f "$D/cmd.pub" ] || "$FWSEAL" keygen --import "$D/cmd.pem" -o "$D/cmd" --no-passphrase >/dev/null
+    # OpenSSL 3.0's pkeyutl -rawin signs files only: standard input goes to one.
+    cat > "$D/openssl-sign" <<EOF
+#!/bin/sh
+t=\$(mktemp) || exit 1
+cat > "\$t" && openssl pkeyutl -sign -rawin -inkey "$D/cmd.pem" -in "\$t"
+rc=\$?
+rm -f "\$t"
+exit \$rc
+EOF
+    chmod +x "$D/openssl-sign"
     HAVE_CMD=1
 fi
 plan sign-file - "$D/pack" "$D/s-file.fws" "$IN" 6 "$JOBS"
@@ -349,8 +359,8 @@ if [ $HAVE_HSM = 1 ]; then
     plan mcu-sign-hsm - env PACK_KEY="$URI" "$D/pack" "$D/ms-hsm.fws" "$MCU" 9 1
 fi
 if [ $HAVE_CMD = 1 ]; then
-    plan sign-cmd - env PACK_CMD="openssl pkeyutl -sign -rawin -inkey $D/cmd.pem" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/s-cmd.fws" "$IN" 6 "$JOBS"
-    plan mcu-sign-cmd - env PACK_CMD="openssl pkeyutl -sign -rawin -inkey $D/cmd.pem" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/ms-cmd.fws" "$MCU" 9 1
+    plan sign-cmd - env PACK_CMD="$D/openssl-sign" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/s-cmd.fws" "$IN" 6 "$JOBS"
+    plan mcu-sign-cmd - env PACK_CMD="$D/openssl-sign" PACK_CMD_PUB="$D/cmd.pub" "$D/pack" "$D/ms-cmd.fws" "$MCU" 9 1
 fi
 run_plan "$RUNS"
 [ $HAVE_HSM = 0 ] || "$FWSEAL" verify "$D/s-hsm.fws" --trust "$D/hsm/release.pub" --class bench >/dev/null
@@ -465,7 +475,7 @@ other load than wall time); peak RSS from GNU time (the largest of the runs).  f
     echo
     echo "The same packs signed by a key file, through a SoftHSM2 token (PKCS#11: module"
     echo "load, login, CKM_EDDSA, public key read back, signature verified) and by a"
-    echo "command (\`openssl pkeyutl -sign -rawin\`, one process per signature)."
+    echo "command (a script around \`openssl pkeyutl -sign -rawin\`, processes per signature)."
     echo
     echo "$HDR"
     row "pack -6, $JOBS jobs, 64 MiB: key file" sign-file "$INSIZE" "" "" ""

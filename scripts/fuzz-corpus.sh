@@ -33,7 +33,7 @@ export ASAN_OPTIONS=detect_leaks=0
 export SOURCE_DATE_EPOCH=1700000000
 rm -rf "$C" "$W"
 for h in fuzz_install fuzz_install_resigned fuzz_boot fuzz_inflate fuzz_container_reader \
-    fuzz_keyfile fuzz_ihex; do
+    fuzz_keyfile fuzz_ihex fuzz_image_inputs; do
     mkdir -p "$C/$h"
 done
 mkdir -p "$W/keys" "$W/in"
@@ -152,6 +152,18 @@ for f in "$I"/*.hex; do
     { byte 3; cat "$f"; } >"$C/fuzz_ihex/$b"
     { byte 4; cat "$f"; } >"$C/fuzz_ihex/$b-gap0"
 done
+
+# ---- S-records (mode 0) and ELF (mode 1) ----
+objcopy -I binary -O srec --change-addresses 0x08000000 "$I/bin.bin" "$I/fw.srec"
+objcopy -I binary -O srec --srec-forceS3 "$I/text.bin" "$I/s3.srec"
+for f in "$I"/*.srec; do
+    { byte 6; cat "$f"; } >"$C/fuzz_image_inputs/${f##*/}"
+done
+printf 'int x = 1; void _start(void); void _start(void) { for (;;) x++; }\n' >"$I/tiny.c"
+if ${CC:-cc} -Os -nostdlib -static -no-pie -Wl,--build-id=none -o "$I/tiny.elf" "$I/tiny.c" \
+        2>/dev/null; then
+    { byte 7; cat "$I/tiny.elf"; } >"$C/fuzz_image_inputs/tiny.elf"
+fi
 
 # ---- zlib ----
 "$TOOL" zlib "$C/fuzz_inflate" >/dev/null

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_PARALLEL=${FUZZ_PARALLEL:-2}
-ALL_TARGETS="fuzz_install fuzz_install_resigned fuzz_boot fuzz_inflate fuzz_container_reader fuzz_keyfile fuzz_ihex"
+ALL_TARGETS="fuzz_install fuzz_install_resigned fuzz_boot fuzz_inflate fuzz_container_reader fuzz_keyfile fuzz_ihex fuzz_image_inputs"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 OUT="$BUILD/fuzz"
 REG=tests/fuzz/regressions
@@ -61,7 +61,7 @@ BUILD="$BUILD" scripts/fuzz-corpus.sh || die "seed corpus generation failed"
 max_len() {
     case "$1" in
     fuzz_keyfile) echo 1024 ;;
-    fuzz_ihex) echo 16384 ;;
+    fuzz_ihex | fuzz_image_inputs) echo 16384 ;;
     fuzz_inflate | fuzz_container_reader) echo 65536 ;;
     *) echo 32768 ;;
     esac

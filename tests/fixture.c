@@ -49,9 +49,10 @@ char *fx_write(const fixture *f, const char *name, const void *data, size_t len)
     return p;
 }
 
+/* --force: the tests pack to the same names again and again. */
 run_result fx_pack(const fixture *f, const char *out, const char *args)
 {
-    return run("cd '%s' && %s pack -o %s --key sign1.key --version 1.0.0 --counter 1 "
+    return run("cd '%s' && %s pack --force -o %s --key sign1.key --version 1.0.0 --counter 1 "
                "--class test/class %s",
                f->dir, FWSEAL_BIN, out, args);
 }

@@ -1,69 +1,69 @@
 /* SPDX-License-Identifier: MIT */
-/* The documents that cite tests as proof (docs/THREAT_MODEL.md) cite tests
- * that exist: every `suite::test` there must be in this binary's list. */
+/* The documentation's commands, run as a reader would run them, from an
+ * installed tree (make install into a temporary DESTDIR): every ```sh
+ * block of README.md in order in a fresh directory, and the GitHub Actions
+ * and GitLab CI jobs of docs/CI.md (parsed as YAML, their shell steps run
+ * in a fresh firmware repository).  scripts/doc-blocks.py says how
+ * blocks are marked; a block that needs a tool that is not here prints a
+ * SKIP line. */
 #include <criterion/criterion.h>
-#include <glob.h>
-#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
+#include "testutil.h"
 
-/* Every Test(suite, name ...) in tests/test_*.c, as "\nsuite::name\n".
- * (From the sources: a Criterion binary cannot list itself from inside a
- * test.) */
-static char *test_names(void)
+static char *dir;
+
+static void setup(void)
 {
-    glob_t g;
-    size_t cap = 1 << 16, n = 0;
-    char *out = malloc(cap), *pattern = path_fmt("%s/tests/test_*.c", FWSEAL_SRC);
-    out[0] = 0;
-    cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "%s", pattern);
-    for (size_t i = 0; i < g.gl_pathc; i++) {
-        size_t len;
-        char *src = (char *)file_read(g.gl_pathv[i], &len), suite[64], name[128];
-        cr_assert(src);
-        src[len] = 0;
-        for (char *t = strstr(src, "\nTest("); t; t = strstr(t + 1, "\nTest("))
-            if (sscanf(t, "\nTest(%63[A-Za-z0-9_], %127[A-Za-z0-9_]", suite, name) == 2) {
-                if (n + strlen(suite) + strlen(name) + 5 > cap)
-                    out = realloc(out, cap *= 2);
-                n += (size_t)snprintf(out + n, cap - n, "\n%s::%s\n", suite, name);
-            }
-        free(src);
+    char *err = NULL, *dest;
+    dir = tmpdir_new();
+    dest = path_fmt("%s/dest", dir);
+    cr_assert_eq(make_install(dest, "/usr/local", &err), 0, "make install: %s", err);
+    free(err);
+    free(dest);
+}
+static void teardown(void)
+{
+    tmpdir_remove(dir);
+    free(dir);
+}
+TestSuite(docs, .init = setup, .fini = teardown, .timeout = 300);
+
+/* Runs doc-blocks.py MODE FILE; every "SKIP: ..." line it prints goes to
+ * test_skip(). */
+static void run_blocks(const char *mode, const char *file)
+{
+    run_result r = run("command -v python3 >/dev/null && python3 -c 'import yaml'");
+    if (r.status != 0) {
+        test_skip("python3 with PyYAML (python3-yaml) is not installed: %s not run", file);
+        run_free(&r);
+        return;
     }
-    globfree(&g);
-    free(pattern);
-    return out;
+    run_free(&r);
+    r = run("mkdir -p '%s/work' && python3 '%s/scripts/doc-blocks.py' %s '%s/%s' "
+            "--prefix '%s/dest/usr/local' --work '%s/work' --src '%s' 2>&1",
+            dir, FWSEAL_SRC, mode, FWSEAL_SRC, file, dir, dir, FWSEAL_SRC);
+    char *save, *line = strtok_r(r.out, "\n", &save);
+    char *all = strdup("");
+    for (; line; line = strtok_r(NULL, "\n", &save)) {
+        if (!strncmp(line, "SKIP: ", 6))
+            test_skip("%s", line + 6);
+        all = realloc(all, strlen(all) + strlen(line) + 2);
+        strcat(strcat(all, line), "\n");
+    }
+    cr_assert_eq(r.status, 0, "%s: %s", file, all);
+    free(all);
+    run_free(&r);
 }
 
-Test(docs, threat_model_cites_tests_that_exist)
+Test(docs, readme_command_blocks_run_in_order)
 {
-    size_t len;
-    char *names = test_names(), *path = path_fmt("%s/docs/THREAT_MODEL.md", FWSEAL_SRC);
-    char *doc = (char *)file_read(path, &len);
-    int cited = 0;
-    cr_assert(doc, "%s missing", path);
-    doc[len] = 0;
-    for (char *p = strchr(doc, '`'); p; p = strchr(p + 1, '`')) {
-        char *end = strchr(p + 1, '`'), want[160];
-        if (!end)
-            break;
-        size_t l = (size_t)(end - p - 1);
-        char *sep = memmem(p + 1, l, "::", 2);
-        /* `suite::name`; wildcards (`mutation::*`), elisions (`..._x`) and
-         * the placeholder `suite::test` aside */
-        if (sep && l < 120 && strncmp(p + 1, "suite::", 7) && !memchr(p + 1, ' ', l) && !memchr(p + 1, '*', l) &&
-            !memmem(p + 1, l, "...", 3)) {
-            snprintf(want, sizeof want, "\n%.*s\n", (int)l, p + 1);
-            cr_expect(strstr(names, want), "%s cites `%.*s`, which is not a test", path, (int)l,
-                      p + 1);
-            cited++;
-        }
-        p = end;
-    }
-    cr_assert_gt(cited, 50, "only %d tests cited: the parser missed them", cited);
-    free(doc);
-    free(path);
-    free(names);
+    run_blocks("readme", "README.md");
+}
+
+Test(docs, ci_jobs_parse_and_run)
+{
+    run_blocks("ci", "docs/CI.md");
 }

@@ -109,13 +109,8 @@ Test(inputs_spec, usage_errors)
     expect_error("", NULL, FWS_EXIT_USAGE, "[NAME=]FILE[@ADDRESS]", NULL);
     expect_error("app=", NULL, FWS_EXIT_USAGE, "FILE is missing", NULL);
     expect_error("app=@0x10", NULL, FWS_EXIT_USAGE, "FILE is missing", NULL);
-    spec = path_fmt("%s", f);
-    expect_error(spec, NULL, FWS_EXIT_USAGE, "raw input needs a component name", f);
-    free(spec);
-    spec = path_fmt("%s@0x100", f);
-    expect_error(spec, NULL, FWS_EXIT_USAGE, "raw input needs a component name", NULL);
-    free(spec);
-    expect_error("-", NULL, FWS_EXIT_USAGE, "raw input needs a component name", NULL);
+    expect_error("-", NULL, FWS_EXIT_USAGE, "standard input needs a component name", NULL);
+    expect_error("-@0x10", NULL, FWS_EXIT_USAGE, "standard input needs a component name", NULL);
 
     static const char *const bad_names[] = {"", "a b", "a//b", "/a", "a/", "../x", "x/..",
                                             ".", "a/./b", "a\\b", "a:b", "\xc3\xa9"};
@@ -151,8 +146,42 @@ Test(inputs_spec, usage_errors)
     expect_error("app=FW.IHX@1", NULL, FWS_EXIT_USAGE, "carries its own addresses", NULL);
     expect_error("fw.tar@0x100", NULL, FWS_EXIT_USAGE, "take no @ADDRESS", NULL);
     expect_error("x=fw.zip@0", NULL, FWS_EXIT_USAGE, "take no @ADDRESS", NULL);
-    expect_error("fw.hex", NULL, FWS_EXIT_USAGE, "Intel HEX input needs a component name",
-                 NULL);
+    expect_error("fw.elf@0x100", NULL, FWS_EXIT_USAGE, "an ELF file carries its own", NULL);
+    expect_error("fw.s19@0x100", NULL, FWS_EXIT_USAGE, "an S-record file carries its own", NULL);
+    free(f);
+}
+
+/* Without NAME=, the base name: as it is for a raw file, less the
+ * extension for an image format; a base name that is no valid component
+ * name is refused with a hint. */
+Test(inputs_spec, default_names)
+{
+    static const uint8_t hex[] = ":0100000055AA\n:00000001FF\n";
+    static const uint8_t srec[] = "S104000055A6\nS9030000FC\n";
+    uint8_t byte = 1;
+    static const struct {
+        const char *file;
+        const uint8_t *data;
+        size_t len;
+        const char *name;
+    } cases[] = {
+        {"radio.bin", NULL, 0, "radio.bin"}, {"config", NULL, 0, "config"},
+        {"boot.HEX", hex, sizeof hex - 1, "boot"}, {"app.s19", srec, sizeof srec - 1, "app"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        collector col = {0};
+        char *f = put(cases[i].file, cases[i].data ? cases[i].data : &byte,
+                      cases[i].data ? cases[i].len : 1);
+        char *spec = path_fmt("%s%s", f, cases[i].data ? "" : "@0x100");
+        cr_assert_eq(visit(spec, NULL, &col, NULL), FWS_EXIT_OK, "%s", spec);
+        cr_assert_eq(col.n, 1);
+        cr_assert_str_eq(col.c[0].name, cases[i].name, "%s", spec);
+        collector_free(&col);
+        free(spec);
+        free(f);
+    }
+    char *f = put("my fw.bin", &byte, 1);
+    expect_error(f, NULL, FWS_EXIT_USAGE, "is not a valid component name", "NAME=");
     free(f);
 }
 
@@ -170,7 +199,11 @@ Test(inputs_spec, kind_by_extension)
         {"d.cpio", FWS_INPUT_ARCHIVE},   {"d.gz", FWS_INPUT_RAW},
         {"d.bin", FWS_INPUT_RAW},        {"hex", FWS_INPUT_RAW},
         {"d.hex.bin", FWS_INPUT_RAW},    {"d.tar.zst", FWS_INPUT_RAW},
-        {".tar", FWS_INPUT_ARCHIVE},     {"x.elf", FWS_INPUT_RAW},
+        {".tar", FWS_INPUT_ARCHIVE},     {"x.elf", FWS_INPUT_ELF},
+        {"x.AXF", FWS_INPUT_ELF},        {"x.elf.bin", FWS_INPUT_RAW},
+        {"s.srec", FWS_INPUT_SREC},      {"s.S19", FWS_INPUT_SREC},
+        {"s.s28", FWS_INPUT_SREC},       {"s.s37", FWS_INPUT_SREC},
+        {"s.mot", FWS_INPUT_SREC},       {"s.mhx", FWS_INPUT_RAW},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_expect_eq(fws_input_kind_of(cases[i].file), cases[i].kind, "%s", cases[i].file);

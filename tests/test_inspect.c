@@ -61,7 +61,8 @@ Test(inspect, damaged_files_show_what_parsed)
     run_result r = inspect_json(good_len);
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "\"well_formed\":true"));
-    cr_assert(strstr(r.out, "\"meta\":{\"note\":\"hi\"}"), "%s", r.out);
+    cr_assert(strstr(r.out, "\"meta\":{\"class\":\"test/class\",\"note\":\"hi\"}"), "%s",
+              r.out);
     cr_assert(strstr(r.out, "\"chunks\":"), "%s", r.out);
     run_free(&r);
     /* Human output names the stage too. */

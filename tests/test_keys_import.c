@@ -327,3 +327,23 @@ Test(keys_import, type_must_agree)
     tmpdir_remove(dir);
     free(dir);
 }
+
+/* --import - reads standard input: an OpenSSL key piped in never touches
+ * the disk in the clear.  The key is the one the file would give. */
+Test(keys_import, from_standard_input)
+{
+    char *dir = tmpdir_new();
+    run_result r = run("cd '%s' && openssl genpkey -algorithm ed25519 -out k.pem 2>/dev/null && "
+                       "%s keygen --import k.pem -o file --no-passphrase >/dev/null && "
+                       "cat k.pem | %s keygen --import - -o pipe --no-passphrase && "
+                       "cmp file.pub pipe.pub && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' "
+                       "> psk.hex && %s keygen --type psk --import - -o p --no-passphrase < psk.hex",
+                       dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && echo junk | %s keygen --import - -o bad --no-passphrase", dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "standard input: "), "%s", r.err);
+    run_free(&r);
+    tmpdir_remove(dir);
+}

@@ -260,7 +260,12 @@ Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
     size_t blen = build_example(built, EXAMPLE_SIGNED);
     expect_spec_hex("EXAMPLE-HEX", built, blen);
 
-    /* fwseal pack with the same key (imported from PKCS#8) and inputs. */
+    /* fwseal pack with the same key (imported from PKCS#8) and inputs.  The
+     * class goes in as its 16-byte id (the hash of the class string, from
+     * the bytes just built): given as a string, pack would also record it
+     * as META "class", and the example has no META. */
+    char class_hex[33];
+    sodium_bin2hex(class_hex, sizeof class_hex, built + 16 + 4 + 10 + 4 + 4 + 4, 16);
     fixture fx;
     fx.dir = tmpdir_new();
     counting(seed, 0x00);
@@ -268,9 +273,9 @@ Test(spec, worked_example_matches_spec_and_pack, .timeout = 30)
     free(fx_write(&fx, "hello.txt", "hello world\n", 12));
     run_result r = run("cd '%s' && %s keygen --import seed.pem -o ex --no-passphrase && "
                        "SOURCE_DATE_EPOCH=1700000000 %s pack -o ex.fws --key ex.key "
-                       "--version 1.2.3+4 --counter 7 --class acme.example/thermostat-v2 "
+                       "--version 1.2.3+4 --counter 7 --class %s "
                        "--level 0 --chunk-size 256 app=hello.txt",
-                       fx.dir, FWSEAL_BIN, FWSEAL_BIN);
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, class_hex);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
     size_t plen;
@@ -339,7 +344,7 @@ Test(spec, delegated_example_matches_spec_and_pack, .timeout = 30)
                        "%s cert issue --root root.key --subject ex.pub --generation 2 "
                        "--class acme.example/thermostat-v2 -o ex.cert && "
                        "SOURCE_DATE_EPOCH=1700000000 %s pack -o ex.fws --key ex.key --cert ex.cert "
-                       "--version 1.2.3+4 --counter 7 --class acme.example/thermostat-v2 "
+                       "--version 1.2.3+4 --counter 7 --class f5f1bbb45ea9cceb97e5dd81212cdb71 "
                        "--level 0 --chunk-size 256 --min-key-generation 2 app=hello.txt",
                        fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);

@@ -250,3 +250,16 @@ const char *unprivileged_prefix(void)
 {
     return geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
 }
+
+int make_install(const char *destdir, const char *prefix, char **err)
+{
+    /* The parent make's jobserver and flags are not the sub-make's. */
+    run_result r = run("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C '%s' %s install "
+                       "DESTDIR='%s' PREFIX='%s' 2>&1",
+                       FWSEAL_SRC, FWSEAL_MAKE_VARS, destdir, prefix);
+    int status = r.status;
+    if (err)
+        *err = strdup(r.out);
+    run_free(&r);
+    return status;
+}

@@ -33,6 +33,12 @@ char *path_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * WHAT does not run. */
 int vectors_available(const char *what);
 
+/* `make install DESTDIR=destdir PREFIX=prefix` of this tree (the build
+ * the tests run from: nothing is compiled again), quietly; returns the
+ * exit status, with make's messages in *err (malloc'ed) when err is not
+ * NULL. */
+int make_install(const char *destdir, const char *prefix, char **err);
+
 /* Says that the current test, or a part of it, did not run, and why: one
  * line "SKIP suite::test: why" on stderr and in $FWS_SKIP_LOG (which
  * `make test` prints again at the end).  A test skipped as a whole with

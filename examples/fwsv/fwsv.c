@@ -29,6 +29,7 @@
 #include "outdir.h"
 #include "parse.h"
 #include "policy_args.h"
+#include "version.h"
 #include "xalloc.h"
 
 #define BOOT_RECORD_NAME "boot-record.bin"
@@ -41,6 +42,7 @@ static const char usage_text[] =
     "       fwsv install FILE -o DIR --trust PUB [options]\n"
     "       fwsv boot RECORD IMAGE... --trust PUB [options]\n"
     "       fwsv ed25519 PUBHEX SIGHEX MSGHEX\n"
+    "       fwsv --version\n"
     "\n"
     "The fwseal device verifier (verifier/, freestanding C) run on the host: it\n"
     "takes exactly the decision a device with the same policy would take.\n"
@@ -490,6 +492,15 @@ static int run(options *o, char **pos, int npos)
     return run_install(o, pos[0], install);
 }
 
+/* The commands, for --list-commands (shell completions) and typos. */
+static const char *const command_names[] = {"check", "install", "boot", "ed25519"};
+static const char *const command_summaries[] = {
+    "verify a container as a device would, discard the output",
+    "verify and write the components and the boot record",
+    "boot check of installed images against their boot record",
+    "verify one Ed25519 signature"};
+#define N_COMMANDS (sizeof command_names / sizeof command_names[0])
+
 int main(int argc, char **argv)
 {
     options *o;
@@ -502,11 +513,19 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return diag_close_stdout(FWS_EXIT_OK);
     }
+    if (!strcmp(argv[1], CLI_LIST_COMMANDS)) {
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            printf("%s\t%s\n", command_names[i], command_summaries[i]);
+        return FWS_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("fwsv %s (container format %d)\n", FWSEAL_VERSION, FWS_FORMAT_VERSION);
+        return FWS_EXIT_OK;
+    }
     if (!strcmp(argv[1], "ed25519"))
         return diag_close_stdout(run_ed25519(argc, argv));
     if (strcmp(argv[1], "check") && strcmp(argv[1], "install") && strcmp(argv[1], "boot")) {
-        static const char *const cmds[] = {"check", "install", "boot", "ed25519"};
-        const char *guess = cli_closest(argv[1], cmds, 4);
+        const char *guess = cli_closest(argv[1], command_names, N_COMMANDS);
         if (guess)
             return cli_usage(NULL, "unknown command '%s' (did you mean %s?)", argv[1], guess);
         return cli_usage(NULL, "unknown command '%s' (check, install, boot, ed25519)", argv[1]);

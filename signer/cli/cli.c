@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli.h"
+#include "host_class_id.h"
 #include "keyfile.h"
 #include "parse.h"
 #include "pdeflate.h"
@@ -49,6 +50,24 @@ void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16
         printf("%s%s", i ? " " : "", id);
     }
     printf(")%s\n", class_checked ? "" : "; class NOT checked (--any-class)");
+}
+
+int cli_class_name(const fws_manifest *m, char *buf, size_t cap)
+{
+    size_t pos = 0;
+    const uint8_t *key, *val;
+    uint8_t kl, id[FWS_CLASS_LEN];
+    uint16_t vl;
+    while (m->meta && fws_meta_next(m->meta, m->meta_len, &pos, &key, &kl, &val, &vl)) {
+        if (kl != strlen(CLI_META_CLASS) || memcmp(key, CLI_META_CLASS, kl))
+            continue;
+        snprintf(buf, cap, "%.*s", (int)vl, (const char *)val);
+        if (strlen(buf) != vl)
+            return -1;   /* a NUL inside: not what pack wrote */
+        host_class_id(buf, id);
+        return memcmp(id, m->class_id, FWS_CLASS_LEN) ? -1 : 1;
+    }
+    return 0;
 }
 
 /* Optimal string alignment distance (Levenshtein with transpositions);
@@ -132,11 +151,23 @@ static int bad_option(const char *cmd, char **argv, const struct option *longs)
     return cli_usage(cmd, "unknown option '--%s'", name);
 }
 
+/* The hidden `--list-options` (scripts/completions.sh): every long option
+ * of the table, "--name" or "--name=" when it takes a value, one a line. */
+void cli_list_options(const struct option *longs)
+{
+    for (const struct option *o = longs; o->name; o++)
+        printf("--%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
+}
+
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
                const struct option *longs)
 {
     char optstring[64];
     int opt;
+    if (optind == 0 && argc == 2 && !strcmp(argv[1], CLI_LIST_OPTIONS)) {
+        cli_list_options(longs);
+        exit(FWS_EXIT_OK);
+    }
     snprintf(optstring, sizeof optstring, ":%s", shorts);
     opterr = 0;
     opt = getopt_long(argc, argv, optstring, longs, NULL);

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "fws_format.h"
+#include "fws_manifest.h"
 #include "passphrase.h"
 
 /* Prints "PROGRAM: error: <msg>" and a hint to run `PROGRAM CMD --help`
@@ -30,7 +31,17 @@ int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
  *   option '--force' takes no argument
  * and the --help hint; the command then returns FWS_EXIT_USAGE. */
 #define CLI_OPT_ERROR (-2)
+/* `PROGRAM CMD --list-options` alone prints CMD's long options, one a
+ * line ("--name", "--name=" when it takes a value), and exits 0: the
+ * shell completions are generated from the same tables (scripts/
+ * completions.sh).  `PROGRAM --list-commands` prints "NAME<TAB>summary"
+ * lines.  Neither is in --help. */
+#define CLI_LIST_OPTIONS "--list-options"
+#define CLI_LIST_COMMANDS "--list-commands"
 struct option;
+/* Prints those lines for one table (a command with actions lists each
+ * action's table). */
+void cli_list_options(const struct option *longs);
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
                const struct option *longs);
 
@@ -54,6 +65,15 @@ int cli_check_passphrase_src(const char *cmd, const fws_passphrase_src *pp);
 void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16_t patch,
                         uint32_t build, uint32_t counter, int n_signers,
                         const uint8_t (*ids)[FWS_KEYID_LEN], int class_checked);
+
+/* The META key under which `fwseal pack` records the --class string. */
+#define CLI_META_CLASS "class"
+
+/* The class string `fwseal pack` records as the signed META entry "class"
+ * into buf: 1 when it is there and hashes to the manifest's class id, 0
+ * when there is none, -1 when it does not match the id (buf then holds
+ * it anyway).  The decision uses only the id; this is for people. */
+int cli_class_name(const fws_manifest *m, char *buf, size_t cap);
 
 /* Each command: argv[0] is the command name; returns an exit status. */
 int cmd_keygen(int argc, char **argv);

@@ -68,17 +68,25 @@ static int load_subject(const char *spec, uint8_t pub[32])
     return FWS_EXIT_OK;
 }
 
+/* The actions' options (also listed together for completions). */
+static const struct option issue_options[] = {
+    SIGNER_LONG_OPTIONS("root"),
+    {"subject", required_argument, 0, OPT_SUBJECT},
+    {"generation", required_argument, 0, OPT_GENERATION},
+    {"class", required_argument, 0, OPT_CLASS},
+    {"output", required_argument, 0, 'o'},
+    {"force", no_argument, 0, OPT_FORCE},
+    CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+static const struct option show_options[] = {
+    {"trust-root", required_argument, 0, OPT_TRUST_ROOT},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
 static int cert_issue(int argc, char **argv)
 {
-    static const struct option opts[] = {SIGNER_LONG_OPTIONS("root"),
-                                         {"subject", required_argument, 0, OPT_SUBJECT},
-                                         {"generation", required_argument, 0, OPT_GENERATION},
-                                         {"class", required_argument, 0, OPT_CLASS},
-                                         {"output", required_argument, 0, 'o'},
-                                         {"force", no_argument, 0, OPT_FORCE},
-                                         CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     signer_args *sa = xmalloc(sizeof *sa);
     fws_cert_record *rec = xcalloc(1, sizeof *rec);
     const char *subject = NULL, *class_arg = NULL, *out = NULL;
@@ -91,7 +99,7 @@ static int cert_issue(int argc, char **argv)
 
     signer_args_init(sa, "cert issue", "--root");
     optind = 0;
-    while (!rc && (opt = cli_getopt("cert issue", argc, argv, "o:h", opts)) != -1) {
+    while (!rc && (opt = cli_getopt("cert issue", argc, argv, "o:h", issue_options)) != -1) {
         switch (opt) {
         case CLI_OPT_ERROR: rc = FWS_EXIT_USAGE; break;
         case 'h': fputs(usage_text, stdout); goto done;
@@ -159,15 +167,12 @@ done:
 
 static int cert_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust-root", required_argument, 0, OPT_TRUST_ROOT},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *roots[FWS_MAX_ROOT_SIGS * 8];
     fws_cert_record *rec = xcalloc(1, sizeof *rec);
     int n_roots = 0, opt, rc, bad = 0;
     char *text, hex[17];
     optind = 0;
-    while ((opt = cli_getopt("cert show", argc, argv, "h", opts)) != -1) {
+    while ((opt = cli_getopt("cert show", argc, argv, "h", show_options)) != -1) {
         if (opt == CLI_OPT_ERROR || (opt == OPT_TRUST_ROOT && n_roots == 32)) {
             free(rec);
             return opt == CLI_OPT_ERROR ? FWS_EXIT_USAGE : cli_usage("cert", "too many roots");
@@ -215,6 +220,11 @@ static int cert_show(int argc, char **argv)
 
 int cmd_cert(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], CLI_LIST_OPTIONS)) {
+        cli_list_options(issue_options);
+        cli_list_options(show_options);
+        return FWS_EXIT_OK;
+    }
     if (argc >= 2 && !strcmp(argv[1], "issue"))
         return cert_issue(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "show"))

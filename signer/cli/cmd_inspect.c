@@ -38,6 +38,22 @@ static void phex(const uint8_t *b, size_t n)
         printf("%02x", b[i]);
 }
 
+/* " (NAME)" after the class id, from META, as far as it is printable. */
+static void print_class_name(const fws_manifest *m)
+{
+    char name[FWS_MAX_META_VALUE + 1];
+    int k = cli_class_name(m, name, sizeof name);
+    if (k == 0)
+        return;
+    printf(" (");
+    for (const char *p = name; *p; p++)
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+            putchar(*p);
+        else
+            printf("\\x%02x", (unsigned char)*p);
+    printf(k < 0 ? ": META class does not hash to this id)" : ")");
+}
+
 static void print_text(const container *c, int ok)
 {
     const fws_manifest *m = &c->m;
@@ -55,6 +71,7 @@ static void print_text(const container *c, int ok)
         printf("counter:     %u\n", m->counter);
         printf("class:       ");
         phex(m->class_id, FWS_CLASS_LEN);
+        print_class_name(m);
         printf("\ntimestamp:   %llu (%s)\n", (unsigned long long)m->timestamp, when);
         printf("payload:     %llu bytes in %llu chunk%s of %u\n",
                (unsigned long long)m->payload_len,
@@ -155,6 +172,7 @@ static void print_json(const container *c, int ok)
         json_str(&j, "version", ver);
         json_u64(&j, "counter", m->counter);
         json_hex(&j, "class", m->class_id, FWS_CLASS_LEN);
+        json_class_name(&j, m);
         json_u64(&j, "timestamp", m->timestamp);
         json_u64(&j, "payload_length", m->payload_len);
         json_u64(&j, "chunk_size", m->chunk_size);
@@ -179,10 +197,7 @@ static void print_json(const container *c, int ok)
             json_component_digest(&j, m, i);
             json_str(&j, "compression", k->method == FWS_COMP_ZLIB ? "zlib" : "none");
             json_u64(&j, "window_bits", k->wbits);
-            if (k->has_address)
-                json_u64(&j, "address", k->address);
-            else
-                json_null(&j, "address");
+            json_address(&j, k->has_address, k->address);
             json_end(&j, '}');
         }
         json_end(&j, ']');

@@ -3,6 +3,7 @@
  * fwseal keygen: generate (or import) a key and write NAME.key / NAME.pub.
  */
 #include "cli.h"
+#include "json.h"
 #include "keyfile.h"
 #include "passphrase.h"
 #include "pem_import.h"
@@ -40,7 +41,9 @@ static const char keygen_usage[] =
     "  --import FILE         import an OpenSSL PKCS#8 PEM Ed25519 or X25519 private\n"
     "                        key ('openssl genpkey -algorithm ed25519'); --type may\n"
     "                        be omitted and must agree if given.  With --type psk:\n"
-    "                        an existing PSK, 32 raw bytes or 64 hex digits\n"
+    "                        an existing PSK, 32 raw bytes or 64 hex digits.  FILE\n"
+    "                        '-' reads standard input, so that a plaintext key from\n"
+    "                        'openssl pkey ... |' never touches the disk\n"
     "  --passphrase-file F   the passphrase is the first line of F\n"
     "  --passphrase-env VAR  the passphrase is the value of environment variable VAR\n"
     "  --no-passphrase       store the secret unencrypted (still checksummed)\n"
@@ -49,6 +52,7 @@ static const char keygen_usage[] =
     "  --comment TEXT        comment on the first line of the files (printable,\n"
     "                        at most 256 bytes)\n"
     "  --force               replace existing files\n"
+    "  --json                print what was written as JSON on stdout\n"
     "  -h, --help            show this help\n"
     "\n"
     "Without --passphrase-file, --passphrase-env or --no-passphrase the passphrase\n"
@@ -58,12 +62,12 @@ static const char keygen_usage[] =
     "exit status: 0 written, 2 usage, 3 I/O, bad input file or no passphrase\n";
 
 enum { OPT_TYPE = 256, OPT_IMPORT, OPT_COMMENT, OPT_KDF, OPT_PP_FILE, OPT_PP_ENV, OPT_NO_PASS,
-       OPT_FORCE, OPT_CMDLINE_PASS, OPT_PKCS11 };
+       OPT_FORCE, OPT_CMDLINE_PASS, OPT_PKCS11, OPT_JSON };
 
 typedef struct {
     const char *type_s, *out, *import, *comment, *strength_s, *pkcs11;
     fws_passphrase_src pp;
-    int no_pass, force, have_type;
+    int no_pass, force, have_type, json;
     fws_key_type type;
     fws_kdf_strength strength;
 } keygen_args;
@@ -90,6 +94,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
         {"no-passphrase", no_argument, 0, OPT_NO_PASS},
         {"force", no_argument, 0, OPT_FORCE},
+        {"json", no_argument, 0, OPT_JSON},
         /* Named so that a passphrase on the command line gets its own refusal. */
         {"passphrase", optional_argument, 0, OPT_CMDLINE_PASS},
         {"password", optional_argument, 0, OPT_CMDLINE_PASS},
@@ -110,6 +115,7 @@ static int read_options(keygen_args *a, int argc, char **argv)
         case OPT_PP_ENV: a->pp.env = optarg; break;
         case OPT_NO_PASS: a->no_pass = 1; break;
         case OPT_FORCE: a->force = 1; break;
+        case OPT_JSON: a->json = 1; break;
         case OPT_CMDLINE_PASS:
             return cli_usage("keygen", "passphrases are never taken from the command line; "
                                        "use --passphrase-file F or --passphrase-env VAR");
@@ -179,13 +185,38 @@ static int import_key(keygen_args *a, fws_key *key)
     return rc;
 }
 
+/* key_path NULL: the secret key is in the token `token`. */
 static void print_written(const keygen_args *a, const char *key_path, const char *pub_path,
-                          const fws_key *key)
+                          const fws_key *key, const char *token)
 {
     char idhex[2 * FWS_KEYID_LEN + 1];
     fws_key_id_hex(key->id, idhex);
-    printf("secret key: %s (%s, %s)\n", key_path, fws_key_type_name(a->type),
-           a->no_pass ? "NOT encrypted" : "encrypted with the passphrase");
+    if (a->json) {
+        json_writer j;
+        json_init(&j, stdout);
+        json_begin(&j, NULL, '{');
+        json_str(&j, "type", fws_key_type_name(a->type));
+        if (key_path)
+            json_str(&j, "secret_key", key_path);
+        else
+            json_null(&j, "secret_key");
+        if (token)
+            json_str(&j, "token", token);
+        if (pub_path)
+            json_str(&j, "public_key", pub_path);
+        else
+            json_null(&j, "public_key");
+        json_str(&j, "key_id", idhex);
+        if (!token)
+            json_bool(&j, "encrypted", !a->no_pass);
+        json_end(&j, '}');
+        return;
+    }
+    if (token)
+        printf("secret key: in the token (pkcs11 %s), never exported\n", token);
+    else
+        printf("secret key: %s (%s, %s)\n", key_path, fws_key_type_name(a->type),
+               a->no_pass ? "NOT encrypted" : "encrypted with the passphrase");
     if (pub_path)
         printf("public key: %s\n", pub_path);
     else
@@ -197,7 +228,7 @@ static void print_written(const keygen_args *a, const char *key_path, const char
 /* --pkcs11: the pair is made in the token; NAME.pub is all that is written. */
 static int keygen_in_token(const keygen_args *a)
 {
-    char *pub_path = with_ext(a->out, ".pub"), idhex[2 * FWS_KEYID_LEN + 1];
+    char *pub_path = with_ext(a->out, ".pub");
     fws_keyfile_write_opts wo = {a->comment, NULL, 0, FWS_KDF_INTERACTIVE, a->force};
     pkcs11_token *t = NULL;
     fws_key key;
@@ -207,12 +238,8 @@ static int keygen_in_token(const keygen_args *a)
     if ((a->force || !(rc = fws_keyfile_refuse_existing(NULL, pub_path))) &&
         !(rc = pkcs11_token_open(a->pkcs11, 1, &t)) && !(rc = pkcs11_token_generate(t, key.pub))) {
         fws_key_compute_id(FWS_KEY_ED25519, key.pub, key.id);
-        if ((rc = fws_keyfile_write(NULL, pub_path, &key, &wo)) == FWS_EXIT_OK) {
-            fws_key_id_hex(key.id, idhex);
-            printf("secret key: in the token (pkcs11 %s), never exported\n"
-                   "public key: %s\nkey id:     %s\n",
-                   pkcs11_token_describe(t), pub_path, idhex);
-        }
+        if ((rc = fws_keyfile_write(NULL, pub_path, &key, &wo)) == FWS_EXIT_OK)
+            print_written(a, NULL, pub_path, &key, pkcs11_token_describe(t));
     }
     pkcs11_token_close(t);
     free(pub_path);
@@ -250,7 +277,7 @@ int cmd_keygen(int argc, char **argv)
         goto out;
     wo = (fws_keyfile_write_opts){a.comment, a.no_pass ? NULL : pass, plen, a.strength, a.force};
     if ((rc = fws_keyfile_write(key_path, pub_path, &key, &wo)) == FWS_EXIT_OK)
-        print_written(&a, key_path, pub_path, &key);
+        print_written(&a, key_path, pub_path, &key, NULL);
 out:
     sodium_memzero(pass, sizeof pass);
     fws_key_wipe(&key);

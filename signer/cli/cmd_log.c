@@ -37,6 +37,10 @@ int cmd_log(int argc, char **argv)
         fputs(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? FWS_EXIT_USAGE : FWS_EXIT_OK;
     }
+    if (argc == 2 && !strcmp(argv[1], CLI_LIST_OPTIONS)) {
+        cli_list_options(opts);
+        return FWS_EXIT_OK;
+    }
     sub = argv[1];
     if (strcmp(sub, "verify") && strcmp(sub, "find"))
         return cli_usage("log", "unknown action '%s' (verify, find)", sub);

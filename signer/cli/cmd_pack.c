@@ -2,7 +2,9 @@
 /* fwseal pack: the command line of the pack data path (pack/pack.h). */
 #include "cli.h"
 #include "compress.h"
+#include "flash_output.h"
 #include "host_class_id.h"
+#include "json.h"
 #include "keyfile.h"
 #include "pack.h"
 #include "parse.h"
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: fwseal pack -o OUT --key SIGNING.key [--key ...] --version X.Y.Z[+B]\n"
@@ -24,14 +27,19 @@ static const char usage_text[] =
     "\n"
     "Compresses, optionally encrypts, and signs components into a container.\n"
     "\n"
-    "INPUT is [NAME=]FILE[@ADDRESS]:\n"
-    "  NAME=fw.bin@0x08000000   a raw binary (FILE '-' reads standard input)\n"
-    "  NAME=fw.hex              Intel HEX (.hex .ihex .ihx); the address comes from the file\n"
+    "INPUT is [NAME=]FILE[@ADDRESS]; without NAME= the file's base name (less\n"
+    "the extension of .hex, .srec and .elf files) names the component:\n"
+    "  [NAME=]fw.bin@0x08000000 a raw binary (FILE '-', standard input, needs NAME=)\n"
+    "  [NAME=]fw.hex            Intel HEX (.hex .ihex .ihx); the address comes from the file\n"
+    "  [NAME=]fw.srec           Motorola S-records (.srec .s19 .s28 .s37 .mot), likewise\n"
+    "  [NAME=]fw.elf            ELF executable (.elf .axf): its loadable segments at their\n"
+    "                           physical addresses, one component, gaps filled with 0xFF\n"
     "  [NAME=]bundle.tar.gz     an archive (.tar .tgz .tar.gz .tar.bz2 .tar.xz .zip .cpio):\n"
     "                           each regular member becomes a component [NAME/]member\n"
     "\n"
     "options:\n"
-    "  -o, --output OUT         container to write ('-': standard output)\n"
+    "  -o, --output OUT         container to write ('-': standard output, not a terminal)\n"
+    "  -f, --force              replace an existing OUT\n"
     SIGNER_HELP("-k, --key")
     "      --cert FILE          a delegation certificate for one of the signing keys: it\n"
     "                           signs as a key certified by root keys (fwseal cert issue)\n"
@@ -41,7 +49,11 @@ static const char usage_text[] =
     "      --log FILE           append a record to this signing log (also FWSEAL_LOG)\n"
     "      --version V          semantic version MAJOR.MINOR.PATCH[+BUILD]\n"
     "      --counter N          anti-rollback security counter, 0..4294967295\n"
-    "      --class CLASS        device class: a string (hashed, see SPEC.md) or 32 hex digits\n"
+    "      --class CLASS        device class: a string (hashed, see SPEC.md; also recorded\n"
+    "                           as the signed META entry 'class') or 32 hex digits\n"
+    "      --profile P          mcu: --window-bits 12 --chunk-size 4096 (a microcontroller:\n"
+    "                           about 18 KiB of verifier work area); linux: --window-bits 15\n"
+    "                           --chunk-size 65536.  Explicit options win\n"
     "  -e, --encrypt-to FILE    X25519 public key (.pub) or PSK (.key); repeatable\n"
     "  -l, --level N            0 (store) .. 9 (smallest); default 6\n"
     "      --window-bits N      zlib window 9..15 (device RAM: 2^N bytes); default 15\n"
@@ -55,7 +67,15 @@ static const char usage_text[] =
     "                           bytes, or to the next power of two: the manifest then\n"
     "                           shows only the padded sizes (off by default)\n"
     "      --allow-empty        accept empty input files as 0-byte components\n"
-    "      --hex-max-gap N      largest Intel HEX gap filled with 0xFF; default 4096\n"
+    "      --hex-max-gap N      largest gap filled with 0xFF in an Intel HEX, S-record or\n"
+    "                           ELF image; default 4096\n"
+    "      --output-format F    fws (default): the container; ihex: the container as Intel\n"
+    "                           HEX at --address; bin: the container, for --output-pad-to\n"
+    "      --address A          (ihex) where the container goes in the staging slot\n"
+    "      --output-pad-to N    (ihex, bin) pad the output with 0xFF to N bytes, the slot\n"
+    "                           size, for tools that program whole slots\n"
+    "  -q, --quiet              no progress line on a terminal\n"
+    "      --json               print what was written as JSON on stdout\n"
     "      --passphrase-file F  read signing-key passphrases from F (first line)\n"
     "      --passphrase-env VAR read them from environment variable VAR\n"
     "  -h, --help               this text\n"
@@ -63,9 +83,16 @@ static const char usage_text[] =
     "SOURCE_DATE_EPOCH sets the timestamp; unencrypted containers are then\n"
     "byte-for-byte reproducible.  Exit status: 0 ok, 2 usage, 3 I/O or bad input.\n";
 
+/* --profile: window bits and chunk size for a kind of device. */
+static const struct {
+    const char *name;
+    int wbits;
+    unsigned long long chunk;
+} profiles[] = {{"mcu", 12, 4096}, {"linux", 15, 65536}};
+
 enum { OPT_VERSION = 256, OPT_COUNTER, OPT_CLASS, OPT_WBITS, OPT_CHUNK, OPT_META,
        OPT_ALLOW_EMPTY, OPT_HEX_GAP, OPT_PP_FILE, OPT_PP_ENV, OPT_PAD_TO, OPT_UNSIGNED,
-       OPT_MIN_KEYGEN, OPT_LOG };
+       OPT_MIN_KEYGEN, OPT_LOG, OPT_PROFILE, OPT_OUT_FORMAT, OPT_ADDRESS, OPT_OUT_PAD, OPT_JSON };
 
 /* What the command line says, before anything is loaded. */
 typedef struct {
@@ -77,7 +104,8 @@ typedef struct {
     int n_meta;
     const char *version, *class_arg, *log_path;
     unsigned long long counter, chunk, min_keygen;
-    int have_counter, unsigned_, have_min_keygen;
+    int have_counter, unsigned_, have_min_keygen, have_wbits, have_chunk, have_address, json;
+    const char *profile;
     fws_passphrase_src pp;
 } pack_args;
 
@@ -121,9 +149,10 @@ out:
 
 /* The canonical META value from --meta KEY=VALUE arguments (format/'s
  * encoder); *out is malloc'ed, NULL when there are none. */
-static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
+static int build_meta(char **args, int n, const char *class_name, uint8_t **out,
+                      size_t *out_len)
 {
-    fws_meta_entry *e = xcalloc((size_t)n, sizeof *e);
+    fws_meta_entry *e = xcalloc((size_t)n + 1, sizeof *e);
     size_t len, bad;
     int i, rc = FWS_EXIT_OK, err;
     *out = NULL;
@@ -138,10 +167,28 @@ static int build_meta(char **args, int n, uint8_t **out, size_t *out_len)
         e[i].key_len = (size_t)(eq - args[i]);
         e[i].value = (const uint8_t *)eq + 1;
         e[i].value_len = strlen(eq + 1);
+        if (class_name && e[i].key_len == strlen(CLI_META_CLASS) &&
+            !memcmp(args[i], CLI_META_CLASS, e[i].key_len)) {
+            rc = cli_usage("pack", "--meta %s: reserved, pack records the --class string there",
+                           CLI_META_CLASS);
+            goto out;
+        }
         if ((err = fws_meta_entry_check(&e[i])) != 0) {
             bad = (size_t)i;
             goto refused;
         }
+    }
+    if (class_name) {
+        e[n].key = (const uint8_t *)CLI_META_CLASS;
+        e[n].key_len = strlen(CLI_META_CLASS);
+        e[n].value = (const uint8_t *)class_name;
+        e[n].value_len = strlen(class_name);
+        if ((err = fws_meta_entry_check(&e[n])) != 0) {
+            rc = cli_usage("pack", "--class: %zu bytes, more than the %d a META value holds",
+                           e[n].value_len, FWS_MAX_META_VALUE);
+            goto out;
+        }
+        n++;
     }
     /* Room for any META field; whether the manifest holds it is the
      * manifest encoder's to say. */
@@ -252,6 +299,25 @@ static int pack_option(pack_args *a, int opt, const char *arg)
             return cli_usage("pack", "--min-key-generation '%s': expected 0..4294967295", arg);
         a->have_min_keygen = 1;
         break;
+    case 'f': a->job.force = 1; break;
+    case 'q': a->job.quiet = 1; break;
+    case OPT_JSON: a->json = 1; break;
+    case OPT_PROFILE: a->profile = arg; break;
+    case OPT_OUT_FORMAT:
+        if (flash_format_parse(arg, &a->job.flash.format))
+            return cli_usage("pack", "--output-format '%s': expected fws, ihex or bin", arg);
+        break;
+    case OPT_ADDRESS:
+        if (parse_u64(arg, 0xFFFFFFFFull, &v))
+            return cli_usage("pack", "--address '%s': expected 0..0xffffffff", arg);
+        a->job.flash.address = v;
+        a->have_address = 1;
+        break;
+    case OPT_OUT_PAD:
+        if (parse_u64(arg, 1ull << 40, &v) || v == 0)
+            return cli_usage("pack", "--output-pad-to '%s': expected a byte count 1..2^40", arg);
+        a->job.flash.pad_to = v;
+        break;
     case OPT_LOG: a->log_path = arg; break;
     case 'e':
         if (a->n_rcpt == FWS_MAX_CAPSULES)
@@ -275,12 +341,14 @@ static int pack_option(pack_args *a, int opt, const char *arg)
         if (parse_u64(arg, FWS_MAX_WBITS, &v) || v < FWS_MIN_WBITS)
             return cli_usage("pack", "--window-bits '%s': expected 9..15", arg);
         a->job.wbits = (int)v;
+        a->have_wbits = 1;
         break;
     case OPT_CHUNK:
         if (parse_u64(arg, FWS_MAX_CHUNK, &a->chunk) || a->chunk < FWS_MIN_CHUNK ||
             a->chunk % FWS_CHUNK_ALIGN)
             return cli_usage("pack", "--chunk-size '%s': expected a multiple of 64 in 256..1048576",
                              arg);
+        a->have_chunk = 1;
         break;
     case OPT_META: a->meta_args[a->n_meta++] = (char *)arg; break;
     case OPT_ALLOW_EMPTY: a->job.in_opts.allow_empty = 1; break;
@@ -303,6 +371,46 @@ static int pack_option(pack_args *a, int opt, const char *arg)
     default: return FWS_EXIT_USAGE;
     }
     return FWS_EXIT_OK;
+}
+
+/* The output options together: format, address, padding, where to. */
+static int check_output(const pack_args *a)
+{
+    const flash_output_opts *f = &a->job.flash;
+    int to_stdout = !strcmp(a->job.output, "-");
+    if (a->have_address && f->format != FLASH_FORMAT_IHEX)
+        return cli_usage("pack", "--address is for --output-format ihex (a %s has no addresses)",
+                         f->format == FLASH_FORMAT_BIN ? "raw binary" : "container");
+    if (f->format == FLASH_FORMAT_IHEX && !a->have_address)
+        return cli_usage("pack", "--output-format ihex needs --address (where the container "
+                                 "goes in the staging slot)");
+    if (f->pad_to && f->format == FLASH_FORMAT_FWS)
+        return cli_usage("pack", "--output-pad-to is for --output-format ihex or bin (for the "
+                                 "sizes inside the container: --pad-to)");
+    if (to_stdout && a->json)
+        return cli_usage("pack", "--json prints on standard output, which -o - takes for the "
+                                 "container: give -o FILE");
+    if (to_stdout && f->format != FLASH_FORMAT_IHEX && isatty(STDOUT_FILENO))
+        return cli_usage("pack", "refusing to write a binary container to a terminal: give "
+                                 "-o FILE, or redirect standard output");
+    return FWS_EXIT_OK;
+}
+
+/* --profile's window and chunk, where the options did not set them. */
+static int apply_profile(pack_args *a)
+{
+    size_t i;
+    if (!a->profile)
+        return FWS_EXIT_OK;
+    for (i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
+        if (!strcmp(a->profile, profiles[i].name)) {
+            if (!a->have_wbits)
+                a->job.wbits = profiles[i].wbits;
+            if (!a->have_chunk)
+                a->chunk = profiles[i].chunk;
+            return FWS_EXIT_OK;
+        }
+    return cli_usage("pack", "--profile '%s': expected mcu or linux", a->profile);
 }
 
 /* The options, then the checks on their combination.  -1 after --help. */
@@ -328,10 +436,16 @@ static int parse_args(pack_args *a, int argc, char **argv)
         {"hex-max-gap", required_argument, 0, OPT_HEX_GAP},
         {"pad-to", required_argument, 0, OPT_PAD_TO},
         CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
+        {"force", no_argument, 0, 'f'},            {"quiet", no_argument, 0, 'q'},
+        {"json", no_argument, 0, OPT_JSON},
+        {"profile", required_argument, 0, OPT_PROFILE},
+        {"output-format", required_argument, 0, OPT_OUT_FORMAT},
+        {"address", required_argument, 0, OPT_ADDRESS},
+        {"output-pad-to", required_argument, 0, OPT_OUT_PAD},
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
     int opt, rc;
     optind = 0;
-    while ((opt = cli_getopt("pack", argc, argv, "o:k:e:l:j:h", opts)) != -1) {
+    while ((opt = cli_getopt("pack", argc, argv, "o:k:e:l:j:fqh", opts)) != -1) {
         if (opt == CLI_OPT_ERROR)
             return FWS_EXIT_USAGE;
         if (opt == 'h') {
@@ -343,6 +457,8 @@ static int parse_args(pack_args *a, int argc, char **argv)
     }
     if (!a->job.output)
         return cli_usage("pack", "missing -o OUT");
+    if ((rc = check_output(a)) || (rc = apply_profile(a)))
+        return rc;
     if (!signer_args_count(&a->signing) && !a->unsigned_)
         return cli_usage("pack", "missing --key: a container must be signed (or say --unsigned "
                                  "and add signatures later with fwseal sign / attach)");
@@ -365,6 +481,18 @@ static int parse_args(pack_args *a, int argc, char **argv)
     return FWS_EXIT_OK;
 }
 
+/* The --class string recorded in META, or NULL when the class is given as
+ * its 32-hex-digit id. */
+static const char *class_name(const char *arg)
+{
+    size_t i, n = strlen(arg);
+    if (n != 2 * FWS_CLASS_LEN)
+        return arg;
+    for (i = 0; i < n && parse_hex_digit((unsigned char)arg[i]) >= 0; i++)
+        ;
+    return i == n ? NULL : arg;
+}
+
 /* The caller's part of the manifest; meta_buf holds META's bytes. */
 static int fill_manifest(const pack_args *a, fws_manifest *m, uint8_t class_id[FWS_CLASS_LEN],
                          uint8_t **meta_buf)
@@ -373,7 +501,8 @@ static int fill_manifest(const pack_args *a, fws_manifest *m, uint8_t class_id[F
     int rc;
     memset(m, 0, sizeof *m);
     if ((rc = parse_version(a->version, m)) ||
-        (rc = build_meta(a->meta_args, a->n_meta, meta_buf, &meta_len)) ||
+        (rc = build_meta(a->meta_args, a->n_meta, class_name(a->class_arg), meta_buf,
+                         &meta_len)) ||
         (rc = timestamp_now(&m->timestamp)))
         return rc;
     m->counter = (uint32_t)a->counter;
@@ -392,6 +521,41 @@ static int log_signatures(void *user, const fws_manifest *m, const uint8_t tbs[F
     signing_event e = {"pack", a->job.output, tbs, m};
     return signing_log_append(signing_log_path(a->log_path), &e, a->signing.signers,
                               a->signing.n_signers, NULL);
+}
+
+/* --json: what was written, for CI. */
+static void print_json(const pack_args *a, const fws_key *recipients, const pack_result *res)
+{
+    static const char *const formats[] = {"fws", "ihex", "bin"};
+    json_writer j;
+    json_init(&j, stdout);
+    json_begin(&j, NULL, '{');
+    json_str(&j, "output", a->job.output);
+    json_str(&j, "output_format", formats[a->job.flash.format]);
+    json_u64(&j, "output_size", res->output_len);
+    json_u64(&j, "container_size", res->container_len);
+    json_u64(&j, "payload_length", res->payload_len);
+    json_bool(&j, "encrypted", a->n_rcpt > 0);
+    json_begin(&j, "components", '[');
+    for (int i = 0; i < res->n_components; i++) {
+        const pack_component *c = &res->comp[i];
+        json_begin(&j, NULL, '{');
+        json_str(&j, "name", c->name);
+        json_u64(&j, "size", c->size);
+        json_u64(&j, "stored_size", c->stored_size);
+        json_address(&j, c->has_address, c->address);
+        json_end(&j, '}');
+    }
+    json_end(&j, ']');
+    json_begin(&j, "signers", '[');
+    for (int i = 0; i < a->signing.n_signers; i++)
+        json_hex(&j, NULL, a->signing.signers[i].id, FWS_KEYID_LEN);
+    json_end(&j, ']');
+    json_begin(&j, "recipients", '[');
+    for (int i = 0; i < a->n_rcpt; i++)
+        json_hex(&j, NULL, recipients[i].id, FWS_KEYID_LEN);
+    json_end(&j, ']');
+    json_end(&j, '}');
 }
 
 int cmd_pack(int argc, char **argv)
@@ -431,11 +595,14 @@ int cmd_pack(int argc, char **argv)
     a->job.before_commit_user = a;
     if ((rc = pack_container(&a->job, &m, &res)))
         goto done;
-    fprintf(strcmp(a->job.output, "-") ? stdout : stderr,
-            "%s: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
-            diag_program(), a->job.output, res.n_components, res.n_components == 1 ? "" : "s",
-            (unsigned long long)res.payload_len, a->job.n_signers,
-            a->job.n_signers == 1 ? "" : "s", a->n_rcpt ? ", encrypted" : "");
+    if (a->json)
+        print_json(a, recipients, &res);
+    else
+        fprintf(strcmp(a->job.output, "-") ? stdout : stderr,
+                "%s: wrote %s: %d component%s, %llu payload bytes, %d signature%s%s\n",
+                diag_program(), a->job.output, res.n_components,
+                res.n_components == 1 ? "" : "s", (unsigned long long)res.payload_len,
+                a->job.n_signers, a->job.n_signers == 1 ? "" : "s", a->n_rcpt ? ", encrypted" : "");
 done:
     signer_args_close(&a->signing);
     for (i = 0; i < a->n_rcpt; i++)

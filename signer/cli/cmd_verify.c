@@ -43,6 +43,7 @@ static void print_json(const container *c, const policy_args *a, const verdict *
         json_str(&j, "version", ver);
         json_u64(&j, "counter", c->m.counter);
         json_hex(&j, "class", c->m.class_id, FWS_CLASS_LEN);
+        json_class_name(&j, &c->m);
         json_bool(&j, "encrypted", c->m.encrypted);
     }
     json_bool(&j, "class_checked", !a->any_class);
@@ -81,6 +82,7 @@ int cmd_verify(int argc, char **argv)
     policy p;
     verdict v;
     int opt, json = 0, require_full = 0, jobs = pdeflate_default_jobs(), rc;
+    char name[FWS_MAX_META_VALUE + 1];
 
     policy_args_init(a, "verify", MAX_TRUSTED);
     optind = 0;
@@ -126,6 +128,8 @@ int cmd_verify(int argc, char **argv)
     } else if (v.accepted) {
         cli_print_accepted(c->path, c->m.major, c->m.minor, c->m.patch, c->m.build, c->m.counter,
                            v.n_signers, (const uint8_t(*)[FWS_KEYID_LEN])v.signer_ids, !a->any_class);
+        if (cli_class_name(&c->m, name, sizeof name) == 1)
+            printf("%s: class %s\n", c->path, name);
         if (!v.components_checked)
             printf("%s: payload chunks authenticated; component digests not checked "
                    "(encrypted: pass --key to check them)\n", c->path);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "json.h"
+#include "cli.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -159,4 +160,26 @@ void json_component_digest(json_writer *j, const fws_manifest *m, int i)
         json_hex(j, "sha256", d, FWS_HASH_LEN);
     json_hex(j, "digest", d, FWS_HASH_LEN);
     json_str(j, "digest_type", m->encrypted ? "hmac-sha256" : "sha256");
+}
+
+void json_address(json_writer *j, int has_address, uint64_t address)
+{
+    char hex[24];
+    if (!has_address) {
+        json_null(j, "address");
+        json_null(j, "address_hex");
+        return;
+    }
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)address);
+    json_u64(j, "address", address);
+    json_str(j, "address_hex", hex);
+}
+
+void json_class_name(json_writer *j, const fws_manifest *m)
+{
+    char name[FWS_MAX_META_VALUE + 1];
+    if (cli_class_name(m, name, sizeof name) == 1)
+        json_str(j, "class_name", name);
+    else
+        json_null(j, "class_name");
 }

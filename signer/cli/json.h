@@ -32,6 +32,15 @@ void json_null(json_writer *j, const char *key);
  * so that a consumer such as jq never reads empty input. */
 void json_error_document(const char *message, int status);
 
+/* A load address as "address" (a number, or null without one) and
+ * "address_hex" ("0x..." or null): JSON readers that use doubles lose
+ * addresses above 2^53. */
+void json_address(json_writer *j, int has_address, uint64_t address);
+
+/* "class_name": the class string in META when it hashes to the manifest's
+ * class id (cli_class_name()), else null. */
+void json_class_name(json_writer *j, const fws_manifest *m);
+
 /* Component i's digest as "digest" and "digest_type" ("sha256" or, in an
  * encrypted container, "hmac-sha256"), and "sha256": the digest, or null
  * when it is keyed. */

@@ -2,6 +2,7 @@
 /* fwseal: dispatches `fwseal <command> [options]` from one table. */
 #include "cli.h"
 #include "json.h"
+#include "version.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
     size_t i;
-    fputs("usage: fwseal <command> [options]\n\ncommands:\n", out);
+    fputs("usage: fwseal <command> [options]\n       fwseal --version\n\ncommands:\n", out);
     for (i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'fwseal <command> --help' describes a command.\n"
@@ -70,8 +71,13 @@ int main(int argc, char **argv)
         usage(stdout);
         return diag_close_stdout(FWS_EXIT_OK);
     }
+    if (!strcmp(argv[1], CLI_LIST_COMMANDS)) {
+        for (i = 0; i < N_COMMANDS; i++)
+            printf("%s\t%s\n", commands[i].name, commands[i].summary);
+        return diag_close_stdout(FWS_EXIT_OK);
+    }
     if (!strcmp(argv[1], "--version")) {
-        puts("fwseal 1.0.0 (container format 1)");
+        printf("fwseal %s (container format %d)\n", FWSEAL_VERSION, FWS_FORMAT_VERSION);
         return diag_close_stdout(FWS_EXIT_OK);
     }
     if (sodium_init() < 0) {

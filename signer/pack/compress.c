@@ -119,7 +119,7 @@ int compress_component(fws_component_src *src, const compress_opts *o, uint8_t i
     r.src = src;
     r.pad_to = o->pad_to;
     host_digest_init(&r.digest, o->digest_key, index);
-    progress_start(&r.bar, src->origin);
+    progress_start(&r.bar, src->origin, src->size_hint, o->quiet);
     if (o->level == 0) {
         rc = store(&r, out);
     } else {

@@ -32,6 +32,7 @@ typedef struct {
                                    (0xFF fill) and the stored zlib stream (zero
                                    fill) up to a multiple of it, or PAD_POW2
                                    (SPEC.md section 3.7) */
+    int quiet;                  /* no progress line on a terminal */
 } compress_opts;
 
 /* n rounded up as pad_to says; 0 if that overflows 64 bits. */

@@ -8,12 +8,16 @@
 #include "input_reader.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "diag.h"
+#include "fws_manifest.h"
+#include "io.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -23,19 +27,69 @@ static int ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
 }
 
+/* The extensions of each kind but raw. */
+static const struct {
+    const char *ext;
+    enum fws_input_kind kind;
+} extensions[] = {
+    {".hex", FWS_INPUT_IHEX},      {".ihex", FWS_INPUT_IHEX},     {".ihx", FWS_INPUT_IHEX},
+    {".srec", FWS_INPUT_SREC},     {".s19", FWS_INPUT_SREC},      {".s28", FWS_INPUT_SREC},
+    {".s37", FWS_INPUT_SREC},      {".mot", FWS_INPUT_SREC},      {".elf", FWS_INPUT_ELF},
+    {".axf", FWS_INPUT_ELF},       {".tar", FWS_INPUT_ARCHIVE},   {".tar.gz", FWS_INPUT_ARCHIVE},
+    {".tgz", FWS_INPUT_ARCHIVE},   {".tar.bz2", FWS_INPUT_ARCHIVE},
+    {".tar.xz", FWS_INPUT_ARCHIVE}, {".zip", FWS_INPUT_ARCHIVE},  {".cpio", FWS_INPUT_ARCHIVE},
+};
+#define N_EXTENSIONS (sizeof extensions / sizeof extensions[0])
+
 enum fws_input_kind fws_input_kind_of(const char *file)
 {
-    static const char *const hex[] = {".hex", ".ihex", ".ihx"};
-    static const char *const arc[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2",
-                                      ".tar.xz", ".zip", ".cpio"};
-    size_t len = strlen(file), i;
-    for (i = 0; i < sizeof hex / sizeof hex[0]; i++)
-        if (ends_with(file, len, hex[i]))
-            return FWS_INPUT_IHEX;
-    for (i = 0; i < sizeof arc / sizeof arc[0]; i++)
-        if (ends_with(file, len, arc[i]))
-            return FWS_INPUT_ARCHIVE;
+    size_t len = strlen(file);
+    for (size_t i = 0; i < N_EXTENSIONS; i++)
+        if (ends_with(file, len, extensions[i].ext))
+            return extensions[i].kind;
     return FWS_INPUT_RAW;
+}
+
+/* The component name an input without NAME= gets: FILE's base name, less
+ * the extension of an image format (app.elf -> app; radio.bin stays
+ * radio.bin).  malloc'ed; NULL after a message when it is not a valid
+ * name. */
+static char *default_name(const char *file, enum fws_input_kind kind, const char *shown)
+{
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    size_t len = strlen(base);
+    char *name;
+    if (kind == FWS_INPUT_IHEX || kind == FWS_INPUT_SREC || kind == FWS_INPUT_ELF)
+        for (size_t i = 0; i < N_EXTENSIONS; i++)
+            if (extensions[i].kind == kind && ends_with(base, len, extensions[i].ext)) {
+                len -= strlen(extensions[i].ext);
+                break;
+            }
+    name = xstrndup(base, len);
+    if (!fws_component_name_valid((const uint8_t *)name, len)) {
+        char n[256];
+        fws_input_printable(name, len, 1, n, sizeof n);
+        diag_error("input '%s': the file name '%s' is not a valid component name (1-64 bytes "
+                   "of A-Z a-z 0-9 . _ + -): give one, NAME=%s", shown, n, shown);
+        free(name);
+        return NULL;
+    }
+    return name;
+}
+
+/* A raw input that is an ELF file: the user probably meant its segments. */
+static void warn_if_elf(const char *file, const char *shown)
+{
+    uint8_t magic[4];
+    size_t got = 0;
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    if (io_read_full(fd, magic, sizeof magic, &got) == 0 && got == 4 &&
+        !memcmp(magic, "\x7f" "ELF", 4))
+        diag_warn("%s: an ELF file, packed as raw bytes; name it .elf (or .axf) to pack its "
+                  "loadable segments instead", shown);
+    close(fd);
 }
 
 /* "0x" + hex digits, or decimal digits without a leading zero (strtoull
@@ -62,7 +116,7 @@ static int address_syntax_ok(const char *s)
 int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_fn fn, void *user)
 {
     static const fws_input_opts defaults = FWS_INPUT_OPTS_DEFAULT;
-    char shown[512], *copy, *name = NULL, *file, *at;
+    char shown[512], *copy, *name = NULL, *named = NULL, *file, *at;
     int has_address = 0, rc;
     unsigned long long address = 0;
     enum fws_input_kind kind;
@@ -109,26 +163,36 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
     }
 
     kind = strcmp(file, "-") == 0 ? FWS_INPUT_RAW : fws_input_kind_of(file);
+    if (!name && kind != FWS_INPUT_ARCHIVE) {
+        if (!strcmp(file, "-")) {
+            diag_error("input '%s': standard input needs a component name: NAME=-[@ADDRESS]",
+                       shown);
+            free(copy);
+            return FWS_EXIT_USAGE;
+        }
+        if (!(name = named = default_name(file, kind, shown))) {
+            free(copy);
+            return FWS_EXIT_USAGE;
+        }
+    }
     switch (kind) {
     case FWS_INPUT_RAW:
-        if (!name) {
-            diag_error("input '%s': raw input needs a component name: NAME=%s[@ADDRESS]", shown,
-                      shown);
-            rc = FWS_EXIT_USAGE;
-            break;
-        }
+        if (strcmp(file, "-"))
+            warn_if_elf(file, shown);
         rc = fws_input_raw(name, file, has_address, address, opts, fn, user);
         break;
     case FWS_INPUT_IHEX:
-        if (!name) {
-            diag_error("input '%s': Intel HEX input needs a component name: NAME=%s", shown, shown);
-            rc = FWS_EXIT_USAGE;
-        } else if (has_address) {
-            diag_error("input '%s': an Intel HEX file carries its own addresses; drop the "
-                      "@ADDRESS", shown);
+    case FWS_INPUT_SREC:
+    case FWS_INPUT_ELF:
+        if (has_address) {
+            diag_error("input '%s': %s carries its own addresses; drop the @ADDRESS", shown,
+                       kind == FWS_INPUT_IHEX ? "an Intel HEX file"
+                       : kind == FWS_INPUT_SREC ? "an S-record file" : "an ELF file");
             rc = FWS_EXIT_USAGE;
         } else {
-            rc = fws_input_ihex(name, file, opts, fn, user);
+            rc = kind == FWS_INPUT_IHEX   ? fws_input_ihex(name, file, opts, fn, user)
+                 : kind == FWS_INPUT_SREC ? fws_input_srec(name, file, opts, fn, user)
+                                          : fws_input_elf(name, file, opts, fn, user);
         }
         break;
     default:
@@ -140,6 +204,7 @@ int fws_input_visit(const char *spec, const fws_input_opts *opts, fws_component_
         }
         break;
     }
+    free(named);
     free(copy);
     return rc;
 }

@@ -13,6 +13,9 @@
  *            separated by '/', no empty, "." or ".." segment (checked by
  *            fws_component_name_valid()).  The spec is split at its FIRST
  *            '=': everything before it is NAME (names cannot contain '=').
+ *            Without NAME=, a file's base name: as it is for a raw file
+ *            (radio.bin), less the extension for Intel HEX, S-records and
+ *            ELF (app.elf -> app); standard input needs a NAME.
  *   ADDRESS  load address, decimal or 0x-hex, 0 .. 2^64-1.  The rest is
  *            split at its LAST '@'; what follows must be an address, so a
  *            FILE whose name contains '@' needs an explicit @ADDRESS (raw)
@@ -22,15 +25,18 @@
  *   FILE     "-" is standard input, read as raw binary.  Otherwise the kind
  *            is chosen by the extension, case-insensitively:
  *              .hex .ihex .ihx                         Intel HEX
+ *              .srec .s19 .s28 .s37 .mot               Motorola S-records
+ *              .elf .axf                               ELF executable
  *              .tar .tar.gz .tgz .tar.bz2 .tar.xz
  *              .zip .cpio                              archive
  *              anything else                           raw binary
  *
  * Per kind:
- *   raw        NAME=FILE[@ADDRESS].  NAME is required.  The bytes are
- *              streamed.  An empty file is an error ("FILE: empty input")
- *              unless opts->allow_empty.
- *   Intel HEX  NAME=FILE.  No @ADDRESS: addresses come from the file; the
+ *   raw        [NAME=]FILE[@ADDRESS].  The bytes are streamed.  An empty
+ *              file is an error ("FILE: empty input") unless
+ *              opts->allow_empty.  A raw file that starts with the ELF
+ *              magic gets a warning (it is packed as raw bytes).
+ *   Intel HEX  [NAME=]FILE.  No @ADDRESS: addresses come from the file; the
  *              component's address is its lowest data address.  Records
  *              00 (data), 01 (EOF, required, only whitespace after it),
  *              02 (extended segment address), 04 (extended linear address)
@@ -42,6 +48,13 @@
  *              span (lowest to highest data address) is capped at
  *              FWS_INPUT_HEX_MAX_SPAN bytes; memory used is span + span/8.
  *              Every error names the file and the line.
+ *   S-records  [NAME=]FILE, as Intel HEX (one image at its lowest address,
+ *              the same gap, overlap and span rules); the records are
+ *              described in input_srec.c.
+ *   ELF        [NAME=]FILE.  The loadable segments at their physical
+ *              addresses, as ONE component with the gaps filled as for
+ *              Intel HEX (input_elf.c); ET_REL and files without PT_LOAD
+ *              contents are refused.
  *   archive    [NAME=]ARCHIVE.  No @ADDRESS.  Each regular file member
  *              becomes one component, in archive order, without an
  *              address, named by its path with any leading "./" removed,
@@ -75,7 +88,8 @@
 #include "component_src.h"
 
 /* Which reader a FILE goes to, by its extension. */
-enum fws_input_kind { FWS_INPUT_RAW, FWS_INPUT_IHEX, FWS_INPUT_ARCHIVE };
+enum fws_input_kind { FWS_INPUT_RAW, FWS_INPUT_IHEX, FWS_INPUT_SREC, FWS_INPUT_ELF,
+                      FWS_INPUT_ARCHIVE };
 enum fws_input_kind fws_input_kind_of(const char *file);
 
 /* Expands one command-line input into components and calls fn for each, in order, streaming

@@ -461,6 +461,7 @@ typedef struct {
     char origin[1100];             /* "ARCHIVE:member" */
     char *cname;                   /* the component name: [NAME/]path */
     size_t nregular, nentries;
+    uint64_t size;                 /* the current member's size from its header, or 0 */
 } archive_walk;
 
 /* The next member's header: 1 for a regular file to hand on (path set),
@@ -505,6 +506,8 @@ static int next_member(archive_walk *w, const char **path, size_t *skip)
         return -1;
     }
     type = archive_entry_filetype(e);
+    w->size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0
+                  ? (uint64_t)archive_entry_size(e) : 0;
     if (type == AE_IFDIR)
         return 0;
     if (type != AE_IFREG) {
@@ -539,7 +542,7 @@ static int visit_member(archive_walk *w, uint8_t *ahead, const fws_input_opts *o
 {
     member_ctx m = {w->a, &w->s, w->origin};
     fws_input_stream st;
-    fws_component_src src = {w->cname, 0, 0, w->origin, fws_input_stream_read, &st};
+    fws_component_src src = {w->cname, 0, 0, w->origin, fws_input_stream_read, &st, w->size};
     int r;
     memset(&st, 0, sizeof st);
     st.pull = member_pull;

@@ -1,19 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intel HEX input: decodes a .hex file into one memory image, which is then
- * streamed to the caller as a component at the lowest data address.
- *
- * Two passes over the file, so memory is bounded by the image, not by the
- * number or shape of the records:
- *   1. parse and check every record (syntax, length, checksum, type, EOF
- *      record, nothing after it), and find the lowest and highest data
- *      address; also remember contiguous runs (bounded list) so a gap too
- *      large to allocate across can still be reported as a gap;
- *   2. allocate span bytes (prefilled with the fill byte) plus a bitmap of
- *      defined bytes, parse again and copy the data; a byte already defined
- *      is an overlap.  A gap (undefined run) longer than hex_max_gap is an
- *      error; shorter ones keep the fill byte.
- * If pass 2 does not see what pass 1 saw, the file changed in between.
+ * Intel HEX input: checks every record (syntax, length, checksum, type, EOF
+ * record, nothing after it) and hands the data records to input_image.c,
+ * which builds the memory image (gaps, overlaps, span).
  *
  * Addresses (Intel's "Hexadecimal Object File Format Specification", rev A):
  * after an 02 record (segment base SBA = value * 16) byte i of a data record
@@ -23,112 +12,25 @@
  */
 #include "input_reader.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "diag.h"
-#include "parse.h"
-#include "xalloc.h"
 
-#define LINE_CAP 1024            /* longest line read, whitespace included */
-#define RUNS_CAP 65536           /* contiguous runs remembered for diagnosis */
 
 typedef struct {
-    uint64_t start, end;
-} run;
-
-typedef struct {
-    FILE *f;
-    const char *origin;
-    unsigned long line;
-    uint64_t chars;              /* bytes read so far */
-    int seen_eof;                /* an 01 record was read */
+    image_records rec;           /* f, origin, line, and the data record */
     int segment_mode;            /* last base record was 02 */
     uint64_t base;
-    /* the data record returned by hex_next() */
-    uint8_t data[255];
-    unsigned len;
-    unsigned offset;
+    unsigned offset;             /* the data record's address field */
 } hex_parser;
 
-static int is_space(int c)
+static uint64_t byte_address(const image_records *r, unsigned i)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Reads one line (without '\n') into buf.  Returns its length, -1 at the
- * end of the file, -2 if too long, -3 on a read error (printed). */
-static long read_line(hex_parser *p, char *buf)
-{
-    long n = 0;
-    int c;
-    for (;;) {
-        c = getc_unlocked(p->f);
-        if (c == EOF) {
-            if (ferror(p->f)) {
-                diag_error("%s: read failed: %s", p->origin, strerror(errno));
-                return -3;
-            }
-            if (n == 0)
-                return -1;
-            break;
-        }
-        p->chars++;
-        if (c == '\n')
-            break;
-        if (n == LINE_CAP)
-            return -2;
-        buf[n++] = (char)c;
-    }
-    return n;
-}
-
-static uint64_t byte_address(const hex_parser *p, unsigned i)
-{
+    const hex_parser *p = (const hex_parser *)r;
     if (p->segment_mode)
         return p->base + ((p->offset + i) & 0xFFFFu);
     return (p->base + p->offset + i) & 0xFFFFFFFFu;
-}
-
-/* The next non-blank line, trailing whitespace removed, into line.
- * Returns its length, 0 at a well-formed end of file, -1 after printing
- * an error. */
-static long next_line(hex_parser *p, char *line)
-{
-    for (;;) {
-        long n = read_line(p, line);
-        if (n == -3)
-            return -1;
-        if (n == -1) {
-            if (p->seen_eof)
-                return 0;
-            if (p->chars == 0)
-                diag_error("%s: empty input", p->origin);
-            else
-                diag_error("%s: line %lu: missing end-of-file record (type 01, "
-                           "\":00000001FF\") at the end of the file",
-                           p->origin, p->line);
-            return -1;
-        }
-        p->line++;
-        if (n == -2) {
-            diag_error("%s: line %lu: bad record length: line longer than %d characters "
-                       "(a record has at most 521)", p->origin, p->line, LINE_CAP);
-            return -1;
-        }
-        while (n > 0 && is_space((unsigned char)line[n - 1]))
-            n--;
-        if (n == 0)
-            continue; /* blank line */
-        if (p->seen_eof) {
-            diag_error("%s: line %lu: data after the end-of-file record", p->origin, p->line);
-            return -1;
-        }
-        return n;
-    }
 }
 
 /* One record's syntax, length, checksum and type: the record's bytes
@@ -136,50 +38,33 @@ static long next_line(hex_parser *p, char *line)
 static int decode_record(hex_parser *p, const char *line, size_t n, uint8_t *b)
 {
     static const unsigned want[6] = {0, 0, 2, 4, 2, 4};
-    size_t digits, nbytes, i;
+    size_t nbytes, i;
     unsigned sum = 0, type, count;
     if (line[0] != ':') {
         char c[8];
         fws_input_printable(line, 1, 1, c, sizeof c);
         diag_error("%s: line %lu: missing ':' at the start of the record (found '%s')",
-                   p->origin, p->line, c);
+                   p->rec.origin, p->rec.line, c);
         return -1;
     }
-    for (i = 1; i < n; i++) {
-        if (parse_hex_digit((unsigned char)line[i]) < 0) {
-            char c[8];
-            fws_input_printable(line + i, 1, 1, c, sizeof c);
-            diag_error("%s: line %lu: non-hex character '%s' at column %zu", p->origin,
-                       p->line, c, i + 1);
-            return -1;
-        }
-    }
-    digits = n - 1;
-    if (digits % 2) {
-        diag_error("%s: line %lu: bad record length: odd number of hex digits (%zu)",
-                   p->origin, p->line, digits);
+    if (fws_image_hex(&p->rec, line, n, 1, b, &nbytes) < 0)
         return -1;
-    }
-    nbytes = digits / 2;
     if (nbytes < 5) {
         diag_error("%s: line %lu: bad record length: %zu bytes, a record has at least 5 "
-                   "(count, address, type, checksum)", p->origin, p->line, nbytes);
+                   "(count, address, type, checksum)", p->rec.origin, p->rec.line, nbytes);
         return -1;
     }
-    for (i = 0; i < nbytes; i++)
-        b[i] = (uint8_t)(parse_hex_digit((unsigned char)line[1 + 2 * i]) << 4 |
-                         parse_hex_digit((unsigned char)line[2 + 2 * i]));
     count = b[0];
     if (nbytes != count + 5u) {
         diag_error("%s: line %lu: bad record length: the count field says %u data bytes "
-                   "but the record holds %zu", p->origin, p->line, count, nbytes - 5);
+                   "but the record holds %zu", p->rec.origin, p->rec.line, count, nbytes - 5);
         return -1;
     }
     for (i = 0; i + 1 < nbytes; i++)
         sum += b[i];
     if (((sum + b[nbytes - 1]) & 0xFF) != 0) {
-        diag_error("%s: line %lu: bad checksum: expected 0x%02X, got 0x%02X", p->origin,
-                   p->line, (unsigned)(-sum & 0xFF), (unsigned)b[nbytes - 1]);
+        diag_error("%s: line %lu: bad checksum: expected 0x%02X, got 0x%02X", p->rec.origin,
+                   p->rec.line, (unsigned)(-sum & 0xFF), (unsigned)b[nbytes - 1]);
         return -1;
     }
     type = b[3];
@@ -187,12 +72,12 @@ static int decode_record(hex_parser *p, const char *line, size_t n, uint8_t *b)
         diag_error("%s: line %lu: unknown record type 0x%02X (known: 00 data, 01 end of "
                    "file, 02 extended segment address, 03 start segment address, "
                    "04 extended linear address, 05 start linear address)",
-                   p->origin, p->line, type);
+                   p->rec.origin, p->rec.line, type);
         return -1;
     }
     if (type != 0 && count != want[type]) {
         diag_error("%s: line %lu: bad record length: a type %02X record has %u data "
-                   "bytes, this one has %u", p->origin, p->line, type, want[type], count);
+                   "bytes, this one has %u", p->rec.origin, p->rec.line, type, want[type], count);
         return -1;
     }
     return (int)type;
@@ -200,12 +85,13 @@ static int decode_record(hex_parser *p, const char *line, size_t n, uint8_t *b)
 
 /* Next data record into p->data/len/offset.  Returns 1 for a data record,
  * 0 at a well-formed end of file, -1 after printing an error. */
-static int hex_next(hex_parser *p)
+static int hex_next(image_records *r)
 {
-    char line[LINE_CAP];
-    uint8_t b[(LINE_CAP - 1) / 2];
+    hex_parser *p = (hex_parser *)r;
+    char line[FWS_IMAGE_LINE_CAP];
+    uint8_t b[FWS_IMAGE_LINE_CAP / 2];
     for (;;) {
-        long n = next_line(p, line);
+        long n = fws_image_line(&p->rec, line);
         int type;
         if (n <= 0)
             return (int)n;
@@ -215,12 +101,12 @@ static int hex_next(hex_parser *p)
         case 0:
             if (b[0] == 0)
                 continue;
-            memcpy(p->data, b + 4, b[0]);
-            p->len = b[0];
+            memcpy(p->rec.data, b + 4, b[0]);
+            p->rec.len = b[0];
             p->offset = (unsigned)b[1] << 8 | b[2];
             return 1;
         case 1:
-            p->seen_eof = 1;
+            p->rec.seen_end = 1;
             continue;
         case 2:
             p->segment_mode = 1;
@@ -236,251 +122,24 @@ static int hex_next(hex_parser *p)
     }
 }
 
-typedef struct {
-    const uint8_t *image;
-    size_t len, pos;
-} image_ctx;
-
-static long image_read(void *ctx, uint8_t *buf, size_t cap)
+static void hex_rewind(image_records *r)
 {
-    image_ctx *m = ctx;
-    size_t n = m->len - m->pos;
-    if (cap > (1u << 30))
-        cap = 1u << 30;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, m->image + m->pos, n);
-    m->pos += n;
-    return (long)n;
-}
-
-static int run_cmp(const void *a, const void *b)
-{
-    const run *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* The first gap larger than max_gap among sorted runs, or 0. */
-static int runs_gap(run *runs, size_t n, uint64_t max_gap, uint64_t *at, uint64_t *size)
-{
-    uint64_t far;
-    size_t i;
-    if (n == 0)
-        return 0;
-    qsort(runs, n, sizeof *runs, run_cmp);
-    far = runs[0].end;
-    for (i = 1; i < n; i++) {
-        if (runs[i].start > far && runs[i].start - far > max_gap) {
-            *at = far;
-            *size = runs[i].start - far;
-            return 1;
-        }
-        if (runs[i].end > far)
-            far = runs[i].end;
-    }
-    return 0;
-}
-
-/* One Intel HEX file on its way to a memory image. */
-typedef struct {
-    const char *origin;
-    FILE *f;
-    const fws_input_opts *opts;
-    uint64_t lo, hi;               /* lowest data address, one past the highest */
-    uint64_t records;              /* data records of pass 1 */
-    run *runs;                     /* contiguous runs seen by pass 1, for diagnosis */
-    size_t nruns;
-    int runs_ok;                   /* every run fitted in runs[] */
-    uint8_t *image, *defined;      /* pass 2: hi - lo bytes, and a bit per byte */
-} hex_image;
-
-static void keep_run(hex_image *h, run r)
-{
-    if (h->nruns < RUNS_CAP)
-        h->runs[h->nruns++] = r;
-    else
-        h->runs_ok = 0;
-}
-
-/* Pass 1: check every record, find the bounds, remember the runs.  0, or
- * -1 after a message. */
-static int scan_bounds(hex_image *h)
-{
-    hex_parser p;
-    run cur = {0, 0};
-    int have_cur = 0, r;
-    memset(&p, 0, sizeof p);
-    p.f = h->f;
-    p.origin = h->origin;
-    while ((r = hex_next(&p)) == 1) {
-        h->records++;
-        for (unsigned i = 0; i < p.len; i++) {
-            uint64_t a = byte_address(&p, i);
-            if (a < h->lo)
-                h->lo = a;
-            if (a + 1 > h->hi)
-                h->hi = a + 1;
-            if (have_cur && a == cur.end) {
-                cur.end++;
-                continue;
-            }
-            if (have_cur)
-                keep_run(h, cur);
-            cur.start = a;
-            cur.end = a + 1;
-            have_cur = 1;
-        }
-    }
-    if (r < 0)
-        return -1;
-    if (h->records == 0) {
-        diag_error("%s: no data records", h->origin);
-        return -1;
-    }
-    keep_run(h, cur);
-    return 0;
-}
-
-/* The span must fit in memory; a span too large is reported as the gap
- * that makes it so when the runs show one. */
-static int check_span(const hex_image *h)
-{
-    uint64_t span = h->hi - h->lo, gap_at, gap_size;
-    if (span <= FWS_INPUT_HEX_MAX_SPAN)
-        return 0;
-    if (h->runs_ok && runs_gap(h->runs, h->nruns, h->opts->hex_max_gap, &gap_at, &gap_size))
-        diag_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu bytes",
-                   h->origin, (unsigned long long)gap_size, (unsigned long long)gap_at,
-                   (unsigned long long)h->opts->hex_max_gap);
-    else
-        diag_error("%s: data from 0x%llX to 0x%llX spans %llu bytes, more than the %llu "
-                   "bytes an Intel HEX image may span", h->origin, (unsigned long long)h->lo,
-                   (unsigned long long)(h->hi - 1), (unsigned long long)span,
-                   (unsigned long long)FWS_INPUT_HEX_MAX_SPAN);
-    return -1;
-}
-
-/* Pass 2: the records again, into the image; a byte defined twice is an
- * overlap, and pass 2 must see what pass 1 saw. */
-static int assemble(hex_image *h)
-{
-    size_t span = (size_t)(h->hi - h->lo);
-    uint64_t records = 0;
-    hex_parser p;
-    int r = 0;
-    h->image = xmalloc(span);
-    h->defined = xcalloc((span + 7) / 8, 1);
-    memset(h->image, h->opts->hex_fill, span);
-    if (fseek(h->f, 0, SEEK_SET) != 0) {
-        diag_error("%s: cannot read the file a second time: %s", h->origin, strerror(errno));
-        return -1;
-    }
-    clearerr(h->f);
-    memset(&p, 0, sizeof p);
-    p.f = h->f;
-    p.origin = h->origin;
-    while (records != UINT64_MAX && (r = hex_next(&p)) == 1) {
-        records++;
-        for (unsigned i = 0; i < p.len; i++) {
-            uint64_t a = byte_address(&p, i);
-            size_t k;
-            if (a < h->lo || a >= h->hi) {
-                records = UINT64_MAX;
-                break;
-            }
-            k = (size_t)(a - h->lo);
-            if (h->defined[k / 8] & (1u << (k % 8))) {
-                diag_error("%s: line %lu: record at 0x%llX overlaps bytes already defined at "
-                           "0x%llX", h->origin, p.line, (unsigned long long)byte_address(&p, 0),
-                           (unsigned long long)a);
-                return -1;
-            }
-            h->defined[k / 8] |= (uint8_t)(1u << (k % 8));
-            h->image[k] = p.data[i];
-        }
-    }
-    if (records != UINT64_MAX && r < 0)
-        return -1;
-    if (records != h->records) {
-        diag_error("%s: the file changed while it was being read", h->origin);
-        return -1;
-    }
-    return 0;
-}
-
-/* Gaps: runs of undefined bytes inside [lo, hi), each at most the
- * maximum gap (they keep the fill byte). */
-static int check_gaps(const hex_image *h)
-{
-    const uint8_t *defined = h->defined;
-    size_t k = 0, n = (size_t)(h->hi - h->lo);
-    while (k < n) {
-        size_t start;
-        if (defined[k / 8] == 0xFF && k % 8 == 0) {
-            k += 8;
-            continue;
-        }
-        if (defined[k / 8] & (1u << (k % 8))) {
-            k++;
-            continue;
-        }
-        start = k;
-        while (k < n && !(defined[k / 8] & (1u << (k % 8)))) {
-            if (k % 8 == 0 && defined[k / 8] == 0 && k + 8 <= n)
-                k += 8;
-            else
-                k++;
-        }
-        if ((uint64_t)(k - start) > h->opts->hex_max_gap) {
-            diag_error("%s: gap of %llu bytes at 0x%llX exceeds the maximum gap of %llu bytes",
-                       h->origin, (unsigned long long)(k - start),
-                       (unsigned long long)(h->lo + start),
-                       (unsigned long long)h->opts->hex_max_gap);
-            return -1;
-        }
-    }
-    return 0;
+    hex_parser *p = (hex_parser *)r;
+    p->rec.line = 0;
+    p->rec.chars = 0;
+    p->rec.seen_end = p->segment_mode = 0;
+    p->base = 0;
 }
 
 int fws_input_ihex(const char *name, const char *file, const fws_input_opts *opts,
                    fws_component_fn fn, void *user)
 {
-    char origin[512];
-    hex_image h;
-    int rc = FWS_EXIT_IO, fd;
-
-    fws_input_printable(file, strlen(file), 0, origin, sizeof origin);
-    fd = fws_input_open(file, origin);
-    if (fd < 0)
-        return FWS_EXIT_IO;
-    memset(&h, 0, sizeof h);
-    h.origin = origin;
-    h.opts = opts;
-    h.lo = UINT64_MAX;
-    h.runs_ok = 1;
-    h.f = fdopen(fd, "rb");
-    if (!h.f) {
-        diag_error("%s: %s", origin, strerror(errno));
-        close(fd);
-        return FWS_EXIT_IO;
-    }
-    h.runs = xmalloc(RUNS_CAP * sizeof *h.runs);
-    if (scan_bounds(&h) == 0 && check_span(&h) == 0 && assemble(&h) == 0 && check_gaps(&h) == 0) {
-        image_ctx m = {h.image, (size_t)(h.hi - h.lo), 0};
-        fws_component_src src = {name, 1, h.lo, origin, image_read, &m};
-        /* Only the image is needed while the caller reads it. */
-        free(h.defined);
-        free(h.runs);
-        fclose(h.f);
-        h.defined = NULL;
-        h.runs = NULL;
-        h.f = NULL;
-        rc = fn(user, &src);
-    }
-    free(h.image);
-    free(h.defined);
-    free(h.runs);
-    if (h.f)
-        fclose(h.f);
-    return rc;
+    hex_parser p;
+    memset(&p, 0, sizeof p);
+    p.rec.next = hex_next;
+    p.rec.address = byte_address;
+    p.rec.rewind = hex_rewind;
+    p.rec.end_record = "end-of-file record (type 01, \":00000001FF\")";
+    p.rec.max_record = 521;
+    return fws_input_image_file(name, file, &p.rec, opts, fn, user);
 }

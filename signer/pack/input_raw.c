@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -45,6 +46,7 @@ int fws_input_raw(const char *name, const char *file, int has_address, uint64_t 
     fws_input_stream st;
     fws_component_src src;
     uint8_t *ahead;
+    struct stat sb;
     int is_stdin = strcmp(file, "-") == 0, rc;
 
     if (is_stdin)
@@ -79,6 +81,7 @@ int fws_input_raw(const char *name, const char *file, int has_address, uint64_t 
     src.origin = origin;
     src.read = fws_input_stream_read;
     src.ctx = &st;
+    src.size_hint = fstat(r.fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     rc = fn(user, &src);
 done:
     free(ahead);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     char name[FWS_MAX_NAME + 1];
@@ -89,6 +90,13 @@ static void describe_components(const pack_state *ps, fws_manifest *m)
     }
 }
 
+/* Bytes written so far to f: its size, or 0 on standard output. */
+static uint64_t written(const atomic_file *f)
+{
+    off_t n = lseek(atomic_fd(f), 0, SEEK_CUR);
+    return n > 0 && atomic_fd(f) != STDOUT_FILENO ? (uint64_t)n : 0;
+}
+
 int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
 {
     pack_state *ps = xcalloc(1, sizeof *ps);
@@ -96,13 +104,14 @@ int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
                            job->recipients, job->n_recipients, NULL};
     uint8_t content_key[FWS_KEY_LEN], digest_key[FWS_KEY_LEN];
     char *spool_dir;
-    atomic_file out;
-    int rc, i;
+    atomic_file out, scratch;
+    int rc, i, flash = job->flash.format != FLASH_FORMAT_FWS;
 
     ps->job = job;
-    ps->opts = (compress_opts){job->level, job->wbits, job->jobs, NULL, job->pad_to};
+    ps->opts = (compress_opts){job->level, job->wbits, job->jobs, NULL, job->pad_to, job->quiet};
     spool_init(&ps->payload);
-    if ((rc = atomic_open(&out, job->output, 0644, ATOMIC_OVERWRITE))) {
+    atomic_init(&scratch);
+    if ((rc = atomic_open(&out, job->output, 0644, job->force ? ATOMIC_OVERWRITE : 0))) {
         free(ps);
         return rc;
     }
@@ -114,11 +123,20 @@ int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
     }
     spool_dir = spool_dir_for(job->output);
     rc = spool_open(&ps->payload, spool_dir, keys.content_key, m->chunk_size);
+    if (!rc && flash)
+        rc = atomic_open_scratch(&scratch, spool_dir);
     for (i = 0; !rc && i < job->n_inputs; i++)
         rc = fws_input_visit(job->inputs[i], &job->in_opts, on_component, ps);
     if (!rc) {
         describe_components(ps, m);
-        rc = container_write(&out, m, &keys, &ps->payload, res->tbs_hash);
+        memset(res, 0, sizeof *res);
+        rc = container_write(flash ? &scratch : &out, m, &keys, &ps->payload, res->tbs_hash);
+    }
+    if (!rc) {
+        res->container_len = written(flash ? &scratch : &out);
+        if (flash)
+            rc = flash_output_write(&out, atomic_fd(&scratch), res->container_len, &job->flash);
+        res->output_len = written(&out);
     }
     if (!rc && job->before_commit)
         rc = job->before_commit(job->before_commit_user, m, res->tbs_hash);
@@ -126,9 +144,18 @@ int pack_container(const pack_job *job, fws_manifest *m, pack_result *res)
         rc = atomic_commit(&out);
     else
         atomic_abort(&out);
+    atomic_abort(&scratch);
     if (!rc) {
         res->n_components = ps->n;
         res->payload_len = spool_len(&ps->payload);
+        for (i = 0; i < ps->n; i++) {
+            pack_component *c = &res->comp[i];
+            memcpy(c->name, ps->comps[i].name, sizeof c->name);
+            c->size = ps->comps[i].res.size;
+            c->stored_size = ps->comps[i].res.stored_size;
+            c->has_address = ps->comps[i].has_address;
+            c->address = ps->comps[i].address;
+        }
     }
     spool_close(&ps->payload);
     sodium_memzero(content_key, sizeof content_key);

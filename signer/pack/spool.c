@@ -15,25 +15,6 @@ static const uint8_t zero_nonce[12];
 
 #define EMIT_BATCH (1024 * 1024)   /* payload bytes read per batch while emitting */
 
-/* An unnamed read-write file in dir (O_TMPFILE where the filesystem
- * allows, so that nothing is left even if the process is killed; else
- * created and unlinked at once), or -1 with a message. */
-static int open_unnamed(const char *dir)
-{
-    char *tmpl;
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    tmpl = xasprintf("%s/.fwseal-payload-XXXXXX", dir);
-    fd = mkstemp(tmpl);
-    if (fd >= 0)
-        unlink(tmpl);
-    else
-        diag_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
-    free(tmpl);
-    return fd;
-}
-
 void spool_init(spool *s)
 {
     memset(s, 0, sizeof *s);
@@ -45,7 +26,7 @@ int spool_open(spool *s, const char *dir, const uint8_t *key, uint32_t chunk_siz
     spool_init(s);
     s->chunk_size = chunk_size;
     s->buf = xmalloc(SPOOL_BUF);
-    if ((s->fd = open_unnamed(dir)) < 0 || (s->chain_fd = open_unnamed(dir)) < 0) {
+    if ((s->fd = atomic_open_unnamed(dir)) < 0 || (s->chain_fd = atomic_open_unnamed(dir)) < 0) {
         spool_close(s);
         return FWS_EXIT_IO;
     }
