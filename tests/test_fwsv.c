@@ -60,15 +60,16 @@ static int both(const char *file, const char *policy, const char *want_reason)
     cr_assert_str_eq(d1.out, d.out);
     cr_assert_str_eq(d1.err, d.err);
     if (d.status == 1) {
-        /* Exactly "fwsv: FILE: rejected: NAME" on the first line. */
-        char line[256];
-        int n = snprintf(line, sizeof line, "fwsv: %s: rejected: %s\n", file,
-                         want_reason ? want_reason : "");
-        size_t cmp = want_reason ? (size_t)n : (size_t)n - 1;
-        cr_assert(!strncmp(d.err, line, cmp), "%s %s: want '%.*s' in: %s", file, policy,
-                  (int)cmp, line, d.err);
-        const char *name = d.err + n - 1 - (want_reason ? strlen(want_reason) : 0);
-        cr_assert(strcspn(name, " \n") == strcspn(name, "\n"), "one status name: %s", d.err);
+        /* "fwsv: FILE: rejected: SENTENCE (NAME)" on the first line. */
+        char head[256], tail[96];
+        const char *nl = strchr(d.err, '\n');
+        snprintf(head, sizeof head, "fwsv: %s: rejected: ", file);
+        snprintf(tail, sizeof tail, " (%s)", want_reason ? want_reason : "");
+        cr_assert(nl && !strncmp(d.err, head, strlen(head)), "%s %s: %s", file, policy, d.err);
+        if (want_reason)
+            cr_assert(nl - d.err >= (long)strlen(tail) &&
+                          !strncmp(nl - strlen(tail), tail, strlen(tail)),
+                      "%s %s: want '%s' at the end of: %s", file, policy, tail, d.err);
     }
     if (d.status == 0)
         cr_assert(strstr(d.out, ": accepted: version 1.0.0+0, counter 1, "), "%s", d.out);
@@ -176,11 +177,11 @@ Test(fwsv, check_agrees_with_fwseal_verify)
     /* Device limits. */
     r = fwsv("check good.fws --trust sign1.pub --class test/class --max-window-bits 14");
     cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "rejected: window_above_device_limit"), "%s", r.err);
+    cr_assert(strstr(r.err, "(window_above_device_limit)"), "%s", r.err);
     run_free(&r);
     r = fwsv("check good.fws --trust sign1.pub --class test/class --max-chunk 512");
     cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "rejected: chunk_above_device_limit"), "%s", r.err);
+    cr_assert(strstr(r.err, "(chunk_above_device_limit)"), "%s", r.err);
     run_free(&r);
     r = fwsv("check good.fws --trust sign1.pub --class test/class --max-chunk 1024 --max-window-bits 15 --chunk-feed 7");
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -258,7 +259,8 @@ Test(fwsv, install_matches_unpack_and_boots)
     write_bytes("v1/app", a, sizeof a);
     r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub --class test/class");
     cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "rejected: digest_mismatch"), "%s", r.err);
+    cr_assert(strstr(r.err, "rejected: component 'app': the SHA-256 digest differs from the "
+                            "manifest (digest_mismatch)"), "%s", r.err);
     run_free(&r);
     write_bytes("v1/app", a, sizeof a - 1);
     r = fwsv("boot v1/boot-record.bin v1/app v1/radio/fw.bin v1/empty --trust sign1.pub --class test/class");
@@ -272,7 +274,8 @@ Test(fwsv, install_matches_unpack_and_boots)
     write_bytes("bad.fws", c, len);
     r = fwsv("install bad.fws --trust sign1.pub --class test/class -o w");
     cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "fwsv: bad.fws: rejected: chunk_hash_mismatch\n"), "%s", r.err);
+    cr_assert(strstr(r.err, "fwsv: bad.fws: rejected: chunk ") &&
+                  strstr(r.err, ": hash mismatch (chunk_hash_mismatch)\n"), "%s", r.err);
     cr_assert(strstr(r.err, "fwsv: bad.fws: nothing written\n"), "%s", r.err);
     run_free(&r);
     char *w = fx_path(&fx, "w");
@@ -337,4 +340,89 @@ Test(fwsv, messages_name_fwsv)
         cr_assert(!strstr(r.err, "fwseal"), "%s: %s", cases[i].args, r.err);
         run_free(&r);
     }
+}
+
+/* Refusals are sentences that say what and where, in fwseal's words, with
+ * the status name after them for scripts; for the install and the boot
+ * check alike. */
+Test(fwsv, refusals_say_what_and_where)
+{
+    size_t len;
+    run_result r = run("cd '%s' && head -c 1000 /dev/zero | tr '\\0' x > a.bin && printf cfg > b.bin",
+                       fx.dir);
+    run_free(&r);
+    r = fx_pack(&fx, "good.fws", "--level 0 --chunk-size 256 app=a.bin cfg=b.bin");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    uint8_t *c = read_bytes("good.fws", &len);
+    c[len - 40] ^= 1;                                 /* in the last chunk */
+    write_bytes("chunk.fws", c, len);
+    c[len - 40] ^= 1;
+    c[0] ^= 1;
+    write_bytes("magic.fws", c, len);
+    free(c);
+    r = run("cd '%s' && %s install good.fws --trust sign1.pub --class test/class -o slot && "
+            "printf 'X' | dd of=slot/app bs=1 seek=10 conv=notrunc 2>/dev/null",
+            fx.dir, FWSV_BIN);
+    run_free(&r);
+    static const struct {
+        const char *args, *want;
+    } cases[] = {
+        {"check good.fws --trust sign2.pub --class test/class",
+         ": rejected: no valid signature by a trusted key (1 signature entry) (untrusted)"},
+        {"check good.fws --trust sign1.pub --trust sign2.pub --threshold 2 --class test/class",
+         ": rejected: only 1 distinct trusted key signed, the threshold is 2 (threshold)"},
+        {"check good.fws --trust sign1.pub --class test/class --min-counter 9",
+         ": rejected: security counter 1 is below the floor 9 (rollback)"},
+        {"check good.fws --trust sign1.pub --class other/class",
+         ": rejected: the container is for another device class (wrong_class)"},
+        {"check chunk.fws --trust sign1.pub --class test/class",
+         ": rejected: chunk 3 at payload offset 768: hash mismatch (chunk_hash_mismatch)"},
+        {"check magic.fws --trust sign1.pub --class test/class",
+         ": rejected: header: not a fwseal container (bad magic) (bad_magic)"},
+        {"boot slot/boot-record.bin slot/app slot/cfg --trust sign1.pub --class test/class",
+         ": rejected: component 'app': the SHA-256 digest differs from the manifest "
+         "(digest_mismatch)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        r = fwsv(cases[i].args);
+        cr_expect_eq(r.status, 1, "%s: %d %s", cases[i].args, r.status, r.err);
+        cr_expect(!strncmp(r.err, "fwsv: ", 6) && strstr(r.err, cases[i].want), "%s: %s",
+                  cases[i].args, r.err);
+        run_free(&r);
+    }
+}
+
+/* A component may be named boot-record.bin (the format knows nothing of
+ * it): install refuses to mix it up with the record, writes nothing, and
+ * says how to put the record elsewhere; with --boot-record it installs,
+ * and that record boots the images. */
+Test(fwsv, boot_record_name_collision_and_boot_record_option)
+{
+    run_result r = run("cd '%s' && printf 'image' > a.bin && printf 'not a record' > b.bin", fx.dir);
+    run_free(&r);
+    r = fx_pack(&fx, "c.fws", "app=a.bin boot-record.bin=b.bin");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = fwsv("install c.fws --trust sign1.pub --class test/class -o slot");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "a component is named boot-record.bin") &&
+                  strstr(r.err, "--boot-record FILE"), "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && test ! -e slot", fx.dir);
+    cr_assert_eq(r.status, 0, "nothing written");
+    run_free(&r);
+    r = fwsv("install c.fws --trust sign1.pub --class test/class -o slot --boot-record rec.bin");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "the boot record to rec.bin"), "%s", r.out);
+    run_free(&r);
+    r = run("cd '%s' && cmp slot/boot-record.bin b.bin && %s boot rec.bin slot/app "
+            "slot/boot-record.bin --trust sign1.pub --class test/class",
+            fx.dir, FWSV_BIN);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    run_free(&r);
+    /* without --force an existing record file is not replaced */
+    r = fwsv("install c.fws --trust sign1.pub --class test/class -o slot2 --boot-record rec.bin");
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    run_free(&r);
 }

@@ -28,6 +28,8 @@
 #include "fws_verify.h"
 #include "outdir.h"
 #include "parse.h"
+#include "atomic_file.h"
+#include "explain.h"
 #include "policy_args.h"
 #include "version.h"
 #include "xalloc.h"
@@ -50,15 +52,18 @@ static const char usage_text[] =
     "  check    feeds FILE ('-': stdin) through the install state machine and\n"
     "           discards the plaintext: structure, limits, class, counter,\n"
     "           signatures, key capsule, every chunk, every component's size and\n"
-    "           SHA-256.  An encrypted container needs --key: without it no\n"
+    "           digest.  An encrypted container needs --key: without it no\n"
     "           decision can be taken (exit 2), where 'fwseal verify' checks the\n"
     "           signatures and the chunk chain and accepts.\n"
     "  install  the same, and writes each component to DIR/NAME and the boot record\n"
-    "           (header, manifest, verified signatures) to DIR/" BOOT_RECORD_NAME ",\n"
-    "           only after every check passed (staged, then renamed into place).\n"
+    "           (header, manifest, the signatures that counted, and the digest key\n"
+    "           of an encrypted container) to DIR/" BOOT_RECORD_NAME "\n"
+    "           (or --boot-record FILE), only after every check passed (staged,\n"
+    "           then renamed into place).\n"
     "  boot     checks RECORD (a boot record, or a whole container: extra bytes are\n"
     "           ignored) and one installed image file per component, in manifest\n"
-    "           order: signatures, policy, and each image's SHA-256 (no decryption).\n"
+    "           order: signatures, policy, and each image's digest (SHA-256, or\n"
+    "           HMAC-SHA256 under the record's digest key; no decryption).\n"
     "  ed25519  verifies one Ed25519 signature (hex arguments; MSGHEX may be \"\").\n"
     "\n"
     "policy options (check, install, boot):\n"
@@ -69,6 +74,11 @@ static const char usage_text[] =
     "  --any-class          accept containers of every device class (the output says\n"
     "                       that the class was not checked)\n"
     "  --min-counter N      anti-rollback floor: reject a lower security counter\n"
+    "  --trust-root PUB     a root key that certifies signing keys (fwseal cert);\n"
+    "                       repeatable (1..4); with roots --trust may be left out\n"
+    "  --root-threshold K   distinct roots a signing key needs; default 1\n"
+    "  --min-key-generation N  key-generation floor: certified keys of a lower\n"
+    "                       generation do not count (revoked_key)\n"
     "  --key FILE           device X25519 secret key or PSK (.key) to decrypt\n"
     "  --passphrase-file F  passphrase for --key from F (first line)\n"
     "  --passphrase-env VAR passphrase for --key from environment variable VAR\n"
@@ -81,18 +91,20 @@ static const char usage_text[] =
     "                       default 4096\n"
     "  -o, --output DIR     (install) where to write the components\n"
     "  --force              (install) replace existing files in DIR\n"
+    "  --boot-record FILE   (install) the boot record goes to FILE, not\n"
+    "                       DIR/" BOOT_RECORD_NAME "\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 accepted, 1 rejected, 2 usage or no decision possible,\n"
     "3 I/O or key problem.\n";
 
-enum { OPT_MAX_WBITS = 400, OPT_MAX_CHUNK, OPT_MAX_SIZE, OPT_FEED, OPT_FORCE };
+enum { OPT_MAX_WBITS = 400, OPT_MAX_CHUNK, OPT_MAX_SIZE, OPT_FEED, OPT_FORCE, OPT_BOOT_RECORD };
 
 typedef struct {
     const char *cmd;
     policy_args policy;            /* --trust, --class, --key, ... as fwseal's */
     unsigned long long max_wbits, max_chunk, max_size, feed;
-    const char *output;
+    const char *output, *boot_record;   /* -o DIR; --boot-record FILE (else DIR/boot-record.bin) */
     int force;
     /* the device's policy, from the loaded policy_args */
     uint8_t trusted[FWS_CFG_MAX_TRUSTED][32], roots[FWS_CFG_MAX_ROOTS][32];
@@ -129,6 +141,9 @@ static int device_option(options *o, int opt, const char *arg)
     case OPT_FORCE:
         o->force = 1;
         return FWS_EXIT_OK;
+    case OPT_BOOT_RECORD:
+        o->boot_record = arg;
+        return FWS_EXIT_OK;
     }
     return policy_args_option(&o->policy, opt, arg);
 }
@@ -145,6 +160,7 @@ static int parse_options(options *o, int argc, char **argv)
         {"chunk-feed", required_argument, 0, OPT_FEED},
         {"output", required_argument, 0, 'o'},
         {"force", no_argument, 0, OPT_FORCE},
+        {"boot-record", required_argument, 0, OPT_BOOT_RECORD},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int opt, rc;
@@ -240,16 +256,27 @@ static int sink_write(void *user, uint8_t index, const fws_component *c, uint64_
     return outdir_write(d, data, len);
 }
 
+/* The first bytes of the input (header and manifest at most), kept to
+ * explain a refusal. */
+typedef struct {
+    uint8_t b[FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + 1];   /* + the signature count */
+    size_t len;
+} prefix;
+
 /* Pushes the file through the install state machine, o->feed bytes at a
  * time.  Returns the verifier's status, or -1 after a read error. */
 static int feed(const options *o, FILE *in, const char *path, fws_install_ctx *ctx,
-                fws_measurements *meas)
+                fws_measurements *meas, prefix *pre)
 {
     uint8_t *buf = xmalloc(o->feed);
     size_t n;
     int rc = FWS_OK;
-    while (rc == FWS_OK && (n = fread(buf, 1, o->feed, in)) > 0)
+    while (rc == FWS_OK && (n = fread(buf, 1, o->feed, in)) > 0) {
+        size_t keep = n < sizeof pre->b - pre->len ? n : sizeof pre->b - pre->len;
+        memcpy(pre->b + pre->len, buf, keep);
+        pre->len += keep;
         rc = fws_install_push(ctx, buf, n);
+    }
     free(buf);
     if (ferror(in)) {
         diag_error("%s: read error: %s", path, strerror(errno));
@@ -262,19 +289,50 @@ static int feed(const options *o, FILE *in, const char *path, fws_install_ctx *c
     return rc;
 }
 
-/* The exit status for a status other than FWS_OK, with its message. */
-static int report_refusal(const char *path, int rc, fws_install_ctx *ctx, int install)
+/* What a refusal is about, from the header and manifest as read (when they
+ * decode) and the verifier's position. */
+static void describe(fwsv_refusal *r, const fws_policy *p, const uint8_t *bytes, size_t len,
+                     fws_manifest *m)
 {
+    fws_header h;
+    memset(r, 0, sizeof *r);
+    r->p = p;
+    r->component = -1;
+    r->n_signers = r->n_entries = FWSV_UNKNOWN;
+    if (len < FWS_HEADER_LEN)
+        return;
+    r->signed_region = bytes;
+    r->signed_len = FWS_HEADER_LEN;   /* enough to explain a header error */
+    if (fws_header_decode(bytes, &h) != FWS_OK || len - FWS_HEADER_LEN < h.manifest_len)
+        return;
+    r->signed_len = FWS_HEADER_LEN + h.manifest_len;
+    if (fws_manifest_decode(bytes + FWS_HEADER_LEN, h.manifest_len, m, NULL) == FWS_OK)
+        r->m = m;
+}
+
+/* The exit status for a status other than FWS_OK, with its message. */
+static int report_refusal(const options *o, const char *path, int rc, fws_install_ctx *ctx,
+                          const prefix *pre, int install)
+{
+    fwsv_refusal r;
+    fws_manifest m;
+    char why[512];
     if (rc == FWS_E_NO_KEY) {
         diag_note("%s: no decision: the container is encrypted and no --key was given "
                   "(signatures checked; the device needs its key to check the components)",
                   path);
         return FWS_EXIT_USAGE;
     }
-    diag_note("%s: %s: %s", path, rc == FWS_E_SINK ? "error" : "rejected", fws_status_name(rc));
-    if (rc == FWS_E_INFLATE && fws_install_inflate_error(ctx))
-        diag_note("%s: inflate: %s", path,
-                  fws_inflate_error_name(fws_install_inflate_error(ctx)));
+    describe(&r, &o->p, pre->b, pre->len, &m);
+    r.component = ctx->r.cur;
+    r.chunk_index = ctx->chunk_index;
+    r.payload_offset = ctx->payload_done;
+    r.inflate_err = fws_install_inflate_error(ctx);
+    r.n_signers = ctx->tally.n_signers;
+    if (r.m && pre->len > r.signed_len)
+        r.n_entries = pre->b[r.signed_len];
+    fwsv_explain(&r, rc, why, sizeof why);
+    diag_note("%s: %s: %s", path, rc == FWS_E_SINK ? "error" : "rejected", why);
     if (install)
         diag_note("%s: nothing written", path);
     return rc == FWS_E_SINK ? FWS_EXIT_IO : FWS_EXIT_REJECT;
@@ -286,15 +344,28 @@ static int install_outputs(const options *o, const char *path, fws_install_ctx *
 {
     const uint8_t *rec;
     size_t rec_len;
+    atomic_file f;
+    int rc;
+    if (fws_install_boot_record(ctx, &rec, &rec_len) != FWS_OK)
+        abort();   /* the install was accepted: the record is there */
+    if (o->boot_record) {   /* elsewhere: committed after the components */
+        if ((rc = atomic_open(&f, o->boot_record, 0644, o->force ? ATOMIC_OVERWRITE : 0)))
+            return rc;
+        if ((rc = atomic_write(&f, rec, rec_len)) || (rc = outdir_commit(d, o->force)) ||
+            (rc = atomic_commit(&f))) {
+            atomic_abort(&f);
+            return rc;
+        }
+        return FWS_EXIT_OK;
+    }
     for (int i = 0; i < ctx->m.n_components; i++)
         if (ctx->m.comp[i].name_len == strlen(BOOT_RECORD_NAME) &&
             !memcmp(ctx->m.comp[i].name, BOOT_RECORD_NAME, strlen(BOOT_RECORD_NAME))) {
-            diag_error("%s: a component is named %s, which install uses for the boot record; "
-                       "nothing written", path, BOOT_RECORD_NAME);
+            diag_error("%s: a component is named %s, which install uses for the boot record "
+                       "(--boot-record FILE puts it elsewhere); nothing written",
+                       path, BOOT_RECORD_NAME);
             return FWS_EXIT_IO;
         }
-    if (fws_install_boot_record(ctx, &rec, &rec_len) != FWS_OK)
-        abort();   /* the install was accepted: the record is there */
     if (outdir_create(d, BOOT_RECORD_NAME) || outdir_write(d, rec, rec_len))
         return FWS_EXIT_IO;
     return outdir_commit(d, o->force);
@@ -303,6 +374,7 @@ static int install_outputs(const options *o, const char *path, fws_install_ctx *
 static int run_install(options *o, const char *path, int install)
 {
     fws_install_ctx *ctx = xmalloc(sizeof *ctx);
+    prefix *pre = xcalloc(1, sizeof *pre);
     size_t work_len = FWS_WORK_SIZE(o->p.max_chunk, o->p.max_wbits);
     uint8_t *work = xmalloc(work_len);
     fws_sink sink = {NULL, NULL};
@@ -326,18 +398,21 @@ static int run_install(options *o, const char *path, int install)
     }
     rc = fws_install_init(ctx, &o->p, &sink, work, work_len);
     if (rc == FWS_OK)
-        rc = feed(o, in, path, ctx, &meas);
+        rc = feed(o, in, path, ctx, &meas, pre);
     else
         fws_install_finish(ctx, NULL);
     if (rc < 0)
         exit_rc = FWS_EXIT_IO;
     else if (rc != FWS_OK)
-        exit_rc = report_refusal(path, rc, ctx, install);
+        exit_rc = report_refusal(o, path, rc, ctx, pre, install);
     else if (!install || !(exit_rc = install_outputs(o, path, ctx, &d))) {
         print_accepted(o, path, &meas);
         if (install)
-            printf("%s: wrote %u component%s and %s to %s\n", path, meas.n_components,
-                   meas.n_components == 1 ? "" : "s", BOOT_RECORD_NAME, o->output);
+            printf("%s: wrote %u component%s to %s and the boot record to %s%s%s\n", path,
+                   meas.n_components, meas.n_components == 1 ? "" : "s", o->output,
+                   o->boot_record ? o->boot_record : o->output,
+                   o->boot_record || o->output[strlen(o->output) - 1] == '/' ? "" : "/",
+                   o->boot_record ? "" : BOOT_RECORD_NAME);
         exit_rc = FWS_EXIT_OK;
     }
 done:
@@ -346,6 +421,7 @@ done:
     outdir_close(&d);
     fws_wipe(ctx, sizeof *ctx);
     fws_wipe(work, work_len);
+    free(pre);
     free(ctx);
     free(work);
     return exit_rc;
@@ -358,6 +434,7 @@ typedef struct {
     int n;
     FILE **f;
     int missing;        /* an image index with no file given */
+    int last_index;     /* the component read last, -1 before any */
     int short_image;    /* index + 1 of an image shorter than its SIZE */
     int io_error;
 } images;
@@ -365,6 +442,7 @@ typedef struct {
 static int read_image(void *user, uint8_t index, uint64_t offset, uint8_t *buf, size_t len)
 {
     images *im = user;
+    im->last_index = index;
     if (index >= im->n) {
         im->missing = 1;
         return -1;
@@ -391,7 +469,7 @@ static int read_image(void *user, uint8_t index, uint64_t offset, uint8_t *buf, 
 static int run_boot(options *o, const char *record_path, char **image_paths, int n_images)
 {
     uint8_t *rec = xmalloc(RECORD_MAX), scratch[4096];
-    images im = {image_paths, n_images, xcalloc((size_t)n_images + 1, sizeof(FILE *)), 0, 0, 0};
+    images im = {image_paths, n_images, xcalloc((size_t)n_images + 1, sizeof(FILE *)), 0, -1, 0, 0};
     fws_measurements meas;
     size_t rec_len;
     FILE *f;
@@ -422,7 +500,15 @@ static int run_boot(options *o, const char *record_path, char **image_paths, int
         goto done;
     }
     if (rc != FWS_OK) {
-        diag_note("%s: rejected: %s", record_path, fws_status_name(rc));
+        fwsv_refusal r;
+        fws_manifest m;
+        char why[512];
+        describe(&r, &o->p, rec, rec_len, &m);
+        r.component = im.last_index;
+        if (r.m && rec_len > r.signed_len)
+            r.n_entries = rec[r.signed_len];
+        fwsv_explain(&r, rc, why, sizeof why);
+        diag_note("%s: rejected: %s", record_path, why);
         if (im.short_image)
             diag_note("%s: shorter than the component's size",
                     image_paths[im.short_image - 1]);
