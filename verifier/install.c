@@ -268,7 +268,7 @@ static int fws_install_step(fws_install_ctx *ctx)
                 fws_install_expect(ctx, FWS_ST_MANIFEST, w + FWS_HEADER_LEN, ctx->manifest_len);
             break;
         case FWS_ST_MANIFEST:
-            rc = fws_manifest_decode(w + FWS_HEADER_LEN, ctx->manifest_len, &ctx->m, NULL);
+            rc = fws_manifest_decode_at(w + FWS_HEADER_LEN, ctx->manifest_len, &ctx->m, NULL);
             if (rc == FWS_OK)
                 rc = fws_policy_check_manifest(ctx->policy, &ctx->m);
             if (rc == FWS_OK)
