@@ -267,6 +267,7 @@ struct fws_install_ctx {
     int status;                /* sticky: first error, or FWS_OK */
     uint8_t state;             /* FWS_ST_* in install.c */
     uint8_t finished;
+    uint8_t capsules;          /* the block being read: 0 signatures, 1 capsules */
     uint8_t block_count;       /* entries in the block being read */
     uint8_t entry_index;       /* entries of it read so far */
     uint8_t kept;              /* signature entries kept for the boot record */

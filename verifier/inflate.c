@@ -59,21 +59,25 @@
 typedef char fws_inflate_ctx_size_check
     [(sizeof(void *) != 4 || sizeof(fws_inflate_ctx) == FWS_INFLATE_CTX_SIZE_ILP32) ? 1 : -1];
 
+/* The steps.  Spaced four apart: the switch over them is then too sparse
+ * for a jump table, which on Cortex-M0+ would need a compiler helper
+ * (libgcc's __gnu_thumb1_case_*); the verifier links none but the 64-bit
+ * multiply (make size checks). */
 enum {
-    FWS_INF_HEADER,      /* zlib CMF, FLG */
-    FWS_INF_DICTID,      /* 4 DICTID bytes, read before refusing FDICT (as zlib) */
-    FWS_INF_BLOCK,       /* BFINAL, BTYPE; or the end of the stream after a final block */
-    FWS_INF_STORED_LEN,  /* LEN, NLEN */
-    FWS_INF_STORED_COPY, /* stored bytes */
-    FWS_INF_TABLE,       /* HLIT, HDIST, HCLEN */
-    FWS_INF_CL_LENS,     /* code-length code lengths, 3 bits each */
-    FWS_INF_CODE_LENS,   /* literal/length and distance code lengths */
-    FWS_INF_LITLEN,      /* literal/length symbol and length extra bits */
-    FWS_INF_DIST,        /* distance symbol */
-    FWS_INF_DISTEXT,     /* distance extra bits */
-    FWS_INF_MATCH,       /* copy length bytes from dist back */
-    FWS_INF_TRAILER,     /* Adler-32, big-endian */
-    FWS_INF_END          /* DONE or failed: status says which */
+    FWS_INF_HEADER = 0,       /* zlib CMF, FLG */
+    FWS_INF_DICTID = 4,       /* 4 DICTID bytes, read before refusing FDICT (as zlib) */
+    FWS_INF_BLOCK = 8,        /* BFINAL, BTYPE; or the end of the stream after a final block */
+    FWS_INF_STORED_LEN = 12,  /* LEN, NLEN */
+    FWS_INF_STORED_COPY = 16, /* stored bytes */
+    FWS_INF_TABLE = 20,       /* HLIT, HDIST, HCLEN */
+    FWS_INF_CL_LENS = 24,     /* code-length code lengths, 3 bits each */
+    FWS_INF_CODE_LENS = 28,   /* literal/length and distance code lengths */
+    FWS_INF_LITLEN = 32,      /* literal/length symbol and length extra bits */
+    FWS_INF_DIST = 36,        /* distance symbol */
+    FWS_INF_DISTEXT = 40,     /* distance extra bits */
+    FWS_INF_MATCH = 44,       /* copy length bytes from dist back */
+    FWS_INF_TRAILER = 48,     /* Adler-32, big-endian */
+    FWS_INF_END = 52          /* DONE or failed: status says which */
 };
 
 #define FWS_INF_MORE (-1) /* input ran out inside a code */
