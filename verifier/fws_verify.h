@@ -53,8 +53,8 @@
  * callback does the key agreement in a secure element.
  *
  * Sizes (measured: the QEMU bootloader prints them, tests/test_verifier.c
- * for the host): sizeof(fws_install_ctx) = 3,656 bytes with 4-byte
- * pointers (Cortex-M), 3,840 on LP64 hosts; the inflater's state with its
+ * for the host): sizeof(fws_install_ctx) = 3,704 bytes with 4-byte
+ * pointers (Cortex-M), 3,896 on LP64 hosts; the inflater's state with its
  * decoding tables is 2,052 of them.  Work area: FWS_WORK_SIZE(4096, 12) =
  * 17,065 bytes, FWS_WORK_SIZE(4096, 15) = 45,737, of which 8,192 + 633 are
  * the signed region and the rest of the boot record (kept signatures,
