@@ -277,14 +277,13 @@ struct fws_install_ctx {
     uint32_t need, have;       /* bytes the current step collects / has */
     uint8_t *dst;              /* where they go; NULL: skipped */
     uint32_t manifest_len;
-    uint32_t chunk_len;        /* stored bytes of the current chunk */
     fws_entry_head eh;
     uint8_t entry[FWS_ENTRY_HEAD_LEN + FWS_CAPSULE_BODY];   /* capsule entry */
     uint8_t psk_id[FWS_KEYID_LEN];
     uint8_t x25519_id[FWS_KEYID_LEN];
     uint8_t expect[FWS_HASH_LEN];   /* hash of the next chunk */
     uint8_t key[FWS_KEY_LEN];  /* SECRET: content key */
-    uint64_t chunk_index, payload_done;   /* chunks / payload bytes done */
+    uint64_t payload_done;     /* payload bytes done */
     fws_manifest m;            /* decoded; points into the work area */
     fws_sig_tally tally;
     fws_chacha20_ctx chacha;   /* SECRET */

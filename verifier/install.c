@@ -35,19 +35,19 @@
 #include "policy_check.h"
 #include "sha512.h"
 
-/* The steps, in stream order.  COUNT, HEAD, BODY and SKIP read the
- * signature block, then (ctx->capsules set) the capsule block.  Spaced
- * four apart, as inflate.c's: no jump table, so no compiler helper on
- * Cortex-M0+. */
+/* The steps, in stream order, FWS_CFG_STEP_SPACING apart (no jump table
+ * on Cortex-M0+: fws_config.h).  COUNT, HEAD, BODY and SKIP read the
+ * signature block, then (ctx->capsules set) the capsule block. */
+#define FWS_ST_STEP(n) ((n) * FWS_CFG_STEP_SPACING)
 enum {
-    FWS_ST_HEADER = 0,
-    FWS_ST_MANIFEST = 4,
-    FWS_ST_COUNT = 8,
-    FWS_ST_HEAD = 12,
-    FWS_ST_BODY = 16,
-    FWS_ST_SKIP = 20,
-    FWS_ST_CHUNK = 24,
-    FWS_ST_END = 28
+    FWS_ST_HEADER = FWS_ST_STEP(0),
+    FWS_ST_MANIFEST = FWS_ST_STEP(1),
+    FWS_ST_COUNT = FWS_ST_STEP(2),
+    FWS_ST_HEAD = FWS_ST_STEP(3),
+    FWS_ST_BODY = FWS_ST_STEP(4),
+    FWS_ST_SKIP = FWS_ST_STEP(5),
+    FWS_ST_CHUNK = FWS_ST_STEP(6),
+    FWS_ST_END = FWS_ST_STEP(7)
 };
 
 #define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_BOOT_TAIL_MAX)
@@ -221,21 +221,22 @@ static void fws_install_body(fws_install_ctx *ctx)
 
 /* ---- payload ---- */
 
-/* Stored bytes of the next chunk: C + 32, or the last chunk's 1..C.
- * (Compared, never divided: no 64-bit division helper on 32-bit targets.) */
-static uint32_t fws_install_chunk_len(const fws_install_ctx *ctx)
+/* Expects the next stored chunk: C + 32 bytes (data and the next chunk's
+ * hash), or the last chunk's 1..C.  (Compared, never divided: no 64-bit
+ * division helper on 32-bit targets.) */
+static void fws_install_next_chunk(fws_install_ctx *ctx)
 {
     uint64_t left = ctx->m.payload_len - ctx->payload_done;
-    if (left > ctx->m.chunk_size)
-        return ctx->m.chunk_size + FWS_HASH_LEN;
-    return (uint32_t)left;
+    fws_install_expect(ctx, FWS_ST_CHUNK, fws_install_chunk_buf(ctx),
+                       left > ctx->m.chunk_size ? ctx->m.chunk_size + FWS_HASH_LEN
+                                                : (uint32_t)left);
 }
 
 static int fws_install_payload_start(fws_install_ctx *ctx)
 {
     int rc;
     uint8_t *dk = NULL;
-    ctx->chunk_index = ctx->payload_done = 0;
+    ctx->payload_done = 0;
     fws_copy(ctx->expect, ctx->m.first_chunk_hash, FWS_HASH_LEN);
     if (ctx->m.encrypted) {
         dk = fws_install_kept_end(ctx);
@@ -250,22 +251,23 @@ static int fws_install_payload_start(fws_install_ctx *ctx)
             rc = FWS_E_SIZES;
         return rc;
     }
-    ctx->chunk_len = fws_install_chunk_len(ctx);
-    fws_install_expect(ctx, FWS_ST_CHUNK, fws_install_chunk_buf(ctx), ctx->chunk_len);
+    fws_install_next_chunk(ctx);
     return FWS_OK;
 }
 
-/* A whole stored chunk is in the work area: authenticate, decrypt, route. */
+/* A whole stored chunk (ctx->need bytes) is in the work area:
+ * authenticate, decrypt, route.  Only the last chunk is C bytes or
+ * shorter. */
 static int fws_install_chunk(fws_install_ctx *ctx)
 {
     static const uint8_t zero_nonce[FWS_CHACHA20_NONCE_LEN] = {0};
     uint8_t *buf = fws_install_chunk_buf(ctx);
     uint8_t h[FWS_HASH_LEN];
-    int last = ctx->m.payload_len - ctx->payload_done <= ctx->m.chunk_size;
-    size_t n = last ? ctx->chunk_len : ctx->m.chunk_size;
+    int last = ctx->need <= ctx->m.chunk_size;
+    size_t n = last ? ctx->need : ctx->m.chunk_size;
     int rc;
 
-    fws_sha256(h, buf, ctx->chunk_len);
+    fws_sha256(h, buf, ctx->need);
     if (!fws_equal(h, ctx->expect, FWS_HASH_LEN))
         return FWS_E_CHUNK_HASH;
     if (!last)
@@ -283,13 +285,11 @@ static int fws_install_chunk(fws_install_ctx *ctx)
     if (rc != FWS_OK)
         return rc;
     ctx->payload_done += n;
-    ctx->chunk_index++;
     if (last) {
         fws_install_expect(ctx, FWS_ST_END, NULL, 0);
         return fws_router_done(&ctx->r, &ctx->m) ? FWS_OK : FWS_E_SIZES;
     }
-    ctx->chunk_len = fws_install_chunk_len(ctx);
-    fws_install_expect(ctx, FWS_ST_CHUNK, buf, ctx->chunk_len);
+    fws_install_next_chunk(ctx);
     return FWS_OK;
 }
 

@@ -117,9 +117,7 @@ typedef char fws_sha256_layout_check[(offsetof(fws_sha256_ctx, buf) == sizeof(fw
 
 void fws_sha256_init(fws_sha256_ctx *ctx)
 {
-    unsigned i;
-    for (i = 0; i < 8; i++)
-        ctx->state[i] = fws_sha256_iv[i];
+    fws_copy(ctx->state, fws_sha256_iv, sizeof ctx->state);
     ctx->md.count = 0;
     ctx->md.compress = fws_sha256_compress;
     ctx->md.block_len = FWS_SHA256_BLOCK_LEN;

@@ -105,9 +105,7 @@ typedef char fws_sha512_layout_check[(offsetof(fws_sha512_ctx, buf) == sizeof(fw
 
 void fws_sha512_init(fws_sha512_ctx *ctx)
 {
-    unsigned i;
-    for (i = 0; i < 8; i++)
-        ctx->state[i] = fws_sha512_iv[i];
+    fws_copy(ctx->state, fws_sha512_iv, sizeof ctx->state);
     ctx->md.count = 0;
     ctx->md.compress = fws_sha512_compress;
     ctx->md.block_len = FWS_SHA512_BLOCK_LEN;
