@@ -227,6 +227,15 @@ static void fws_mf_reader_init(fws_mf_reader *r, const fws_mf_level *lv, const u
     r->at = at;
 }
 
+/* 1 if c may be in a META key: [A-Za-z0-9._-]; component names also
+ * allow '+' (plus) and separate segments with '/'. */
+static int fws_mf_name_char(uint8_t c, int plus)
+{
+    uint8_t l = (uint8_t)(c | 0x20);
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           (plus && c == '+');
+}
+
 int fws_component_name_valid(const uint8_t *name, size_t len)
 {
     size_t i, seg = 0;
@@ -242,8 +251,7 @@ int fws_component_name_valid(const uint8_t *name, size_t len)
             seg = 0;
             continue;
         }
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '+' || c == '-'))
+        if (!fws_mf_name_char(c, 1))
             return 0;
         seg++;
     }
@@ -255,12 +263,9 @@ int fws_meta_key_valid(const uint8_t *key, size_t len)
     size_t i;
     if (len == 0 || len > FWS_MAX_META_KEY)
         return 0;
-    for (i = 0; i < len; i++) {
-        uint8_t c = key[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
+    for (i = 0; i < len; i++)
+        if (!fws_mf_name_char(key[i], 0))
             return 0;
-    }
     return 1;
 }
 

@@ -572,6 +572,7 @@ verdict() { # VALUE BUDGET
         fi
         # shellcheck disable=SC2086
         python3 scripts/stack_usage.py --objdump "${CROSS}objdump" $elfs \
+            --indirect fws_md_update=fws_sha256_compress,fws_sha512_compress \
             --entry fws_boot_check --entry fws_install_init --entry fws_install_push \
             --entry fws_install_finish --entry fws_ed25519_verify --entry fws_x25519 \
             --entry fws_sha256 --entry fws_sha512 --entry fws_hkdf_sha256 \

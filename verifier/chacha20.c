@@ -19,8 +19,9 @@
 
 /* The quarter-rounds of a double round, as the state indices a, b, c, d
  * in four bits each: the four columns, then the four diagonals.  A loop
- * over this table instead of eight quarter-rounds written out: about 250
- * bytes less code for about 1.4 times the time of a block. */
+ * over this table instead of eight quarter-rounds written out: 340 bytes
+ * less code on Cortex-M4 for 2.2 times the time (56 instead of 25
+ * instructions per byte; about 6% of an install). */
 static const uint16_t fws_chacha20_qr[8] = {0x048c, 0x159d, 0x26ae, 0x37bf,
                                             0x05af, 0x16bc, 0x278d, 0x349e};
 
