@@ -135,11 +135,8 @@ for b in $BOARDS; do
 done
 
 # ---- the boards side by side ----
-fmt() { # 12345 -> 12,345 (integers only)
-    case $1 in
-    *.*) echo "$1" ;;
-    *) echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta' ;;
-    esac
+fmt() { # 12345 -> 12,345; 5335.0 -> 5,335.0
+    echo "$1" | sed -e ':a' -e 's/^\([0-9]*[0-9]\)\([0-9]\{3\}\)\($\|[,.]\)/\1,\2\3/' -e 'ta'
 }
 value() { # BOARD KEY
     v=""
