@@ -5,12 +5,15 @@
 #                      compiler and libraries already installed; installs
 #                      nothing and needs no root
 #   make demo          keygen, pack, inspect, verify, unpack the example firmware
-#   make test          the Criterion suite, then each fuzz harness for 20 s
-#                      (SAN=1: the suite under ASan+UBSan, no fuzzing)
+#   make test          the Criterion suite, the size gate, then each fuzz
+#                      harness for 20 s (SAN=1: the suite under ASan+UBSan and
+#                      the size gate, no fuzzing)
 #   make sim-demo      the A/B bootloader on simulated flash (examples/sim/)
 #   make qemu-demo     the bare-metal bootloader on QEMU's Cortex-M4 (examples/qemu-m4/)
-#   make size          the verifier's code size and stack on Cortex-M0+/M4 and RV32
-#   make bench-device  the verifier's instruction counts on a Cortex-M4 under QEMU
+#   make size          the verifier's code size, helpers and stack on Cortex-M0+/M3/M4/M33
+#                      and RV32, against mk/size-budgets.txt (make test enforces them)
+#   make size-docs     rewrites the size tables of README.md and docs/PORTING.md
+#   make bench-device  the verifier's instruction counts on Cortex-M0, M4 and M33 under QEMU
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60)
 #   make bench         host throughput against gzip, pigz, sha256sum and the peers
 #   make bench-mem     peak RSS of pack/verify/unpack on a 1 GiB input
@@ -90,17 +93,19 @@ PKGS_FUZZ  := clang-14 libclang-rt-14-dev? libc6-dev binutils make pkg-config \
 PKGS_demo         := $(PKGS_BUILD)
 PKGS_sim-demo     := $(PKGS_BUILD)
 # The suite also runs zip, openssl, valgrind (the constant-time check),
-# clang and the cross compilers (the amalgamation), script(1), awk, QEMU (the
-# bare-metal bootloader), SoftHSM2 and OpenSC's pkcs11-tool (keys in a token)
-# and the fuzz smoke.  The install test renders the man pages (groff, man),
-# parses the zsh completion, builds a CMake consumer; the docs test runs
-# README.md's and docs/CI.md's commands (python3 with PyYAML).
+# clang and the cross compilers (the amalgamation, and the size gate with
+# python3), script(1), awk, QEMU (the bare-metal bootloader), SoftHSM2 and
+# OpenSC's pkcs11-tool (keys in a token) and the fuzz smoke.  The install
+# test renders the man pages (groff, man), parses the zsh completion, builds
+# a CMake consumer; the docs test runs README.md's and docs/CI.md's commands
+# (python3 with PyYAML).
 PKGS_test         := $(PKGS_BUILD) libcriterion-dev zip openssl valgrind clang bsdutils mawk \
                      softhsm2 opensc \
                      $(PKGS_ARM) $(PKGS_RV32) $(PKGS_QEMU) $(PKGS_FUZZ) \
                      groff-base man-db zsh cmake python3 python3-yaml
 PKGS_fuzz         := $(PKGS_FUZZ)
 PKGS_size         := make mawk python3 $(PKGS_ARM) $(PKGS_RV32)
+PKGS_size-docs    := $(PKGS_size)
 PKGS_bench-device := $(PKGS_BUILD) $(PKGS_ARM) $(PKGS_QEMU)
 PKGS_qemu-demo    := $(PKGS_BUILD) mawk $(PKGS_ARM) $(PKGS_QEMU)
 # The MCU-sized input is Cortex-M code; the peers are compared where packaged;
@@ -112,7 +117,7 @@ PKGS_bench-mem    := $(PKGS_BUILD) time
 # Build-Depends, which are PKGS_BUILD's libraries).
 PKGS_deb          := $(PKGS_BUILD) debhelper dpkg-dev fakeroot lintian
 
-DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem deb
+DEPS_TARGETS := demo sim-demo test qemu-demo size size-docs bench-device fuzz bench bench-mem deb
 INSTALL_DEPS := NO_INSTALL=$(NO_INSTALL) scripts/install-deps.sh
 
 .PHONY: all deps deps-build deps-cross amalgamate completions check-one clean check-build
@@ -224,6 +229,11 @@ run-test: $(BUILD)/fwseal $(BUILD)/fwseal-tests $(BUILD)/fwsv $(AMALGAMATION) $(
 	@rm -f $(SKIP_LOG)
 	FWS_SKIP_LOG=$(SKIP_LOG) LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	    $(BUILD)/fwseal-tests --jobs 2 $(ARGS)
+	@# The size gate: every configuration within its budget
+	@# (mk/size-budgets.txt), helpers as allowed, the docs' tables current.
+	@BUILD=$(BUILD) sh scripts/size.sh --gate >$(BUILD)/size-gate.log 2>&1 || \
+	    { tail -n 60 $(BUILD)/size-gate.log; exit 1; }
+	@grep -E '^size gate' $(BUILD)/size-gate.log
 ifneq ($(SAN),1)
 	@# Fuzz smoke (the harnesses are ASan/UBSan builds already): 20 s each,
 	@# every saved regression replayed; fails on any finding.
@@ -238,6 +248,12 @@ run-qemu-demo: $(BUILD)/fwseal
 
 run-size:
 	@BUILD=$(BUILD) sh scripts/size.sh
+
+# Rewrites the size tables of README.md and docs/PORTING.md from a fresh run.
+run-size-docs:
+	@BUILD=$(BUILD) sh scripts/size.sh --write-docs >$(BUILD)/size-docs.log 2>&1 || \
+	    { tail -n 40 $(BUILD)/size-docs.log; exit 1; }
+	@grep '^size-docs' $(BUILD)/size-docs.log || echo "size-docs: the tables were current"
 
 # The host half of the bench (its inputs and expected results) links the library.
 run-bench-device: $(LIB)

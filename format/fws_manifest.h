@@ -69,6 +69,30 @@ typedef struct {
  * be NULL) and returns an fws_format_err. */
 int fws_manifest_decode(const uint8_t *buf, size_t len, fws_manifest *m, fws_diag *diag);
 
+/* The same decoder with the field where it stopped as a number
+ * (FWS_MF_*), for a device: its image then holds no field names.  Same
+ * result, same checks in the same order; *at (may be NULL) gets what
+ * fws_manifest_decode would put in a diag, with the field's id. */
+typedef struct {
+    uint32_t offset;
+    uint8_t field;             /* FWS_MF_* */
+    uint8_t index;
+} fws_manifest_at;
+int fws_manifest_decode_at(const uint8_t *buf, size_t len, fws_manifest *m, fws_manifest_at *at);
+
+/* Fields a decoder can stop at; fws_manifest_field_name gives the names
+ * fws_diag.field holds ("components[].name": the component is the index). */
+enum {
+    FWS_MF_MANIFEST, FWS_MF_VERSION, FWS_MF_COUNTER, FWS_MF_CLASS, FWS_MF_TIMESTAMP,
+    FWS_MF_PAYLOAD, FWS_MF_ENCRYPTION, FWS_MF_COMPONENTS, FWS_MF_MIN_KEY_GENERATION,
+    FWS_MF_META, FWS_MF_UNKNOWN, FWS_MF_CHUNK_SIZE, FWS_MF_FIRST_CHUNK_HASH,
+    FWS_MF_ENC_ALGORITHM, FWS_MF_PAYLOAD_LENGTH, FWS_MF_COMPONENT_COUNT, FWS_MF_COMPONENT,
+    FWS_MF_C_NAME, FWS_MF_C_SIZE, FWS_MF_C_DIGEST, FWS_MF_C_STORED_SIZE, FWS_MF_C_COMPRESSION,
+    FWS_MF_C_FIELD, FWS_MF_FIELDS
+};
+/* "version", "components[].name", ...; "manifest" outside the range. */
+const char *fws_manifest_field_name(uint8_t field);
+
 /* Canonical encoding of m (offset fields ignored; meta copied as given and
  * must already be a canonical META value).  Returns the length written, or
  * 0 if it does not fit in cap or m breaks a rule (the encoder re-decodes its

@@ -41,12 +41,13 @@ LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodi
 ARCH_M0PLUS   := -mcpu=cortex-m0plus -mthumb -mfloat-abi=soft
 ARCH_M3       := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
 ARCH_M4       := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+ARCH_M33      := -mcpu=cortex-m33 -mthumb -mfloat-abi=soft
 ARCH_RV32     := -march=rv32imac -mabi=ilp32 -mcmodel=medlow
 CROSS_CFLAGS  := $(FREE_STD) -Os $(WARN) -ffunction-sections -fdata-sections
 BARE_LDFLAGS  := -nostdlib -nostartfiles -Wl,--gc-sections
 
 FLAG_VARS := WARN FREE_STD HOST_STD FREE_SRCS FREE_INCLUDES HOST_LIB_SRCS HOST_INCLUDES \
-             LIB_CFLAGS LIB_LIBS ARCH_M0PLUS ARCH_M3 ARCH_M4 ARCH_RV32 CROSS_CFLAGS BARE_LDFLAGS
+             LIB_CFLAGS LIB_LIBS ARCH_M0PLUS ARCH_M3 ARCH_M4 ARCH_M33 ARCH_RV32 CROSS_CFLAGS BARE_LDFLAGS
 
 # print-flags: FWS_NAME='value' lines for the shell (scripts/flags.sh).
 shell_quote = '$(subst ','\'',$1)'

@@ -27,7 +27,7 @@ mkdir -p "$out"
 
 # Public headers, in dependency order.
 PUBLIC="verifier/fws_config.h format/fws_format.h format/fws_manifest.h
-        verifier/sha256.h verifier/sha512.h verifier/hmac_sha256.h verifier/chacha20.h
+        verifier/md_block.h verifier/sha256.h verifier/sha512.h verifier/hmac_sha256.h verifier/chacha20.h
         verifier/ed25519_verify.h verifier/x25519.h verifier/inflate.h verifier/component_digest.h
         verifier/fws_verify.h"
 # Internal headers: the byte helpers first, then the rest of verifier/.

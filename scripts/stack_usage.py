@@ -27,6 +27,11 @@ marked "~"; otherwise they count 0 and are marked "?".  Calls through a
 function pointer (the sink, reader and unwrap callbacks) are flagged: the
 figure excludes the callback's own stack.
 
+--indirect CALLER=TARGET[,TARGET...] names the functions CALLER reaches
+through a function pointer inside the verifier (md_block.c's call of a
+hash's block function): those calls then count as calls of the targets,
+not as callbacks.
+
 Prints one line per entry point:
     NAME  BYTES  [notes]  f1 n1 > f2 n2 > ...   (the deepest path)
 notes: "callback@D": a call through a function pointer happens with D
@@ -137,6 +142,16 @@ class Graph:
             self.name[name] = name
             self.defined.add(name)
             self.edges[name] = set(calls) | ({'__indirect_call'} if indirect else set())
+
+    def resolve_indirect(self, caller, targets):
+        """caller's calls through a pointer go to targets (names)."""
+        titles = [t for t, n in self.name.items() if n == caller]
+        dest = [t for t, n in self.name.items() if n in targets and t in self.defined]
+        for t in titles:
+            e = self.edges.get(t, set())
+            if '__indirect_call' in e:
+                e.discard('__indirect_call')
+                e.update(dest)
 
     def worst(self, entry):
         """(bytes, path, flags) of the deepest call chain from entry."""
@@ -255,11 +270,11 @@ def count_regs(spec):
 
 
 def main(argv):
-    entries, cis, elfs, objdump = [], [], [], 'objdump'
+    entries, cis, elfs, objdump, indirect = [], [], [], 'objdump', []
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in ('--entry', '--elf', '--objdump'):
+        if a in ('--entry', '--elf', '--objdump', '--indirect'):
             if i + 1 >= len(argv):
                 sys.exit('stack_usage.py: %s needs a value' % a)
             v = argv[i + 1]
@@ -267,6 +282,9 @@ def main(argv):
                 entries.append(v)
             elif a == '--elf':
                 elfs.append(v)
+            elif a == '--indirect':
+                caller, _, targets = v.partition('=')
+                indirect.append((caller, set(targets.split(','))))
             else:
                 objdump = v
             i += 2
@@ -282,6 +300,8 @@ def main(argv):
         g.estimate_from_elf(elfs, objdump)
     else:
         g.load_elf_graph(elfs, objdump, sus)
+    for caller, targets in indirect:
+        g.resolve_indirect(caller, targets)
     status = 0
     for e in entries:
         if e not in g.defined:

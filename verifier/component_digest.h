@@ -18,7 +18,7 @@
  * from it).
  *
  * Constant time: DK is handled by HMAC-SHA256 (constant time), the final
- * comparison by fws_ct_equal.  Context: 212 bytes (an HMAC context).
+ * comparison by fws_ct_equal.  Context: 232 bytes (an HMAC context).
  */
 #ifndef FWS_COMPONENT_DIGEST_H
 #define FWS_COMPONENT_DIGEST_H

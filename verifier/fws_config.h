@@ -42,6 +42,18 @@
 #error "FWS_CFG_CT_MUL64 must be 0 or 1"
 #endif
 
+/* Step numbers of the state machines (install, inflate) are this far
+ * apart.  On Thumb-1 (Cortex-M0/M0+) GCC's jump tables for a dense switch
+ * call libgcc helpers (__gnu_thumb1_case_*); numbers 4 apart make every
+ * switch too sparse for a table, so the verifier links no helper but the
+ * 64-bit multiply there (make size checks).  Elsewhere a table is smaller
+ * (about 50 bytes on Cortex-M4) and needs no helper.  Not a tunable. */
+#if defined(__thumb__) && !defined(__thumb2__)
+#define FWS_CFG_STEP_SPACING 4
+#else
+#define FWS_CFG_STEP_SPACING 1
+#endif
+
 /* Key rotation (SPEC.md 4.1): 1 accepts signing keys certified by root
  * keys (policy.roots); about 500 bytes of code.  0 leaves it out: delegated
  * entries never count, and a policy with roots is refused. */

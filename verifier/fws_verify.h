@@ -53,8 +53,8 @@
  * callback does the key agreement in a secure element.
  *
  * Sizes (measured: the QEMU bootloader prints them, tests/test_verifier.c
- * for the host): sizeof(fws_install_ctx) = 3,656 bytes with 4-byte
- * pointers (Cortex-M), 3,840 on LP64 hosts; the inflater's state with its
+ * for the host): sizeof(fws_install_ctx) = 3,704 bytes with 4-byte
+ * pointers (Cortex-M), 3,896 on LP64 hosts; the inflater's state with its
  * decoding tables is 2,052 of them.  Work area: FWS_WORK_SIZE(4096, 12) =
  * 17,065 bytes, FWS_WORK_SIZE(4096, 15) = 45,737, of which 8,192 + 633 are
  * the signed region and the rest of the boot record (kept signatures,
@@ -267,6 +267,7 @@ struct fws_install_ctx {
     int status;                /* sticky: first error, or FWS_OK */
     uint8_t state;             /* FWS_ST_* in install.c */
     uint8_t finished;
+    uint8_t capsules;          /* the block being read: 0 signatures, 1 capsules */
     uint8_t block_count;       /* entries in the block being read */
     uint8_t entry_index;       /* entries of it read so far */
     uint8_t kept;              /* signature entries kept for the boot record */
@@ -276,14 +277,13 @@ struct fws_install_ctx {
     uint32_t need, have;       /* bytes the current step collects / has */
     uint8_t *dst;              /* where they go; NULL: skipped */
     uint32_t manifest_len;
-    uint32_t chunk_len;        /* stored bytes of the current chunk */
     fws_entry_head eh;
     uint8_t entry[FWS_ENTRY_HEAD_LEN + FWS_CAPSULE_BODY];   /* capsule entry */
     uint8_t psk_id[FWS_KEYID_LEN];
     uint8_t x25519_id[FWS_KEYID_LEN];
     uint8_t expect[FWS_HASH_LEN];   /* hash of the next chunk */
     uint8_t key[FWS_KEY_LEN];  /* SECRET: content key */
-    uint64_t chunk_index, payload_done;   /* chunks / payload bytes done */
+    uint64_t payload_done;     /* payload bytes done */
     fws_manifest m;            /* decoded; points into the work area */
     fws_sig_tally tally;
     fws_chacha20_ctx chacha;   /* SECRET */

@@ -11,7 +11,7 @@
  * Stack (measured, clang -Os, Cortex-M4): fws_hmac_sha256_init about 250
  * bytes (64-byte pad block + SHA-256), 370 when the key is longer than 64
  * bytes and gets hashed; fws_hkdf_sha256 at most about 680 bytes (an HMAC
- * context, the PRK and one output block).  Context: 208 bytes.
+ * context, the PRK and one output block).  Context: 224 bytes.
  */
 #ifndef FWS_HMAC_SHA256_H
 #define FWS_HMAC_SHA256_H

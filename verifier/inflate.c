@@ -53,27 +53,31 @@
 #include "inflate.h"
 
 #include "fws_bytes.h"
+#include "fws_config.h"
 
 /* The size the header documents, checked where it applies (4-byte
  * pointers); a negative array size stops the build if it drifts. */
 typedef char fws_inflate_ctx_size_check
     [(sizeof(void *) != 4 || sizeof(fws_inflate_ctx) == FWS_INFLATE_CTX_SIZE_ILP32) ? 1 : -1];
 
+/* The steps, FWS_CFG_STEP_SPACING apart (no jump table on Cortex-M0+:
+ * fws_config.h). */
+#define FWS_INF_STEP(n) ((n) * FWS_CFG_STEP_SPACING)
 enum {
-    FWS_INF_HEADER,      /* zlib CMF, FLG */
-    FWS_INF_DICTID,      /* 4 DICTID bytes, read before refusing FDICT (as zlib) */
-    FWS_INF_BLOCK,       /* BFINAL, BTYPE; or the end of the stream after a final block */
-    FWS_INF_STORED_LEN,  /* LEN, NLEN */
-    FWS_INF_STORED_COPY, /* stored bytes */
-    FWS_INF_TABLE,       /* HLIT, HDIST, HCLEN */
-    FWS_INF_CL_LENS,     /* code-length code lengths, 3 bits each */
-    FWS_INF_CODE_LENS,   /* literal/length and distance code lengths */
-    FWS_INF_LITLEN,      /* literal/length symbol and length extra bits */
-    FWS_INF_DIST,        /* distance symbol */
-    FWS_INF_DISTEXT,     /* distance extra bits */
-    FWS_INF_MATCH,       /* copy length bytes from dist back */
-    FWS_INF_TRAILER,     /* Adler-32, big-endian */
-    FWS_INF_END          /* DONE or failed: status says which */
+    FWS_INF_HEADER = FWS_INF_STEP(0),       /* zlib CMF, FLG */
+    FWS_INF_DICTID = FWS_INF_STEP(1),       /* 4 DICTID bytes, read before refusing FDICT (as zlib) */
+    FWS_INF_BLOCK = FWS_INF_STEP(2),        /* BFINAL, BTYPE; or the end of the stream after a final block */
+    FWS_INF_STORED_LEN = FWS_INF_STEP(3),   /* LEN, NLEN */
+    FWS_INF_STORED_COPY = FWS_INF_STEP(4),  /* stored bytes */
+    FWS_INF_TABLE = FWS_INF_STEP(5),        /* HLIT, HDIST, HCLEN */
+    FWS_INF_CL_LENS = FWS_INF_STEP(6),      /* code-length code lengths, 3 bits each */
+    FWS_INF_CODE_LENS = FWS_INF_STEP(7),    /* literal/length and distance code lengths */
+    FWS_INF_LITLEN = FWS_INF_STEP(8),       /* literal/length symbol and length extra bits */
+    FWS_INF_DIST = FWS_INF_STEP(9),         /* distance symbol */
+    FWS_INF_DISTEXT = FWS_INF_STEP(10),     /* distance extra bits */
+    FWS_INF_MATCH = FWS_INF_STEP(11),       /* copy length bytes from dist back */
+    FWS_INF_TRAILER = FWS_INF_STEP(12),     /* Adler-32, big-endian */
+    FWS_INF_END = FWS_INF_STEP(13)          /* DONE or failed: status says which */
 };
 
 #define FWS_INF_MORE (-1) /* input ran out inside a code */
@@ -666,6 +670,7 @@ sink_failed:
 #undef FWS_INF_SYMBOL
 #undef FWS_INF_INVALID
 #undef FWS_INF_LENS
+#undef FWS_INF_STEP
 
 const char *fws_inflate_error_name(int err)
 {

@@ -35,19 +35,19 @@
 #include "policy_check.h"
 #include "sha512.h"
 
+/* The steps, in stream order, FWS_CFG_STEP_SPACING apart (no jump table
+ * on Cortex-M0+: fws_config.h).  COUNT, HEAD, BODY and SKIP read the
+ * signature block, then (ctx->capsules set) the capsule block. */
+#define FWS_ST_STEP(n) ((n) * FWS_CFG_STEP_SPACING)
 enum {
-    FWS_ST_HEADER,
-    FWS_ST_MANIFEST,
-    FWS_ST_SIG_COUNT,
-    FWS_ST_SIG_HEAD,
-    FWS_ST_SIG_BODY,
-    FWS_ST_SIG_SKIP,
-    FWS_ST_CAP_COUNT,
-    FWS_ST_CAP_HEAD,
-    FWS_ST_CAP_BODY,
-    FWS_ST_CAP_SKIP,
-    FWS_ST_CHUNK,
-    FWS_ST_END
+    FWS_ST_HEADER = FWS_ST_STEP(0),
+    FWS_ST_MANIFEST = FWS_ST_STEP(1),
+    FWS_ST_COUNT = FWS_ST_STEP(2),
+    FWS_ST_HEAD = FWS_ST_STEP(3),
+    FWS_ST_BODY = FWS_ST_STEP(4),
+    FWS_ST_SKIP = FWS_ST_STEP(5),
+    FWS_ST_CHUNK = FWS_ST_STEP(6),
+    FWS_ST_END = FWS_ST_STEP(7)
 };
 
 #define FWS_OFF_CHUNK (FWS_HEADER_LEN + FWS_CFG_MAX_MANIFEST + FWS_BOOT_TAIL_MAX)
@@ -106,25 +106,7 @@ static int fws_install_fail(fws_install_ctx *ctx, int rc)
     return rc;
 }
 
-/* ---- signature block ---- */
-
-static int fws_install_sig_next(fws_install_ctx *ctx)
-{
-    int rc;
-    if (ctx->entry_index < ctx->block_count) {
-        fws_install_expect(ctx, FWS_ST_SIG_HEAD, fws_install_kept_end(ctx), FWS_ENTRY_HEAD_LEN);
-        return FWS_OK;
-    }
-    rc = fws_sig_tally_result(&ctx->tally, ctx->policy, &ctx->m);
-    if (rc != FWS_OK)
-        return rc;
-    /* The boot record's block holds the entries that counted. */
-    fws_install_sig_block(ctx)[0] = ctx->kept;
-    fws_install_expect(ctx, FWS_ST_CAP_COUNT, ctx->entry, 1);
-    return FWS_OK;
-}
-
-/* ---- capsule block ---- */
+/* ---- signature and capsule blocks ---- */
 
 /* Tries one capsule entry (ctx->entry) with the device's keys, then with
  * the unwrap callback, unless the key was already found. */
@@ -163,11 +145,26 @@ static void fws_install_try_capsule(fws_install_ctx *ctx)
 
 static int fws_install_payload_start(fws_install_ctx *ctx);
 
-static int fws_install_cap_next(fws_install_ctx *ctx)
+/* After an entry (or the count): the next entry's head, or the end of the
+ * block.  Signature entries are read to where they would be kept, capsule
+ * entries into the context. */
+static int fws_install_next_entry(fws_install_ctx *ctx)
 {
     const fws_policy *p = ctx->policy;
+    int rc;
     if (ctx->entry_index < ctx->block_count) {
-        fws_install_expect(ctx, FWS_ST_CAP_HEAD, ctx->entry, FWS_ENTRY_HEAD_LEN);
+        fws_install_expect(ctx, FWS_ST_HEAD, ctx->capsules ? ctx->entry : fws_install_kept_end(ctx),
+                           FWS_ENTRY_HEAD_LEN);
+        return FWS_OK;
+    }
+    if (!ctx->capsules) {
+        rc = fws_sig_tally_result(&ctx->tally, p, &ctx->m);
+        if (rc != FWS_OK)
+            return rc;
+        /* The boot record's block holds the entries that counted. */
+        fws_install_sig_block(ctx)[0] = ctx->kept;
+        ctx->capsules = 1;
+        fws_install_expect(ctx, FWS_ST_COUNT, ctx->entry, 1);
         return FWS_OK;
     }
     if (ctx->m.encrypted && !ctx->key_ok) {
@@ -178,23 +175,68 @@ static int fws_install_cap_next(fws_install_ctx *ctx)
     return fws_install_payload_start(ctx);
 }
 
+/* A block's count byte (at ctx->dst). */
+static int fws_install_count(fws_install_ctx *ctx)
+{
+    int rc;
+    ctx->block_count = ctx->dst[0];
+    ctx->entry_index = 0;
+    rc = fws_block_count_check(ctx->block_count, ctx->capsules, ctx->m.encrypted);
+    return rc != FWS_OK ? rc : fws_install_next_entry(ctx);
+}
+
+/* An entry's head (at ctx->dst): read its body if it can count (a
+ * signature while the threshold is not met, an X25519 or PSK capsule),
+ * else skip it unread. */
+static int fws_install_head(fws_install_ctx *ctx)
+{
+    int rc = fws_entry_head_decode(ctx->dst, ctx->capsules, &ctx->eh), wanted;
+    uint8_t type = ctx->eh.type;
+    if (rc != FWS_OK)
+        return rc;
+    wanted = ctx->capsules ? type == FWS_CAPSULE_X25519 || type == FWS_CAPSULE_PSK
+                           : fws_sig_tally_wants(&ctx->tally, ctx->policy, type);
+    /* The head decoder bounded body_len (72 for capsules); the kept area
+     * has room for one more signature entry of any kind while the
+     * threshold is not met. */
+    fws_install_expect(ctx, wanted ? FWS_ST_BODY : FWS_ST_SKIP,
+                       wanted ? ctx->dst + FWS_ENTRY_HEAD_LEN : NULL, ctx->eh.body_len);
+    return FWS_OK;
+}
+
+/* An entry's body (at ctx->dst): a signature judged (kept if it counted),
+ * a capsule tried while the key is not found. */
+static void fws_install_body(fws_install_ctx *ctx)
+{
+    if (!ctx->capsules) {
+        if (fws_sig_tally_entry(&ctx->tally, ctx->policy, &ctx->m, ctx->eh.type, ctx->dst,
+                                ctx->eh.body_len, ctx->work, FWS_HEADER_LEN + ctx->manifest_len)) {
+            ctx->kept++;   /* keep it: the next entry goes after it */
+            ctx->kept_len = (uint16_t)(ctx->kept_len + FWS_ENTRY_HEAD_LEN + ctx->eh.body_len);
+        }
+    } else if (ctx->m.encrypted && !ctx->key_ok) {
+        fws_install_try_capsule(ctx);
+    }
+}
+
 /* ---- payload ---- */
 
-/* Stored bytes of the next chunk: C + 32, or the last chunk's 1..C.
- * (Compared, never divided: no 64-bit division helper on 32-bit targets.) */
-static uint32_t fws_install_chunk_len(const fws_install_ctx *ctx)
+/* Expects the next stored chunk: C + 32 bytes (data and the next chunk's
+ * hash), or the last chunk's 1..C.  (Compared, never divided: no 64-bit
+ * division helper on 32-bit targets.) */
+static void fws_install_next_chunk(fws_install_ctx *ctx)
 {
     uint64_t left = ctx->m.payload_len - ctx->payload_done;
-    if (left > ctx->m.chunk_size)
-        return ctx->m.chunk_size + FWS_HASH_LEN;
-    return (uint32_t)left;
+    fws_install_expect(ctx, FWS_ST_CHUNK, fws_install_chunk_buf(ctx),
+                       left > ctx->m.chunk_size ? ctx->m.chunk_size + FWS_HASH_LEN
+                                                : (uint32_t)left);
 }
 
 static int fws_install_payload_start(fws_install_ctx *ctx)
 {
     int rc;
     uint8_t *dk = NULL;
-    ctx->chunk_index = ctx->payload_done = 0;
+    ctx->payload_done = 0;
     fws_copy(ctx->expect, ctx->m.first_chunk_hash, FWS_HASH_LEN);
     if (ctx->m.encrypted) {
         dk = fws_install_kept_end(ctx);
@@ -209,22 +251,23 @@ static int fws_install_payload_start(fws_install_ctx *ctx)
             rc = FWS_E_SIZES;
         return rc;
     }
-    ctx->chunk_len = fws_install_chunk_len(ctx);
-    fws_install_expect(ctx, FWS_ST_CHUNK, fws_install_chunk_buf(ctx), ctx->chunk_len);
+    fws_install_next_chunk(ctx);
     return FWS_OK;
 }
 
-/* A whole stored chunk is in the work area: authenticate, decrypt, route. */
+/* A whole stored chunk (ctx->need bytes) is in the work area:
+ * authenticate, decrypt, route.  Only the last chunk is C bytes or
+ * shorter. */
 static int fws_install_chunk(fws_install_ctx *ctx)
 {
     static const uint8_t zero_nonce[FWS_CHACHA20_NONCE_LEN] = {0};
     uint8_t *buf = fws_install_chunk_buf(ctx);
     uint8_t h[FWS_HASH_LEN];
-    int last = ctx->m.payload_len - ctx->payload_done <= ctx->m.chunk_size;
-    size_t n = last ? ctx->chunk_len : ctx->m.chunk_size;
+    int last = ctx->need <= ctx->m.chunk_size;
+    size_t n = last ? ctx->need : ctx->m.chunk_size;
     int rc;
 
-    fws_sha256(h, buf, ctx->chunk_len);
+    fws_sha256(h, buf, ctx->need);
     if (!fws_equal(h, ctx->expect, FWS_HASH_LEN))
         return FWS_E_CHUNK_HASH;
     if (!last)
@@ -242,108 +285,52 @@ static int fws_install_chunk(fws_install_ctx *ctx)
     if (rc != FWS_OK)
         return rc;
     ctx->payload_done += n;
-    ctx->chunk_index++;
     if (last) {
         fws_install_expect(ctx, FWS_ST_END, NULL, 0);
         return fws_router_done(&ctx->r, &ctx->m) ? FWS_OK : FWS_E_SIZES;
     }
-    ctx->chunk_len = fws_install_chunk_len(ctx);
-    fws_install_expect(ctx, FWS_ST_CHUNK, buf, ctx->chunk_len);
+    fws_install_next_chunk(ctx);
     return FWS_OK;
 }
 
 /* ---- the steps ---- */
 
 /* The current step has all its bytes: act on them and set up the next.
- * Steps of length 0 are taken at once. */
+ * Steps of length 0 are taken at once.  (If-chains, not a switch: a jump
+ * table would need a compiler helper on Cortex-M0+.) */
 static int fws_install_step(fws_install_ctx *ctx)
 {
     uint8_t *w = ctx->work;
-    int rc = FWS_OK;
-    for (;;) {
-        switch (ctx->state) {
-        case FWS_ST_HEADER:
+    uint8_t st;
+    int rc;
+    do {
+        st = ctx->state;
+        if (st == FWS_ST_CHUNK) {
+            rc = fws_install_chunk(ctx);
+        } else if (st == FWS_ST_HEADER) {
             rc = fws_policy_check_header(w, &ctx->manifest_len);
             if (rc == FWS_OK)
                 fws_install_expect(ctx, FWS_ST_MANIFEST, w + FWS_HEADER_LEN, ctx->manifest_len);
-            break;
-        case FWS_ST_MANIFEST:
-            rc = fws_manifest_decode(w + FWS_HEADER_LEN, ctx->manifest_len, &ctx->m, NULL);
+        } else if (st == FWS_ST_MANIFEST) {
+            rc = fws_manifest_decode_at(w + FWS_HEADER_LEN, ctx->manifest_len, &ctx->m, NULL);
             if (rc == FWS_OK)
                 rc = fws_policy_check_manifest(ctx->policy, &ctx->m);
             if (rc == FWS_OK)
-                fws_install_expect(ctx, FWS_ST_SIG_COUNT, fws_install_sig_block(ctx), 1);
-            break;
-        case FWS_ST_SIG_COUNT:
-            ctx->block_count = fws_install_sig_block(ctx)[0];
-            ctx->entry_index = ctx->kept = 0;
-            ctx->kept_len = 0;
-            rc = fws_block_count_check(ctx->block_count, 0, ctx->m.encrypted);
-            if (rc == FWS_OK)
-                rc = fws_install_sig_next(ctx);
-            break;
-        case FWS_ST_SIG_HEAD:
-            rc = fws_entry_head_decode(ctx->dst, 0, &ctx->eh);
-            if (rc != FWS_OK)
-                break;
-            /* The head decoder bounded body_len; the kept area has room
-             * for one more entry of any kind while the threshold is not met. */
-            if (fws_sig_tally_wants(&ctx->tally, ctx->policy, ctx->eh.type))
-                fws_install_expect(ctx, FWS_ST_SIG_BODY, ctx->dst + FWS_ENTRY_HEAD_LEN,
-                                   ctx->eh.body_len);
-            else   /* unknown type, no roots, or the threshold is met: never counts */
-                fws_install_expect(ctx, FWS_ST_SIG_SKIP, NULL, ctx->eh.body_len);
-            break;
-        case FWS_ST_SIG_BODY:
-            if (fws_sig_tally_entry(&ctx->tally, ctx->policy, &ctx->m, ctx->eh.type, ctx->dst,
-                                    ctx->eh.body_len, w, FWS_HEADER_LEN + ctx->manifest_len)) {
-                ctx->kept++;   /* keep it: the next entry goes after it */
-                ctx->kept_len = (uint16_t)(ctx->kept_len + FWS_ENTRY_HEAD_LEN + ctx->eh.body_len);
-            }
+                fws_install_expect(ctx, FWS_ST_COUNT, fws_install_sig_block(ctx), 1);
+        } else if (st == FWS_ST_COUNT) {
+            rc = fws_install_count(ctx);
+        } else if (st == FWS_ST_HEAD) {
+            rc = fws_install_head(ctx);
+        } else if (st == FWS_ST_BODY || st == FWS_ST_SKIP) {
+            if (st == FWS_ST_BODY)
+                fws_install_body(ctx);
             ctx->entry_index++;
-            rc = fws_install_sig_next(ctx);
-            break;
-        case FWS_ST_SIG_SKIP:
-            ctx->entry_index++;
-            rc = fws_install_sig_next(ctx);
-            break;
-        case FWS_ST_CAP_COUNT:
-            ctx->block_count = ctx->entry[0];
-            ctx->entry_index = 0;
-            rc = fws_block_count_check(ctx->block_count, 1, ctx->m.encrypted);
-            if (rc == FWS_OK)
-                rc = fws_install_cap_next(ctx);
-            break;
-        case FWS_ST_CAP_HEAD:
-            rc = fws_entry_head_decode(ctx->entry, 1, &ctx->eh);
-            if (rc != FWS_OK)
-                break;
-            if (ctx->eh.type == FWS_CAPSULE_X25519 || ctx->eh.type == FWS_CAPSULE_PSK)
-                fws_install_expect(ctx, FWS_ST_CAP_BODY, ctx->entry + FWS_ENTRY_HEAD_LEN,
-                                   ctx->eh.body_len);   /* 72: checked by the decoder */
-            else
-                fws_install_expect(ctx, FWS_ST_CAP_SKIP, NULL, ctx->eh.body_len);
-            break;
-        case FWS_ST_CAP_BODY:
-            if (ctx->m.encrypted && !ctx->key_ok)
-                fws_install_try_capsule(ctx);
-            ctx->entry_index++;
-            rc = fws_install_cap_next(ctx);
-            break;
-        case FWS_ST_CAP_SKIP:
-            ctx->entry_index++;
-            rc = fws_install_cap_next(ctx);
-            break;
-        case FWS_ST_CHUNK:
-            rc = fws_install_chunk(ctx);
-            break;
-        default:
+            rc = fws_install_next_entry(ctx);
+        } else {
             rc = FWS_E_STATE;
-            break;
         }
-        if (rc != FWS_OK || ctx->state == FWS_ST_END || ctx->need != 0)
-            return rc;
-    }
+    } while (rc == FWS_OK && ctx->state != FWS_ST_END && ctx->need == 0);
+    return rc;
 }
 
 /* ---- API ---- */
@@ -429,7 +416,7 @@ int fws_install_boot_record(const fws_install_ctx *ctx, const uint8_t **rec, siz
     if (ctx->status != FWS_OK)
         return ctx->status;
     /* Encrypted: complete once the digest key is there (payload start). */
-    if (ctx->state < (ctx->m.encrypted ? FWS_ST_CHUNK : FWS_ST_CAP_COUNT))
+    if (ctx->state < FWS_ST_CHUNK && (ctx->m.encrypted || !ctx->capsules))
         return FWS_E_STATE;
     if (rec)
         *rec = ctx->work;

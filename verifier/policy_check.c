@@ -236,10 +236,9 @@ void fws_measurements_fill(fws_measurements *out, const fws_manifest *m,
     }
     out->n_signers = t->n_signers;
     out->signer_delegated = t->delegated;
-    for (i = 0; i < t->n_signers; i++) {
-        fws_copy(out->signer_id[i], t->signer_id[i], FWS_KEYID_LEN);
+    fws_copy(out->signer_id, t->signer_id, (size_t)t->n_signers * FWS_KEYID_LEN);
+    for (i = 0; i < t->n_signers; i++)
         out->signer_generation[i] = t->signer_gen[i];
-    }
     out->has_min_key_generation = m->has_min_key_generation;
     out->min_key_generation = m->min_key_generation;
 }

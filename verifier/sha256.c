@@ -3,13 +3,18 @@
  * SHA-256 (FIPS 180-4).  See sha256.h.
  *
  * Written for speed at a small price in code: the schedule expanded into
- * 64 words (192 bytes more stack than a 16-word ring), four rounds per
- * turn with the roles of a..h renamed.  The padding goes through update,
- * so the block logic exists once.
+ * 64 words (192 bytes more stack than a 16-word ring), FWS_SHA256_UNROLL
+ * rounds per turn with the roles of a..h renamed.  Buffering and padding
+ * are md_block.c's, shared with SHA-512.
  */
 #include "sha256.h"
 
 #include "fws_bytes.h"
+#include "md_block.h"
+
+#if FWS_SHA256_UNROLL != 2 && FWS_SHA256_UNROLL != 4
+#error "FWS_SHA256_UNROLL must be 2 or 4"
+#endif
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64
  * primes (FIPS 180-4, 4.2.2). */
@@ -37,19 +42,19 @@ static const uint32_t fws_sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0x
  *
  * Speed: the message schedule is expanded into all 64 words first (192
  * bytes more stack than a 16-word ring, but the rounds then only load), and
- * the rounds run four per turn with the eight variables renamed (their
- * roles come back after four rounds with four swaps, which the compiler
- * turns into register renaming), so they stay in registers: about 23
- * instructions a round on Cortex-M4 instead of about 70 for a rolled loop
- * that moves them.  Each schedule word is cleared (a volatile store) in
- * the round that uses it last, instead of in a loop afterwards.  Measured
- * on Cortex-M4 (-Os): 42.2 instructions per byte for 516 bytes of code;
- * two rounds per turn gave 49 (-128 bytes), eight 41.5 (+320 bytes); a
- * 16-word ring expanded 16 words at a time 54.5 (index masks and
- * spills). */
-static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
+ * the rounds run FWS_SHA256_UNROLL per turn with the eight variables
+ * renamed, so they stay in registers: about 23 instructions a round on
+ * Cortex-M4 instead of about 70 for a rolled loop that moves them.  After
+ * four rounds the roles come back with four swaps, which the compiler
+ * turns into register renaming; after two, with ten moves.  Each schedule
+ * word is cleared (a volatile store) in the round that uses it last,
+ * instead of in a loop afterwards.  Measured on Cortex-M4 (-Os): four
+ * rounds a turn 42.2 instructions per byte for 516 bytes of code, two 49
+ * for 128 bytes less, eight 41.5 for 320 more; a 16-word ring expanded 16
+ * words at a time 54.5 (index masks and spills). */
+static void fws_sha256_compress(void *st, const uint8_t *block)
 {
-    uint32_t w[64], a, b, c, d, e, f, g, h, t1, x, y;
+    uint32_t *state = (uint32_t *)st, w[64], a, b, c, d, e, f, g, h, t1, x, y;
     volatile uint32_t *vw = w;
     unsigned i;
 
@@ -75,9 +80,10 @@ static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
     vw[i + (j)] = 0; /* its last use: clear it (the block may be a secret) */                     \
     d += t1;                                                                                      \
     h = t1 + (FWS_ROR32(a, 2) ^ FWS_ROR32(a, 13) ^ FWS_ROR32(a, 22)) + ((a & b) | (c & (a | b)));
-    for (i = 0; i < 64; i += 4) {
+    for (i = 0; i < 64; i += FWS_SHA256_UNROLL) {
         FWS_SHA256_ROUND(a, b, c, d, e, f, g, h, 0)
         FWS_SHA256_ROUND(h, a, b, c, d, e, f, g, 1)
+#if FWS_SHA256_UNROLL == 4
         FWS_SHA256_ROUND(g, h, a, b, c, d, e, f, 2)
         FWS_SHA256_ROUND(f, g, h, a, b, c, d, e, 3)
         /* the roles moved by four: swap the halves back */
@@ -85,6 +91,11 @@ static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
         t1 = b; b = f; f = t1;
         t1 = c; c = g; g = t1;
         t1 = d; d = h; h = t1;
+#else
+        /* the roles moved by two: (a..h) = (g, h, a, b, c, d, e, f) */
+        t1 = g; g = e; e = c; c = a; a = t1;
+        t1 = h; h = f; f = d; d = b; b = t1;
+#endif
     }
 #undef FWS_SHA256_ROUND
     state[0] += a;
@@ -97,52 +108,30 @@ static void fws_sha256_compress(uint32_t state[8], const uint8_t block[64])
     state[7] += h;
 }
 
+/* The buffer and the state where md_block.c looks for them. */
+typedef char fws_sha256_layout_check[(offsetof(fws_sha256_ctx, buf) == sizeof(fws_md_head) &&
+                                      offsetof(fws_sha256_ctx, state) ==
+                                          sizeof(fws_md_head) + FWS_SHA256_BLOCK_LEN)
+                                         ? 1
+                                         : -1];
+
 void fws_sha256_init(fws_sha256_ctx *ctx)
 {
-    unsigned i;
-    for (i = 0; i < 8; i++)
-        ctx->state[i] = fws_sha256_iv[i];
-    ctx->count = 0;
+    fws_copy(ctx->state, fws_sha256_iv, sizeof ctx->state);
+    ctx->md.count = 0;
+    ctx->md.compress = fws_sha256_compress;
+    ctx->md.block_len = FWS_SHA256_BLOCK_LEN;
 }
 
 void fws_sha256_update(fws_sha256_ctx *ctx, const void *in, size_t len)
 {
-    const uint8_t *p = (const uint8_t *)in;
-    size_t used = (size_t)(ctx->count & 63);
-
-    if (len == 0) /* also keeps arithmetic off a NULL in */
-        return;
-    ctx->count += len;
-    if (used != 0) { /* top up the partial block first */
-        size_t take = 64 - used < len ? 64 - used : len;
-        fws_copy(ctx->buf + used, p, take);
-        p += take;
-        len -= take;
-        if (used + take < 64)
-            return;
-        fws_sha256_compress(ctx->state, ctx->buf);
-    }
-    for (; len >= 64; p += 64, len -= 64) /* whole blocks straight from in */
-        fws_sha256_compress(ctx->state, p);
-    fws_copy(ctx->buf, p, len);
+    fws_md_update(ctx, in, len);
 }
 
 void fws_sha256_final(fws_sha256_ctx *ctx, uint8_t out[FWS_SHA256_LEN])
 {
-    uint8_t pad[16];
     unsigned i;
-
-    /* Padding: 0x80, zeros up to 56 mod 64, the length in bits (64-bit
-     * big-endian), all through update (zeros eight at a time from pad:
-     * no second copy of the block logic). */
-    fws_store64_be(pad, ctx->count << 3);
-    pad[8] = 0x80;
-    fws_sha256_update(ctx, pad + 8, 1);
-    for (i = 0; i < 8; i++)
-        pad[8 + i] = 0;
-    while ((i = (unsigned)(56 - ctx->count) & 63) != 0)
-        fws_sha256_update(ctx, pad + 8, i < 8 ? i : 8);
-    fws_sha256_update(ctx, pad, 8);
+    fws_md_pad(ctx, 8);
     for (i = 0; i < 8; i++)
         fws_store32_be(out + 4 * i, ctx->state[i]);
     fws_wipe(ctx, sizeof *ctx);

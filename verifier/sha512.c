@@ -4,12 +4,13 @@
  *
  * One loop of 80 rounds over the state kept in an array (v[0..7] = a..h,
  * shifted down one place per round), the message schedule kept as a
- * 16-word ring (w[i & 15]), 128 bytes of stack instead of 640.  The
- * padding goes through update, so the block logic exists once.
+ * 16-word ring (w[i & 15]), 128 bytes of stack instead of 640.
+ * Buffering and padding are md_block.c's, shared with SHA-256.
  */
 #include "sha512.h"
 
 #include "fws_bytes.h"
+#include "md_block.h"
 
 /* First 64 bits of the fractional parts of the cube roots of the first 80
  * primes (FIPS 180-4, 4.2.3). */
@@ -57,9 +58,9 @@ static const uint64_t fws_sha512_iv[8] = {
  * the renaming form on Cortex-M4, and no slower).  A table-driven
  * Sigma/sigma with variable rotations saved only 24 more bytes at 2.7
  * times the time. */
-static void fws_sha512_compress(uint64_t state[8], const uint8_t block[128])
+static void fws_sha512_compress(void *st, const uint8_t *block)
 {
-    uint64_t w[16], v[8], t1, t2, x, y;
+    uint64_t *state = (uint64_t *)st, w[16], v[8], t1, t2, x, y;
     volatile uint64_t *vw = w;
     unsigned i, j;
 
@@ -95,54 +96,30 @@ static void fws_sha512_compress(uint64_t state[8], const uint8_t block[128])
         vw[i] = 0;
 }
 
+/* The buffer and the state where md_block.c looks for them. */
+typedef char fws_sha512_layout_check[(offsetof(fws_sha512_ctx, buf) == sizeof(fws_md_head) &&
+                                      offsetof(fws_sha512_ctx, state) ==
+                                          sizeof(fws_md_head) + FWS_SHA512_BLOCK_LEN)
+                                         ? 1
+                                         : -1];
+
 void fws_sha512_init(fws_sha512_ctx *ctx)
 {
-    unsigned i;
-    for (i = 0; i < 8; i++)
-        ctx->state[i] = fws_sha512_iv[i];
-    ctx->count = 0;
+    fws_copy(ctx->state, fws_sha512_iv, sizeof ctx->state);
+    ctx->md.count = 0;
+    ctx->md.compress = fws_sha512_compress;
+    ctx->md.block_len = FWS_SHA512_BLOCK_LEN;
 }
 
 void fws_sha512_update(fws_sha512_ctx *ctx, const void *in, size_t len)
 {
-    const uint8_t *p = (const uint8_t *)in;
-    size_t used = (size_t)(ctx->count & 127);
-
-    if (len == 0) /* also keeps arithmetic off a NULL in */
-        return;
-    ctx->count += len;
-    if (used != 0) { /* top up the partial block first */
-        size_t take = 128 - used < len ? 128 - used : len;
-        fws_copy(ctx->buf + used, p, take);
-        p += take;
-        len -= take;
-        if (used + take < 128)
-            return;
-        fws_sha512_compress(ctx->state, ctx->buf);
-    }
-    for (; len >= 128; p += 128, len -= 128) /* whole blocks straight from in */
-        fws_sha512_compress(ctx->state, p);
-    fws_copy(ctx->buf, p, len);
+    fws_md_update(ctx, in, len);
 }
 
 void fws_sha512_final(fws_sha512_ctx *ctx, uint8_t out[FWS_SHA512_LEN])
 {
-    uint8_t pad[24];
     unsigned i;
-
-    /* Padding: 0x80, zeros up to 112 mod 128, the length in bits as a
-     * 128-bit big-endian number (its top 64 bits are count >> 61), all
-     * through update (zeros eight at a time from pad: no second copy of
-     * the block logic). */
-    fws_store64_be(pad, ctx->count >> 61);
-    fws_store64_be(pad + 8, ctx->count << 3);
-    pad[16] = 0x80;
-    fws_sha512_update(ctx, pad + 16, 1);
-    for (i = 0; i < 8; i++)
-        pad[16 + i] = 0;
-    while ((i = (unsigned)(112 - ctx->count) & 127) != 0)
-        fws_sha512_update(ctx, pad + 16, i < 8 ? i : 8);
-    fws_sha512_update(ctx, pad, 16);
+    fws_md_pad(ctx, 16);
     for (i = 0; i < 8; i++)
         fws_store64_be(out + 8 * i, ctx->state[i]);
     fws_wipe(ctx, sizeof *ctx);

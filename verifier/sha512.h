@@ -24,14 +24,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "md_block.h"
+
 #define FWS_SHA512_LEN 64        /* digest size, bytes */
 #define FWS_SHA512_BLOCK_LEN 128 /* internal block size, bytes */
 
-/** \brief Running hash state.  Caller-owned; opaque. */
+/** \brief Running hash state.  Caller-owned; opaque.  (The layout
+ *  md_block.h shares between the two hashes: head, buffer, state.) */
 typedef struct {
-    uint64_t state[8];
-    uint64_t count; /* bytes hashed so far; count % 128 are waiting in buf */
+    fws_md_head md;      /* bytes hashed, the block function */
     uint8_t buf[FWS_SHA512_BLOCK_LEN];
+    uint64_t state[8];
 } fws_sha512_ctx;
 
 /** \brief Starts a new hash. */

@@ -15,13 +15,18 @@
  *    X25519 key capsule || payload chunks with their hash chain.  The
  *    manifest describes a zlib-compressed "app" (16 KiB) and a raw
  *    "config/thermostat" (1 KiB) with addresses, the key commitment and
- *    META: a realistic 400-600 byte signed region.  Its first bytes
- *    (header || manifest || signature block) are the boot record.  Plus
+ *    META: a realistic 400-600 byte signed region; its digests are
+ *    keyed (HMAC-SHA256 under the digest key), and its boot record is
+ *    header || manifest || signature block || digest key.  Plus
  *    the Ed25519 public key, the class id and the device's X25519 key pair;
  *  - the zlib stream of "app" (level 9, windowBits 12: 4 KiB window);
  *  - SHA-256 / SHA-512 of the first 4 KiB of "app", and the SHA-256 of its
  *    ChaCha20 encryption under a fixed key and nonce;
- *  - an X25519 scalar, a point and their product.
+ *  - an X25519 scalar, a point and their product;
+ *  - two boot records for a 64 KiB image (the 16 KiB app repeated four
+ *    times, one plain SHA-256 component): one signed directly by the
+ *    release key, one by a signing key that a root key certified (a
+ *    delegated signature entry, SPEC.md 4.1), and the root key.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +64,17 @@ static void hkdf32(uint8_t okm[32], const uint8_t *salt, size_t salt_len, const 
     crypto_auth_hmacsha256_final(&st, okm);
 }
 
+/* A keyed component digest: HMAC-SHA256(dk, u8 index || data). */
+static void keyed_digest(uint8_t out[32], const uint8_t dk[32], uint8_t index, const uint8_t *data,
+                         size_t len)
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, dk, 32);
+    crypto_auth_hmacsha256_update(&st, &index, 1);
+    crypto_auth_hmacsha256_update(&st, data, len);
+    crypto_auth_hmacsha256_final(&st, out);
+}
+
 static void die(const char *what)
 {
     fprintf(stderr, "gen_bench_data: %s\n", what);
@@ -93,6 +109,60 @@ static void fixed_bytes(uint8_t *out, size_t n, const char *label)
     }
 }
 
+#define IMG64_LEN 65536
+
+/* A boot record for the 64 KiB image img: header || manifest (one
+ * component "app", stored as it is, with the payload's chunk chain) ||
+ * a signature block of one entry.  cert NULL: an Ed25519 entry by
+ * (pk, sk); else a delegated entry: the record cert[0..cert_len) and a
+ * signature by the certified key sk.  Returns the record's length. */
+static size_t boot64_record(uint8_t *out, const uint8_t *img, const uint8_t class_id[16],
+                            const uint8_t *pk, const uint8_t *sk, const uint8_t *cert,
+                            size_t cert_len)
+{
+    fws_manifest m;
+    uint8_t digest[32], next[32], h[64], sig[64], key_id[8];
+    size_t mlen, pos;
+    long c;
+    memset(&m, 0, sizeof m);
+    crypto_hash_sha256(digest, img, IMG64_LEN);
+    /* The chunk chain from the last chunk back (SPEC.md section 2). */
+    for (c = IMG64_LEN / CHUNK - 1; c >= 0; c--) {
+        crypto_hash_sha256_state st;
+        crypto_hash_sha256_init(&st);
+        crypto_hash_sha256_update(&st, img + (size_t)c * CHUNK, CHUNK);
+        if (c + 1 < IMG64_LEN / CHUNK)
+            crypto_hash_sha256_update(&st, next, 32);
+        crypto_hash_sha256_final(&st, next);
+    }
+    m.major = 3;
+    m.counter = 9;
+    m.class_id = class_id;
+    m.timestamp = 1700000000;
+    m.payload_len = IMG64_LEN;
+    m.chunk_size = CHUNK;
+    m.first_chunk_hash = next;
+    m.n_components = 1;
+    m.comp[0].name = (const uint8_t *)"app";
+    m.comp[0].name_len = 3;
+    m.comp[0].method = FWS_COMP_NONE;
+    m.comp[0].has_address = 1;
+    m.comp[0].address = 0x08010000;
+    m.comp[0].size = IMG64_LEN;
+    m.comp[0].stored_size = IMG64_LEN;
+    m.comp[0].digest = digest;
+    mlen = fws_manifest_encode(&m, out + FWS_HEADER_LEN, FWS_MAX_MANIFEST);
+    if (mlen == 0)
+        die("fws_manifest_encode refused the 64 KiB image's manifest");
+    fws_header_encode(out, (uint32_t)mlen);
+    pos = FWS_HEADER_LEN + mlen;
+    crypto_sign_detached(sig, NULL, out, pos, sk);
+    crypto_hash_sha512(h, pk, 32);
+    memcpy(key_id, h, 8);
+    out[pos] = 1; /* one entry */
+    return pos + 1 + fws_sig_entry_encode(out + pos + 1, key_id, cert, cert_len, sig);
+}
+
 static size_t meta_entry(uint8_t *out, const char *key, const char *value)
 {
     size_t kl = strlen(key), vl = strlen(value);
@@ -114,7 +184,11 @@ int main(int argc, char **argv)
     size_t clen, nchunks;
     uint8_t seed[32], pk[64 + 32], sk[64], class_id[16], h[64], key[32], commit[32];
     uint8_t app_digest[32], cfg_digest[32], h0[32], next[32], sig[64];
+    uint8_t dk[32], app_keyed[32], cfg_keyed[32];
     uint8_t chacha_key[32], chacha_nonce[12], xs[32], xp[32], xq[32];
+    static uint8_t record64[FWS_HEADER_LEN + 1024 + 512], delegated64[sizeof record64];
+    uint8_t root64_pk[32], img64_sha256[32];
+    size_t record64_len, delegated64_len;
     uLongf zlen = sizeof z;
     z_stream zs;
     fws_manifest m;
@@ -173,6 +247,13 @@ int main(int argc, char **argv)
     crypto_hash_sha256_final(&cs, commit);
     crypto_hash_sha256(app_digest, app, APP_LEN);
     crypto_hash_sha256(cfg_digest, cfg, CFG_LEN);
+    /* The container is encrypted: its signed digests are keyed (SPEC.md
+     * 3.6), DIGEST_i = HMAC-SHA256(DK, u8 i || plaintext_i) with
+     * DK = HKDF-SHA256(salt "", IKM K, info "fwseal-v1 digest-key"). */
+    hkdf32(dk, NULL, 0, key, 32, (const uint8_t *)FWS_LABEL_DIGEST_KEY,
+           strlen(FWS_LABEL_DIGEST_KEY));
+    keyed_digest(app_keyed, dk, 0, app, APP_LEN);
+    keyed_digest(cfg_keyed, dk, 1, cfg, CFG_LEN);
 
     /* Payload = ChaCha20(K, nonce 0, counter 0, zlib(app) || cfg); H0
      * from the chunk hash chain, computed from the last chunk back. */
@@ -228,7 +309,7 @@ int main(int argc, char **argv)
     m.comp[0].address = 0x08010000;
     m.comp[0].size = APP_LEN;
     m.comp[0].stored_size = zlen;
-    m.comp[0].digest = app_digest;
+    m.comp[0].digest = app_keyed;
     m.comp[1].name = (const uint8_t *)"config/thermostat";
     m.comp[1].name_len = 17;
     m.comp[1].method = FWS_COMP_NONE;
@@ -236,7 +317,7 @@ int main(int argc, char **argv)
     m.comp[1].address = 0x080F0000;
     m.comp[1].size = CFG_LEN;
     m.comp[1].stored_size = CFG_LEN;
-    m.comp[1].digest = cfg_digest;
+    m.comp[1].digest = cfg_keyed;
     m.meta = meta;
     m.meta_len = (uint16_t)meta_len;
     mlen = fws_manifest_encode(&m, record + FWS_HEADER_LEN, FWS_MAX_MANIFEST);
@@ -304,6 +385,36 @@ int main(int argc, char **argv)
                     fws_stored_payload_len(plen, CHUNK))
         die("container length does not match the SPEC's formula");
 
+    /* The 64 KiB image and its two boot records. */
+    {
+        static uint8_t img64[IMG64_LEN];
+        uint8_t root_pk[32], root_sk[64], sub_pk[32], sub_sk[64], cert[FWS_CERT_LEN(1)];
+        uint8_t msg[sizeof FWS_LABEL_DELEGATION - 1 + FWS_CERT_SIGNED_LEN];
+        size_t len, i;
+        for (i = 0; i < IMG64_LEN; i++)
+            img64[i] = app[i % APP_LEN];
+        len = boot64_record(record64, img64, class_id, pk, sk, NULL, 0);
+        record64_len = len;
+        /* A signing key certified by a root (generation 1, this class). */
+        fixed_bytes(seed, 32, "fwseal bench root seed");
+        crypto_sign_seed_keypair(root_pk, root_sk, seed);
+        fixed_bytes(seed, 32, "fwseal bench delegated signing seed");
+        crypto_sign_seed_keypair(sub_pk, sub_sk, seed);
+        memcpy(cert, sub_pk, 32);
+        memset(cert + 32, 0, 4);
+        cert[32] = 1; /* generation 1, u32le */
+        memcpy(cert + 36, class_id, 16);
+        memcpy(msg, FWS_LABEL_DELEGATION, sizeof FWS_LABEL_DELEGATION - 1);
+        memcpy(msg + sizeof FWS_LABEL_DELEGATION - 1, cert, FWS_CERT_SIGNED_LEN);
+        crypto_hash_sha512(h, root_pk, 32);
+        memcpy(cert + FWS_CERT_SIGNED_LEN, h, 8);
+        crypto_sign_detached(cert + FWS_CERT_SIGNED_LEN + 8, NULL, msg, sizeof msg, root_sk);
+        delegated64_len = boot64_record(delegated64, img64, class_id, sub_pk, sub_sk, cert,
+                                        sizeof cert);
+        memcpy(root64_pk, root_pk, 32);
+        crypto_hash_sha256(img64_sha256, img64, IMG64_LEN);
+    }
+
     fixed_bytes(chacha_key, 32, "fwseal bench chacha key");
     fixed_bytes(chacha_nonce, 12, "fwseal bench chacha nonce");
     fixed_bytes(xs, 32, "fwseal bench x25519 scalar");
@@ -323,7 +434,9 @@ int main(int argc, char **argv)
     printf("#define BENCH_BLOCK %d\n#define BENCH_WBITS %d\n#define BENCH_CHUNK %d\n", BLOCK,
            WBITS, CHUNK);
     printf("#define BENCH_SIGNED_LEN %zu\n", pos);
-    printf("#define BENCH_RECORD_LEN %zu\n", pos + 4 + FWS_SIG_ED25519_BODY);
+    /* The boot record: the signed region, the signature block, then DK. */
+    memcpy(record + pos + 4 + FWS_SIG_ED25519_BODY, dk, 32);
+    printf("#define BENCH_RECORD_LEN %zu\n", pos + 4 + FWS_SIG_ED25519_BODY + 32);
     printf("#define BENCH_SIG_OFFSET %zu\n", pos + 4 + FWS_KEYID_LEN);
     printf("#define BENCH_COUNTER %u\n", m.counter);
     printf("#define BENCH_ZLIB_LEN %lu\n", (unsigned long)zlen);
@@ -333,6 +446,7 @@ int main(int argc, char **argv)
     emit("bench_device_sk", dev_sk, 32);
     emit("bench_device_pk", dev_pk, 32);
     emit("bench_container", container, clen);
+    emit("bench_record", record, pos + 4 + FWS_SIG_ED25519_BODY + 32);
     emit("bench_cfg_sha256", cfg_digest, 32);
     emit("bench_class", class_id, 16);
     emit("bench_app", app, APP_LEN);
@@ -351,5 +465,10 @@ int main(int argc, char **argv)
     emit("bench_x25519_scalar", xs, 32);
     emit("bench_x25519_point", xp, 32);
     emit("bench_x25519_shared", xq, 32);
+    printf("#define BENCH_IMG64_LEN %d\n", IMG64_LEN);
+    emit("bench_record64", record64, record64_len);
+    emit("bench_delegated64", delegated64, delegated64_len);
+    emit("bench_root64_pk", root64_pk, 32);
+    emit("bench_img64_sha256", img64_sha256, 32);
     return 0;
 }

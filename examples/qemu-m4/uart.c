@@ -8,7 +8,9 @@
  */
 #include "uart.h"
 
+#ifndef UART0_BASE /* the same UART sits elsewhere on other MPS2 boards (an505) */
 #define UART0_BASE 0x40004000u
+#endif
 #define UART_DATA (*(volatile uint32_t *)(UART0_BASE + 0x000))
 #define UART_STATE (*(volatile uint32_t *)(UART0_BASE + 0x004))
 #define UART_CTRL (*(volatile uint32_t *)(UART0_BASE + 0x008))
