@@ -62,5 +62,8 @@ int cmd_pack(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_secret(int argc, char **argv);
+int cmd_class_id(int argc, char **argv);
+int cmd_device_config(int argc, char **argv);
 
 #endif

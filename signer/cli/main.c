@@ -18,6 +18,9 @@ static const struct command commands[] = {
     {"inspect", cmd_inspect, "show a container's header, manifest, signers and recipients"},
     {"verify", cmd_verify, "take the decision a device would take on a container"},
     {"unpack", cmd_unpack, "verify, decrypt and write out a container's components"},
+    {"secret", cmd_secret, "export a device's secret key for the factory programmer"},
+    {"class-id", cmd_class_id, "print the class id of a device class name"},
+    {"device-config", cmd_device_config, "write the C header a device's fws_policy is built from"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -27,7 +30,7 @@ static void usage(FILE *out)
     size_t i;
     fputs("usage: fwseal <command> [options]\n\ncommands:\n", out);
     for (i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'fwseal <command> --help' describes a command.\n"
           "exit status: 0 ok, 1 rejected, 2 usage, 3 I/O or environment\n",
           out);
