@@ -73,14 +73,15 @@ SKIP_LOG  := $(abspath $(BUILD)/test-skips.txt)
 
 # ---- packages (Debian/Ubuntu names), by what runs them ----
 # A trailing '?' marks a package installed only where the distribution has it.
-PKGS_BUILD := gcc libc6-dev binutils make pkg-config libsodium-dev zlib1g-dev libarchive-dev
+PKGS_BUILD := gcc libc6-dev binutils make pkg-config libsodium-dev zlib1g-dev libarchive-dev \
+              libsqlite3-dev
 PKGS_ARM   := gcc-arm-none-eabi binutils-arm-none-eabi
 PKGS_RV32  := gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 PKGS_QEMU  := qemu-system-arm
 # clang-14 builds the libFuzzer harnesses; Debian 12 packages libFuzzer and
 # the sanitizer runtimes apart (Ubuntu 22.04 ships them with clang-14).
 PKGS_FUZZ  := clang-14 libclang-rt-14-dev? libc6-dev binutils make pkg-config \
-              libsodium-dev zlib1g-dev libarchive-dev
+              libsodium-dev zlib1g-dev libarchive-dev libsqlite3-dev
 PKGS_demo         := $(PKGS_BUILD)
 PKGS_sim-demo     := $(PKGS_BUILD)
 # The suite also runs zip, openssl, valgrind (the constant-time check),

@@ -30,9 +30,9 @@ HOST_INCLUDES := $(FREE_INCLUDES) $(addprefix -I,$(HOST_DIRS) \
 # Libraries, from pkg-config; without it (or without their .pc files), the
 # plain -l flags.
 PKG_CONFIG ?= pkg-config
-HOST_PKGS  := libsodium zlib libarchive
+HOST_PKGS  := libsodium zlib libarchive sqlite3
 LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
-LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodium -lz -larchive)
+LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodium -lz -larchive -lsqlite3)
 
 # Bare-metal targets: the cores the verifier is measured on, sections for
 # --gc-sections, and a link with nothing but the program and libgcc.

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -153,4 +154,12 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
         return CLI_OPT_ERROR;
     }
     return opt;
+}
+
+void cli_utc_time(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "%lld", (long long)t);
 }

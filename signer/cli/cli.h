@@ -55,6 +55,9 @@ void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16
                         uint32_t build, uint32_t counter, int n_signers,
                         const uint8_t (*ids)[FWS_KEYID_LEN], int class_checked);
 
+/* Seconds since 1970 as "2024-05-01T12:00:00Z" (UTC) into out. */
+void cli_utc_time(int64_t t, char out[32]);
+
 /* Each command: argv[0] is the command name; returns an exit status. */
 int cmd_keygen(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
@@ -65,5 +68,7 @@ int cmd_unpack(int argc, char **argv);
 int cmd_secret(int argc, char **argv);
 int cmd_class_id(int argc, char **argv);
 int cmd_device_config(int argc, char **argv);
+int cmd_lot(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 
 #endif

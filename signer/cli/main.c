@@ -21,6 +21,8 @@ static const struct command commands[] = {
     {"secret", cmd_secret, "export a device's secret key for the factory programmer"},
     {"class-id", cmd_class_id, "print the class id of a device class name"},
     {"device-config", cmd_device_config, "write the C header a device's fws_policy is built from"},
+    {"lot", cmd_lot, "create and list production lots and their quotas"},
+    {"device", cmd_device, "add, import, list, retire devices in the registry"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
