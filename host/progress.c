@@ -16,8 +16,15 @@ void progress_start(progress *p, const char *label)
 {
     p->active = isatty(STDERR_FILENO);
     p->label = label;
+    p->unit = NULL;
     p->done = 0;
     p->last_ns = now_ns();
+}
+
+void progress_start_count(progress *p, const char *label, const char *unit)
+{
+    progress_start(p, label);
+    p->unit = unit;
 }
 
 void progress_add(progress *p, uint64_t bytes)
@@ -30,7 +37,11 @@ void progress_add(progress *p, uint64_t bytes)
     if (t - p->last_ns < 100000000u)
         return;
     p->last_ns = t;
-    fprintf(stderr, "\r%s: %.1f MiB\033[K", p->label, (double)p->done / (1024.0 * 1024.0));
+    if (p->unit)
+        fprintf(stderr, "\r%s: %llu %s\033[K", p->label, (unsigned long long)p->done, p->unit);
+    else
+        fprintf(stderr, "\r%s: %.1f MiB\033[K", p->label,
+                (double)p->done / (1024.0 * 1024.0));
     fflush(stderr);
 }
 

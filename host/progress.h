@@ -10,11 +10,15 @@
 typedef struct {
     int active;
     const char *label;
+    const char *unit;     /* NULL: bytes, shown in MiB; else a count of these */
     uint64_t done;
     uint64_t last_ns;
 } progress;
 
 void progress_start(progress *p, const char *label);
+/* Counts things instead of bytes: "LABEL: 12345 UNIT". */
+void progress_start_count(progress *p, const char *label, const char *unit);
+/* Adds bytes (or things) done. */
 void progress_add(progress *p, uint64_t bytes);
 void progress_end(progress *p);
 

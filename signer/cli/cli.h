@@ -70,5 +70,7 @@ int cmd_class_id(int argc, char **argv);
 int cmd_device_config(int argc, char **argv);
 int cmd_lot(int argc, char **argv);
 int cmd_device(int argc, char **argv);
+int cmd_rewrap(int argc, char **argv);
+int cmd_assemble(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command commands[] = {
     {"device-config", cmd_device_config, "write the C header a device's fws_policy is built from"},
     {"lot", cmd_lot, "create and list production lots and their quotas"},
     {"device", cmd_device, "add, import, list, retire devices in the registry"},
+    {"rewrap", cmd_rewrap, "new capsules for a container: a few recipients, or a whole fleet"},
+    {"assemble", cmd_assemble, "head + capsule + payload of a fleet directory into a container"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
