@@ -27,17 +27,8 @@ static void teardown(void)
 }
 TestSuite(device_config, .init = setup, .fini = teardown, .timeout = 120);
 
-static run_result fws(const char *args)
-{
-    return run("cd '%s' && %s %s", fx.dir, FWSEAL_BIN, args);
-}
-
-static void fws_ok(const char *args)
-{
-    run_result r = fws(args);
-    cr_assert_eq(r.status, 0, "fwseal %s: %s", args, r.err);
-    run_free(&r);
-}
+#define fws(...) fx_fwseal(&fx, __VA_ARGS__)
+#define fws_ok(...) fx_fwseal_ok(&fx, __VA_ARGS__)
 
 /* The device: the verifier's sources, the generated header, and a main
  * that installs the container named on its command line with the policy
@@ -194,51 +185,42 @@ Test(device_config, header_layout)
 
 Test(device_config, refusals)
 {
-    static const struct {
-        const char *args, *message;
-        int status;
-    } cases[] = {
-        {"--class c", "no --trust or --trust-root key", 2},
-        {"--trust sign1.pub", "missing --class CLASS (or --any-class", 2},
-        {"--trust sign1.pub --class c --any-class", "give --class or --any-class, not both", 2},
-        {"--trust sign1.pub --class ''", "--class must not be empty", 2},
-        {"--trust sign1.pub --threshold 2 --class c", "--threshold 2 is more than the 1", 2},
-        {"--trust sign1.pub --threshold 5 --class c", "--threshold '5': expected 1..4", 2},
-        {"--trust sign1.pub --root-threshold 1 --class c",
-         "--root-threshold needs --trust-root keys", 2},
-        {"--trust-root sign1.pub --root-threshold 2 --class c",
-         "--root-threshold 2: expected 1..1", 2},
-        {"--trust sign1.pub --class c --max-window-bits 8", "expected 0 or 9..15", 2},
-        {"--trust sign1.pub --class c --max-window-bits 16", "expected 0..15", 2},
-        {"--trust sign1.pub --class c --max-chunk 255", "--max-chunk '255': expected 256..", 2},
-        {"--trust sign1.pub --class c --max-size 0", "--max-size '0': expected 1..", 2},
-        {"--trust dev.pub --class c", "dev.pub: --trust needs an Ed25519 public key", 2},
-        {"--trust-root psk.key --class c", "psk.key: --trust-root needs an Ed25519", 2},
-        {"--trust sign1.pub --trust sign1.key --class c", "the same key is given twice", 2},
-        {"--trust sign1.pub --class c --device-key sign2.pub",
-         "--device-key needs the device's X25519 key or PSK", 2},
-        {"--trust sign1.pub --class c --device-key missing.pub", "missing.pub", 3},
-        {"--trust missing.pub --class c", "missing.pub", 3},
-        {"--trust sign1.pub --class c extra", "unexpected argument 'extra'", 2},
-        {"--trust sign1.pub --class c -o ''", "-o: empty file name", 2},
-        {"--trust sign1.pub --class c -o sign1.pub", "sign1.pub", 3},
-        {"--trust sign1.pub --trust sign1.pub --trust sign1.pub --trust sign1.pub --trust "
+    static const fx_refusal cases[] = {
+        {2, "no --trust or --trust-root key", "--class c"},
+        {2, "missing --class CLASS (or --any-class", "--trust sign1.pub"},
+        {2, "give --class or --any-class, not both", "--trust sign1.pub --class c --any-class"},
+        {2, "--class must not be empty", "--trust sign1.pub --class ''"},
+        {2, "--threshold 2 is more than the 1", "--trust sign1.pub --threshold 2 --class c"},
+        {2, "--threshold '5': expected 1..4", "--trust sign1.pub --threshold 5 --class c"},
+        {2, "--root-threshold needs --trust-root keys",
+         "--trust sign1.pub --root-threshold 1 --class c"},
+        {2, "--root-threshold 2: expected 1..1",
+         "--trust-root sign1.pub --root-threshold 2 --class c"},
+        {2, "expected 0 or 9..15", "--trust sign1.pub --class c --max-window-bits 8"},
+        {2, "expected 0..15", "--trust sign1.pub --class c --max-window-bits 16"},
+        {2, "--max-chunk '255': expected 256..", "--trust sign1.pub --class c --max-chunk 255"},
+        {2, "--max-size '0': expected 1..", "--trust sign1.pub --class c --max-size 0"},
+        {2, "dev.pub: --trust needs an Ed25519 public key", "--trust dev.pub --class c"},
+        {2, "psk.key: --trust-root needs an Ed25519", "--trust-root psk.key --class c"},
+        {2, "the same key is given twice", "--trust sign1.pub --trust sign1.key --class c"},
+        {2, "--device-key needs the device's X25519 key or PSK",
+         "--trust sign1.pub --class c --device-key sign2.pub"},
+        {3, "missing.pub", "--trust sign1.pub --class c --device-key missing.pub"},
+        {3, "missing.pub", "--trust missing.pub --class c"},
+        {2, "unexpected argument 'extra'", "--trust sign1.pub --class c extra"},
+        {2, "-o: empty file name", "--trust sign1.pub --class c -o ''"},
+        {3, "sign1.pub", "--trust sign1.pub --class c -o sign1.pub"},
+        {2, "at most 8 --trust keys",
+         "--trust sign1.pub --trust sign1.pub --trust sign1.pub --trust sign1.pub --trust "
          "sign1.pub --trust sign1.pub --trust sign1.pub --trust sign1.pub --trust sign1.pub "
-         "--class c", "at most 8 --trust keys", 2},
-        {"--trust-root sign1.pub --trust-root sign1.pub --trust-root sign1.pub --trust-root "
-         "sign1.pub --trust-root sign1.pub --class c", "at most 4 --trust-root keys", 2},
+         "--class c"},
+        {2, "at most 4 --trust-root keys",
+         "--trust-root sign1.pub --trust-root sign1.pub --trust-root sign1.pub --trust-root "
+         "sign1.pub --trust-root sign1.pub --class c"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char args[1024];
-        snprintf(args, sizeof args, "device-config %s", cases[i].args);
-        run_result r = fws(args);
-        cr_assert_eq(r.status, cases[i].status, "%s: status %d\n%s", cases[i].args, r.status,
-                     r.err);
-        cr_assert(strstr(r.err, cases[i].message), "%s: %s", cases[i].args, r.err);
-        cr_assert_str_eq(r.out, "", "%s", cases[i].args);
-        run_free(&r);
-    }
+    fx_fwseal_refusals(&fx, "device-config", cases, sizeof cases / sizeof cases[0]);
 }
+
 
 Test(device_config, class_id)
 {
@@ -246,7 +228,7 @@ Test(device_config, class_id)
                                   "00112233445566778899AABBCCDDEEFF"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         uint8_t id[16], h[32];
-        char hex[33], args[256];
+        char hex[33];
         crypto_hash_sha256_state st;
         if (strlen(names[i]) == 32) {
             sodium_hex2bin(id, sizeof id, names[i], 32, NULL, NULL, NULL);
@@ -258,14 +240,12 @@ Test(device_config, class_id)
             memcpy(id, h, 16);
         }
         sodium_bin2hex(hex, sizeof hex, id, 16);
-        snprintf(args, sizeof args, "class-id '%s'", names[i]);
-        run_result r = fws(args);
+        run_result r = fws("class-id '%s'", names[i]);
         cr_assert_eq(r.status, 0, "%s", r.err);
         cr_assert_eq(strlen(r.out), 33);
         cr_assert(!strncmp(r.out, hex, 32), "%s: %s, want %s", names[i], r.out, hex);
         run_free(&r);
-        snprintf(args, sizeof args, "class-id '%s' --format c --name cls", names[i]);
-        r = fws(args);
+        r = fws("class-id '%s' --format c --name cls", names[i]);
         cr_assert_eq(r.status, 0, "%s", r.err);
         char first[32];
         snprintf(first, sizeof first, "    0x%02x, 0x%02x,", id[0], id[1]);
@@ -283,10 +263,7 @@ Test(device_config, class_id)
         {"class-id a --name x", "--name applies to --format c only"},
         {"class-id a --format c --name 9", "--name: '9' is not a C identifier"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_result r = fws(bad[i].args);
-        cr_assert_eq(r.status, 2, "%s: %d", bad[i].args, r.status);
-        cr_assert(strstr(r.err, bad[i].message), "%s: %s", bad[i].args, r.err);
-        run_free(&r);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        fx_fwseal_fails(&fx, 2, bad[i].message, "%s", bad[i].args);
 }
+

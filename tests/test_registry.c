@@ -31,35 +31,14 @@ static void teardown(void)
     free(db_path);
     fx_free(&fx);
 }
+#define fws(...) fx_fwseal(&fx, __VA_ARGS__)
+#define fws_ok(...) fx_fwseal_ok(&fx, __VA_ARGS__)
+#define fws_fails(status, want, ...) fx_fwseal_fails(&fx, status, want, __VA_ARGS__)
+
 TestSuite(registry, .init = setup, .fini = teardown, .timeout = 120);
 
-static run_result fws(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static run_result fws(const char *fmt, ...)
-{
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return run("cd '%s' && %s %s", fx.dir, FWSEAL_BIN, args);
-}
 
-static void fws_ok(const char *args)
-{
-    run_result r = fws("%s", args);
-    cr_assert_eq(r.status, 0, "fwseal %s: %d\n%s", args, r.status, r.err);
-    run_free(&r);
-}
 
-/* fwseal ARGS must fail with status and a message containing want. */
-static void fws_fails(int status, const char *want, const char *args)
-{
-    run_result r = fws("%s", args);
-    cr_assert_eq(r.status, status, "fwseal %s: status %d, want %d\n%s", args, r.status, status,
-                 r.err);
-    cr_assert(strstr(r.err, want), "fwseal %s: %s\n(want '%s')", args, r.err, want);
-    run_free(&r);
-}
 
 /* One number from the registry, read with SQLite itself. */
 static long long db_int(const char *sql)
@@ -213,7 +192,7 @@ Test(registry, device_new_usage)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char args[512];
         snprintf(args, sizeof args, "device new --registry fleet.db %s", cases[i].args);
-        fws_fails(2, cases[i].message, args);
+        fws_fails(2, cases[i].message, "%s", args);
     }
     fws_fails(2, "unknown subcommand 'nwe'; did you mean new?", "device nwe");
     fws_fails(3, "sign1.pub: exists and is not a directory",
@@ -228,7 +207,7 @@ Test(registry, concurrent_device_new_never_exceeds_the_quota)
     for (int round = 0; round < 3; round++) {
         char args[256], sql[128];
         snprintf(args, sizeof args, "lot create race-%d --quota 50 --registry fleet.db", round);
-        fws_ok(args);
+        fws_ok("%s", args);
         run_result r = run(
             "cd '%s' && for p in a b; do ( %s device new --registry fleet.db --class c "
             "--lot race-%d --count 30 --out-dir out-%d-$p --no-config >$p.out 2>$p.err; "
@@ -356,19 +335,36 @@ Test(registry, import_refusals)
                   "device import --registry fleet.db --class c --lot l bad.csv");
         cr_assert_eq(db_int("SELECT count(*) FROM devices"), 10, "case %zu", i);
     }
-    /* header problems */
-    write_csv("bad.csv", "id,key,colour", 100, 0, "");
-    fws_fails(3, "bad.csv: line 1: unknown column 'colour'",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "id,type", 100, 0, "");
-    fws_fails(3, "bad.csv: line 1: no 'key' column",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "key,key", 100, 0, "");
-    fws_fails(3, "bad.csv: line 1: column 'key' twice",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "id,key", 100, 0, "");
-    fws_fails(3, "bad.csv: no device lines",
-              "device import --registry fleet.db --class c --lot l bad.csv");
+    /* whole files: a header line, n good lines, a tail; then the options */
+    static const struct {
+        const char *header, *tail;
+        int first, n, status;
+        const char *message, *options;
+    } files[] = {
+        {"id,key,colour", "", 100, 0, 3, "bad.csv: line 1: unknown column 'colour'", ""},
+        {"id,type", "", 100, 0, 3, "bad.csv: line 1: no 'key' column", ""},
+        {"key,key", "", 100, 0, 3, "bad.csv: line 1: column 'key' twice", ""},
+        {"id,key", "", 100, 0, 3, "bad.csv: no device lines", ""},
+        {"type,key", "rsa,00\n", 100, 0, 3, "bad.csv: line 2: type: 'rsa' is not x25519 or psk",
+         ""},
+        {"type,key", "psk,0011\n", 100, 0, 3,
+         "bad.csv: line 2: key: '0011' is not 16 hex digits (a PSK id", ""},
+        {"id,key", "", 100, 1, 3, "bad.csv: line 2: no class (a 'class' column or --class)",
+         "--lot l"},
+        {"id,key", "", 100, 1, 3, "bad.csv: line 2: no lot (a 'lot' column or --lot)",
+         "--class c"},
+        /* refusals by the registry: exit 1 */
+        {"id,key", "", 100, 1, 1, "bad.csv: line 2: no lot 'nolot'", "--class c --lot nolot"},
+        {"id,key", "", 5, 1, 1, "bad.csv: line 2: device 'dev-5' is already in the registry", ""},
+        {"id,key", "", 100, 3, 1,
+         "lot 'l': quota exceeded: 13 devices would exceed its quota of 12", ""},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        write_csv("bad.csv", files[i].header, files[i].first, files[i].n, files[i].tail);
+        fws_fails(files[i].status, files[i].message, "device import --registry fleet.db %s bad.csv",
+                  *files[i].options ? files[i].options : "--class c --lot l");
+        cr_assert_eq(db_int("SELECT count(*) FROM devices"), 10, "file %zu", i);
+    }
     free(fx_write(&fx, "empty.csv", "", 0));
     fws_fails(3, "empty.csv: no device lines (not even a header)",
               "device import --registry fleet.db --class c --lot l empty.csv");
@@ -385,27 +381,6 @@ Test(registry, import_refusals)
         fws_fails(3, "long.csv: line 2: longer than 4096 bytes",
                   "device import --registry fleet.db --class c --lot l long.csv");
     }
-    /* type, class, lot */
-    write_csv("bad.csv", "type,key", 100, 0, "rsa,00\n");
-    fws_fails(3, "bad.csv: line 2: type: 'rsa' is not x25519 or psk",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "type,key", 100, 0, "psk,0011\n");
-    fws_fails(3, "bad.csv: line 2: key: '0011' is not 16 hex digits (a PSK id",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "id,key", 100, 1, "");
-    fws_fails(3, "bad.csv: line 2: no class (a 'class' column or --class)",
-              "device import --registry fleet.db --lot l bad.csv");
-    fws_fails(3, "bad.csv: line 2: no lot (a 'lot' column or --lot)",
-              "device import --registry fleet.db --class c bad.csv");
-    /* refusals by the registry: exit 1 */
-    fws_fails(1, "bad.csv: line 2: no lot 'nolot'",
-              "device import --registry fleet.db --class c --lot nolot bad.csv");
-    write_csv("bad.csv", "id,key", 5, 1, "");
-    fws_fails(1, "bad.csv: line 2: device 'dev-5' is already in the registry",
-              "device import --registry fleet.db --class c --lot l bad.csv");
-    write_csv("bad.csv", "id,key", 100, 3, "");
-    fws_fails(1, "lot 'l': quota exceeded: 13 devices would exceed its quota of 12",
-              "device import --registry fleet.db --class c --lot l bad.csv");
     cr_assert_eq(db_int("SELECT count(*) FROM devices"), 10);
     /* the same key twice in one file */
     {
@@ -452,7 +427,8 @@ Test(registry, list_retire_compromise)
     r = fws("device list --registry fleet.db --class cls-a --json");
     want = "[{\"id\":\"dev-0\",\"type\":\"x25519\",\"key_id\":\"";
     cr_assert(!strncmp(r.out, want, strlen(want)), "%s", r.out);
-    cr_assert(strstr(r.out, "\"state\":\"retired\"") && strstr(r.out, "\"state\":\"compromised\"") &&
+    cr_assert(strstr(r.out, "\"state\":\"retired\"") &&
+                  strstr(r.out, "\"state\":\"compromised\"") &&
                   !strstr(r.out, "dev-3"), "%s", r.out);
     run_free(&r);
     /* all or nothing: one unknown id, nothing changes */

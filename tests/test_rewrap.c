@@ -35,40 +35,14 @@ static void teardown(void)
 {
     fx_free(&fx);
 }
+#define fws(...) fx_fwseal(&fx, __VA_ARGS__)
+#define fws_ok(...) fx_fwseal_ok(&fx, __VA_ARGS__)
+#define fws_fails(status, want, ...) fx_fwseal_fails(&fx, status, want, __VA_ARGS__)
+
 TestSuite(rewrap, .init = setup, .fini = teardown, .timeout = 240);
 
-static run_result fws(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static run_result fws(const char *fmt, ...)
-{
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return run("cd '%s' && %s %s", fx.dir, FWSEAL_BIN, args);
-}
 
-static void fws_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fws_ok(const char *fmt, ...)
-{
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    run_result r = fws("%s", args);
-    cr_assert_eq(r.status, 0, "fwseal %s: %d\n%s", args, r.status, r.err);
-    run_free(&r);
-}
 
-static void fws_fails(int status, const char *want, const char *args)
-{
-    run_result r = fws("%s", args);
-    cr_assert_eq(r.status, status, "fwseal %s: status %d, want %d\n%s", args, r.status, status,
-                 r.err);
-    cr_assert(strstr(r.err, want), "fwseal %s: %s\n(want '%s')", args, r.err, want);
-    run_free(&r);
-}
 
 static uint8_t *read_fx(const char *name, size_t *len)
 {
@@ -162,52 +136,46 @@ Test(rewrap, refusals)
     c[len - 1] ^= 1;
     free(fx_write(&fx, "short.fws", c, len - 10));
     free(c);
-    static const struct {
-        int status;
-        const char *message, *args;
-    } cases[] = {
+    static const fx_refusal cases[] = {
         {1, "plain.fws: not encrypted: there is no content key to re-wrap",
-         "rewrap plain.fws --key dist.key -e dev.pub -o o.fws"},
+         "plain.fws --key dist.key -e dev.pub -o o.fws"},
         {1, "in.fws: no capsule for the distribution key",
-         "rewrap in.fws --key dev2.key -e dev.pub -o o.fws"},
+         "in.fws --key dev2.key -e dev.pub -o o.fws"},
         {1, "badcap.fws: the capsule for the distribution key",
-         "rewrap badcap.fws --key dist.key -e dev.pub -o o.fws"},
-        {1, "in.fws: rejected: ", "rewrap in.fws --key dist.key --trust sign2.pub -e dev.pub "
-                                  "-o o.fws"},
+         "badcap.fws --key dist.key -e dev.pub -o o.fws"},
+        {1, "in.fws: rejected: ", "in.fws --key dist.key --trust sign2.pub -e dev.pub " "-o o.fws"},
         {1, "refusing to re-wrap a container that does not verify",
-         "rewrap badpayload.fws --key dist.key --trust sign1.pub -e dev.pub -o o.fws"},
-        {1, "badpayload.fws: rejected: chunk", "rewrap badpayload.fws --key dist.key -e dev.pub "
-                                               "-o o.fws"},
-        {1, "short.fws: ", "rewrap short.fws --key dist.key -e dev.pub -o o.fws"},
+         "badpayload.fws --key dist.key --trust sign1.pub -e dev.pub -o o.fws"},
+        {1, "badpayload.fws: rejected: chunk",
+         "badpayload.fws --key dist.key -e dev.pub -o o.fws"},
+        {1, "short.fws: ", "short.fws --key dist.key -e dev.pub -o o.fws"},
         {1, "in.fws: rejected: the container is for another class than other/class",
-         "rewrap in.fws --key dist.key --class other/class -e dev.pub -o o.fws"},
-        {3, "missing.fws", "rewrap missing.fws --key dist.key -e dev.pub -o o.fws"},
-        {3, "nokey.key", "rewrap in.fws --key nokey.key -e dev.pub -o o.fws"},
+         "in.fws --key dist.key --class other/class -e dev.pub -o o.fws"},
+        {3, "missing.fws", "missing.fws --key dist.key -e dev.pub -o o.fws"},
+        {3, "nokey.key", "in.fws --key nokey.key -e dev.pub -o o.fws"},
         {2, "--key needs the device's X25519 secret key or a PSK",
-         "rewrap in.fws --key dist.pub -e dev.pub -o o.fws"},
+         "in.fws --key dist.pub -e dev.pub -o o.fws"},
         {2, "--key needs the device's X25519 secret key or a PSK",
-         "rewrap in.fws --key sign1.key -e dev.pub -o o.fws"},
+         "in.fws --key sign1.key -e dev.pub -o o.fws"},
         {2, "sign2.pub: --encrypt-to needs an X25519 public key",
-         "rewrap in.fws --key dist.key -e sign2.pub -o o.fws"},
-        {2, "missing --key DIST.key", "rewrap in.fws -e dev.pub -o o.fws"},
-        {2, "give --encrypt-to DEV.pub and -o OUT.fws", "rewrap in.fws --key dist.key -e dev.pub"},
-        {2, "give --encrypt-to DEV.pub and -o OUT.fws", "rewrap in.fws --key dist.key -o o.fws"},
-        {2, "do not mix", "rewrap in.fws --key dist.key -e dev.pub -o o.fws --registry r.db "
-                          "--out-dir d"},
-        {2, "needs --registry FILE and --out-dir DIR", "rewrap in.fws --key dist.key --out-dir d"},
+         "in.fws --key dist.key -e sign2.pub -o o.fws"},
+        {2, "missing --key DIST.key", "in.fws -e dev.pub -o o.fws"},
+        {2, "give --encrypt-to DEV.pub and -o OUT.fws", "in.fws --key dist.key -e dev.pub"},
+        {2, "give --encrypt-to DEV.pub and -o OUT.fws", "in.fws --key dist.key -o o.fws"},
+        {2, "do not mix",
+         "in.fws --key dist.key -e dev.pub -o o.fws --registry r.db --out-dir d"},
+        {2, "needs --registry FILE and --out-dir DIR", "in.fws --key dist.key --out-dir d"},
         {2, "--threshold, --min-counter and --any-class need --trust",
-         "rewrap in.fws --key dist.key --threshold 2 -e dev.pub -o o.fws"},
-        {2, "must be a file, not standard input", "rewrap - --key dist.key -e dev.pub -o o.fws"},
-        {2, "missing IN.fws", "rewrap --key dist.key -e dev.pub -o o.fws"},
-        {2, "--shard '3/3': expected I/N with 0 <= I < N", "rewrap in.fws --key dist.key "
-                                                         "--registry r.db --out-dir d --shard 3/3"},
-        {2, "--shard 'x': expected I/N", "rewrap in.fws --key dist.key --registry r.db "
-                                         "--out-dir d --shard x"},
+         "in.fws --key dist.key --threshold 2 -e dev.pub -o o.fws"},
+        {2, "must be a file, not standard input", "- --key dist.key -e dev.pub -o o.fws"},
+        {2, "missing IN.fws", "--key dist.key -e dev.pub -o o.fws"},
+        {2, "--shard '3/3': expected I/N with 0 <= I < N",
+         "in.fws --key dist.key --registry r.db --out-dir d --shard 3/3"},
+        {2, "--shard 'x': expected I/N",
+         "in.fws --key dist.key --registry r.db --out-dir d --shard x"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        fws_fails(cases[i].status, cases[i].message, cases[i].args);
-        cr_assert(!file_exists(fx_path(&fx, "o.fws")), "%s: o.fws written", cases[i].args);
-    }
+    fx_fwseal_refusals(&fx, "rewrap", cases, sizeof cases / sizeof cases[0]);
+    cr_assert(!file_exists(fx_path(&fx, "o.fws")), "o.fws written");
     /* at most 32 capsules in a container */
     char args[4096] = "rewrap in.fws --key dist.key -o o.fws";
     for (int i = 0; i < 33; i++) {
@@ -218,7 +186,7 @@ Test(rewrap, refusals)
         size_t n = strlen(args);
         snprintf(args + n, sizeof args - n, " -e %s.pub", name);
     }
-    fws_fails(2, "at most 32 --encrypt-to recipients", args);
+    fws_fails(2, "at most 32 --encrypt-to recipients", "%s", args);
     char *cut = strstr(args, " -e k32.pub");
     *cut = 0;
     fws_ok("%s", args);
@@ -325,7 +293,8 @@ Test(rewrap, fleet_directory)
            "%s rewrap in.fws --key dist.key --registry fleet.db --shard 1/3 --out-dir s1 && "
            "%s rewrap in.fws --key dist.key --registry fleet.db --shard 2/3 --out-dir s2",
            FWSEAL_BIN, FWSEAL_BIN);
-    r = run("cd '%s' && ls s0/capsules s1/capsules s2/capsules | grep -v : | grep . | sort", fx.dir);
+    r = run("cd '%s' && ls s0/capsules s1/capsules s2/capsules | grep -v : | grep . | sort",
+            fx.dir);
     names = capsule_names("out");
     cr_assert_str_eq(r.out, names);
     run_free(&r);
@@ -389,7 +358,7 @@ Test(rewrap, assemble_refusals)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char args[256];
         snprintf(args, sizeof args, "assemble %s -o out.fws", cases[i].args);
-        fws_fails(cases[i].status, cases[i].message, args);
+        fws_fails(cases[i].status, cases[i].message, "%s", args);
         cr_assert(!file_exists(fx_path(&fx, "out.fws")), "%s: written", args);
     }
     fws_fails(2, "expected HEAD CAPSULE PAYLOAD, got 2 files", "assemble a b -o x");

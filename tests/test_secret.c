@@ -37,7 +37,7 @@ static void load_key(const char *name, fws_key *k)
 
 static run_result secret(const char *args)
 {
-    return run("cd '%s' && %s secret %s", fx.dir, FWSEAL_BIN, args);
+    return fx_fwseal(&fx, "secret %s", args);
 }
 
 Test(secret, hex_raw_and_c_are_the_key_files_secret)
@@ -171,33 +171,24 @@ Test(secret, passphrase_protected_key)
 
 Test(secret, refusals)
 {
-    static const struct {
-        const char *args, *message;
-        int status;
-    } cases[] = {
-        {"dev.pub --format hex", "dev.pub: a public key file has no secret", 3},
-        {"dev.key", "missing --format c|hex|raw", 2},
-        {"dev.key --format pem", "--format: 'pem' is not c, hex or raw", 2},
-        {"dev.key --format hex --name x", "--name applies to --format c only", 2},
-        {"dev.key --format c --name 2x", "--name: '2x' is not a C identifier", 2},
-        {"dev.key --format c --name int", "--name: 'int' is not a C identifier", 2},
-        {"--format hex", "missing the key file", 2},
-        {"dev.key psk.key --format hex", "one key file only", 2},
-        {"dev.key --format hex -o ''", "-o: empty file name", 2},
-        {"missing.key --format hex", "missing.key", 3},
-        {"dev.key --format hex --passphrase-env A --passphrase-file B",
-         "give --passphrase-file or --passphrase-env, not both", 2},
-        {"dev.key --format hex --frmat c", "unknown option '--frmat' (did you mean --format?)", 2},
+    static const fx_refusal cases[] = {
+        {3, "dev.pub: a public key file has no secret", "dev.pub --format hex"},
+        {2, "missing --format c|hex|raw", "dev.key"},
+        {2, "--format: 'pem' is not c, hex or raw", "dev.key --format pem"},
+        {2, "--name applies to --format c only", "dev.key --format hex --name x"},
+        {2, "--name: '2x' is not a C identifier", "dev.key --format c --name 2x"},
+        {2, "--name: 'int' is not a C identifier", "dev.key --format c --name int"},
+        {2, "missing the key file", "--format hex"},
+        {2, "one key file only", "dev.key psk.key --format hex"},
+        {2, "-o: empty file name", "dev.key --format hex -o ''"},
+        {3, "missing.key", "missing.key --format hex"},
+        {2, "give --passphrase-file or --passphrase-env, not both",
+         "dev.key --format hex --passphrase-env A --passphrase-file B"},
+        {2, "unknown option '--frmat' (did you mean --format?)", "dev.key --format hex --frmat c"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        run_result r = secret(cases[i].args);
-        cr_assert_eq(r.status, cases[i].status, "%s: status %d\n%s", cases[i].args, r.status,
-                     r.err);
-        cr_assert(strstr(r.err, cases[i].message), "%s: %s", cases[i].args, r.err);
-        cr_assert_str_eq(r.out, "", "%s: wrote %s", cases[i].args, r.out);
-        run_free(&r);
-    }
+    fx_fwseal_refusals(&fx, "secret", cases, sizeof cases / sizeof cases[0]);
 }
+
 
 Test(secret, never_overwrites_without_force)
 {

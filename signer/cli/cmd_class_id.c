@@ -3,10 +3,8 @@
  * fwseal class-id: the 16-byte device class id of a string (SPEC.md
  * section 7), as hex or a C header.
  */
-#include "atomic_file.h"
 #include "cli.h"
 #include "device_config.h"
-#include "pubkey_export.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -32,32 +30,25 @@ static const char class_id_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O\n";
 
-enum { OPT_FORMAT = 256, OPT_NAME, OPT_FORCE };
-
 int cmd_class_id(int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, 0, OPT_FORMAT},
-                                         {"output", required_argument, 0, 'o'},
-                                         {"name", required_argument, 0, OPT_NAME},
-                                         {"force", no_argument, 0, OPT_FORCE},
+    static const struct option opts[] = {CLI_EXPORT_OPTIONS,
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *fmt = "hex", *out = "-", *name = NULL;
+    cli_export ex;
     char *text;
     size_t len = 0, cap;
-    int force = 0, opt, rc, c_format;
-    atomic_file af;
+    int opt, rc, c_format;
 
+    cli_export_init(&ex);
     optind = 0;
     while ((opt = cli_getopt("class-id", argc, argv, "o:h", opts)) != -1) {
-        switch (opt) {
-        case 'h': fputs(class_id_usage, stdout); return FWS_EXIT_OK;
-        case OPT_FORMAT: fmt = optarg; break;
-        case 'o': out = optarg; break;
-        case OPT_NAME: name = optarg; break;
-        case OPT_FORCE: force = 1; break;
-        default: return FWS_EXIT_USAGE;
+        if (opt == 'h') {
+            fputs(class_id_usage, stdout);
+            return FWS_EXIT_OK;
         }
+        if (!cli_export_option(&ex, opt, optarg))
+            return FWS_EXIT_USAGE;
     }
     if (optind >= argc)
         return cli_usage("class-id", "missing the class STRING (e.g. acme.example/thermostat-v2)");
@@ -66,27 +57,20 @@ int cmd_class_id(int argc, char **argv)
                                      "with spaces)", argv[optind], argv[optind + 1]);
     if (!*argv[optind])
         return cli_usage("class-id", "the class STRING must not be empty");
-    if (strcmp(fmt, "c") && strcmp(fmt, "hex"))
-        return cli_usage("class-id", "--format: '%s' is not c or hex", fmt);
-    c_format = !strcmp(fmt, "c");
-    if (name && !c_format)
-        return cli_usage("class-id", "--name applies to --format c only");
-    if (name && !fws_pubkey_ident_valid(name))
-        return cli_usage("class-id", "--name: '%s' is not a C identifier (letters, digits, _; "
-                                     "at most %d characters; not a keyword)",
-                         name, FWS_PUBKEY_IDENT_MAX);
-    if (!*out)
-        return cli_usage("class-id", "-o: empty file name");
+    if (ex.format && strcmp(ex.format, "c") && strcmp(ex.format, "hex"))
+        return cli_usage("class-id", "--format: '%s' is not c or hex", ex.format);
+    c_format = ex.format && !strcmp(ex.format, "c");
+    if ((rc = cli_export_check("class-id", &ex, c_format)))
+        return rc;
     /* Room for every byte of STRING as an octal escape in the comment. */
     cap = 4 * strlen(argv[optind]) + 1024;
     text = xmalloc(cap);
-    if (device_config_class_text(argv[optind], c_format, name ? name : "fws_class_id", text, cap,
-                                 &len)) {
+    if (device_config_class_text(argv[optind], c_format, ex.name ? ex.name : "fws_class_id", text,
+                                 cap, &len)) {
         diag_error("cannot format the class id");
         rc = FWS_EXIT_IO;
-    } else if (!(rc = atomic_open(&af, out, 0644, force ? ATOMIC_OVERWRITE : 0)) &&
-               ((rc = atomic_write(&af, text, len)) || (rc = atomic_commit(&af)))) {
-        atomic_abort(&af);
+    } else {
+        rc = cli_export_write(&ex, text, len, 0644, 0);
     }
     free(text);
     return rc;

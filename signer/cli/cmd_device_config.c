@@ -3,7 +3,6 @@
  * fwseal device-config: the C header a bootloader builds its fws_policy
  * from (trusted keys, threshold, roots, class id, limits).
  */
-#include "atomic_file.h"
 #include "cli.h"
 #include "config_args.h"
 #include "device_config.h"
@@ -38,35 +37,34 @@ static const char device_config_usage[] =
     "\n"
     "exit status: 0 written, 2 usage, 3 I/O or key file problem\n";
 
-enum { OPT_DEVICE_KEY = 256, OPT_FORCE };
+enum { OPT_DEVICE_KEY = 256 };
 
 int cmd_device_config(int argc, char **argv)
 {
     static const struct option opts[] = {CONFIG_LONG_OPTIONS,
                                          {"device-key", required_argument, 0, OPT_DEVICE_KEY},
                                          {"output", required_argument, 0, 'o'},
-                                         {"force", no_argument, 0, OPT_FORCE},
+                                         {"force", no_argument, 0, CLI_OPT_FORCE},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     config_args *a = xmalloc(sizeof *a);
-    const char *out = "-", *device_path = NULL;
+    const char *device_path = NULL;
     char *text = NULL;
-    int force = 0, opt, rc = FWS_EXIT_OK;
+    int opt, rc = FWS_EXIT_OK;
     device_config c;
     fws_key device;
-    atomic_file af;
+    cli_export ex;
     size_t len;
 
     config_args_init(a, "device-config");
+    cli_export_init(&ex);
     optind = 0;
     while (!rc && (opt = cli_getopt("device-config", argc, argv, "o:h", opts)) != -1) {
         if (opt == 'h') {
             fputs(device_config_usage, stdout);
             goto done;
-        } else if (opt == 'o') {
-            out = optarg;
-        } else if (opt == OPT_FORCE) {
-            force = 1;
+        } else if (opt == 'o' || opt == CLI_OPT_FORCE) {
+            cli_export_option(&ex, opt, optarg);
         } else if (opt == OPT_DEVICE_KEY) {
             device_path = optarg;
         } else {
@@ -80,11 +78,7 @@ int cmd_device_config(int argc, char **argv)
                        argv[optind]);
         goto done;
     }
-    if (!*out) {
-        rc = cli_usage("device-config", "-o: empty file name");
-        goto done;
-    }
-    if ((rc = config_args_load(a, &c)))
+    if ((rc = cli_export_check("device-config", &ex, 0)) || (rc = config_args_load(a, &c)))
         goto done;
     if (device_path) {
         if ((rc = fws_key_load_public(device_path, &device)))
@@ -102,9 +96,7 @@ int cmd_device_config(int argc, char **argv)
         rc = FWS_EXIT_IO;
         goto done;
     }
-    if (!(rc = atomic_open(&af, out, 0644, force ? ATOMIC_OVERWRITE : 0)) &&
-        ((rc = atomic_write(&af, text, len)) || (rc = atomic_commit(&af))))
-        atomic_abort(&af);
+    rc = cli_export_write(&ex, text, len, 0644, 0);
 done:
     free(text);
     free(a);

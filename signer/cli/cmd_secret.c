@@ -3,10 +3,8 @@
  * fwseal secret: a device's secret key (X25519 scalar or PSK) for the
  * factory programmer, as a C header, hex or raw bytes.
  */
-#include "atomic_file.h"
 #include "cli.h"
 #include "keyfile.h"
-#include "pubkey_export.h"
 #include "secret_export.h"
 
 #include <getopt.h>
@@ -43,35 +41,31 @@ static const char secret_usage[] =
     "without --export-signing-key), 3 I/O or key file problem (a .pub file has\n"
     "no secret)\n";
 
-enum { OPT_FORMAT = 256, OPT_NAME, OPT_FORCE, OPT_SIGNING, OPT_PP_FILE, OPT_PP_ENV };
+enum { OPT_SIGNING = 256, OPT_PP_FILE, OPT_PP_ENV };
 
 typedef struct {
-    const char *file, *fmt_s, *out, *name;
-    int force, signing;
+    const char *file;
+    cli_export ex;                 /* --format, -o, --name, --force */
+    int signing;
     fws_passphrase_src pp;
 } secret_args;
 
 static int parse(secret_args *a, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, 0, OPT_FORMAT},
-                                         {"output", required_argument, 0, 'o'},
-                                         {"name", required_argument, 0, OPT_NAME},
-                                         {"force", no_argument, 0, OPT_FORCE},
+    static const struct option opts[] = {CLI_EXPORT_OPTIONS,
                                          {"export-signing-key", no_argument, 0, OPT_SIGNING},
                                          CLI_PASSPHRASE_OPTIONS(OPT_PP_FILE, OPT_PP_ENV),
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int opt;
     memset(a, 0, sizeof *a);
-    a->out = "-";
+    cli_export_init(&a->ex);
     optind = 0;
     while ((opt = cli_getopt("secret", argc, argv, "o:h", opts)) != -1) {
+        if (cli_export_option(&a->ex, opt, optarg))
+            continue;
         switch (opt) {
         case 'h': fputs(secret_usage, stdout); return -1;
-        case OPT_FORMAT: a->fmt_s = optarg; break;
-        case 'o': a->out = optarg; break;
-        case OPT_NAME: a->name = optarg; break;
-        case OPT_FORCE: a->force = 1; break;
         case OPT_SIGNING: a->signing = 1; break;
         case OPT_PP_FILE: a->pp.file = optarg; break;
         case OPT_PP_ENV: a->pp.env = optarg; break;
@@ -84,14 +78,8 @@ static int parse(secret_args *a, int argc, char **argv)
         return cli_usage("secret", "one key file only ('%s' and '%s')", argv[optind],
                          argv[optind + 1]);
     a->file = argv[optind];
-    if (!a->fmt_s)
+    if (!a->ex.format)
         return cli_usage("secret", "missing --format c|hex|raw (say how the secret is wanted)");
-    if (!*a->out)
-        return cli_usage("secret", "-o: empty file name");
-    if (a->name && !fws_pubkey_ident_valid(a->name))
-        return cli_usage("secret", "--name: '%s' is not a C identifier (letters, digits, _; "
-                                   "at most %d characters; not a keyword)",
-                         a->name, FWS_PUBKEY_IDENT_MAX);
     return cli_check_passphrase_src("secret", &a->pp);
 }
 
@@ -106,9 +94,7 @@ static int check(const secret_args *a, const fws_key *key, fws_secret_format fmt
         return cli_usage("secret", "%s is an Ed25519 signing key, not a device key: a device "
                                    "never holds one; if you really mean to export it, add "
                                    "--export-signing-key", a->file);
-    if (a->name && fmt != FWS_SECFMT_C)
-        return cli_usage("secret", "--name applies to --format c only");
-    if (fmt == FWS_SECFMT_RAW && !strcmp(a->out, "-") && isatty(STDOUT_FILENO))
+    if (fmt == FWS_SECFMT_RAW && !strcmp(a->ex.out, "-") && isatty(STDOUT_FILENO))
         return cli_usage("secret", "refusing to write a raw secret key to a terminal "
                                    "(redirect standard output, or use -o FILE)");
     return FWS_EXIT_OK;
@@ -120,19 +106,20 @@ int cmd_secret(int argc, char **argv)
     fws_secret_format fmt;
     secret_args a;
     size_t len = 0;
-    atomic_file af;
     fws_key key;
     int rc = parse(&a, argc, argv);
 
     if (rc)
         return rc < 0 ? FWS_EXIT_OK : rc;
-    if (fws_secret_format_parse(a.fmt_s, &fmt))
-        return cli_usage("secret", "--format: '%s' is not c, hex or raw", a.fmt_s);
+    if (fws_secret_format_parse(a.ex.format, &fmt))
+        return cli_usage("secret", "--format: '%s' is not c, hex or raw", a.ex.format);
+    if ((rc = cli_export_check("secret", &a.ex, fmt == FWS_SECFMT_C)))
+        return rc;
     if ((rc = fws_key_load(a.file, &a.pp, &key)))
         return rc;
     if ((rc = check(&a, &key, fmt)))
         goto out;
-    if (fws_secret_format_text(&key, fmt, a.name, text, sizeof text, &len)) {
+    if (fws_secret_format_text(&key, fmt, a.ex.name, text, sizeof text, &len)) {
         diag_error("%s: cannot format the secret", a.file);
         rc = FWS_EXIT_IO;
         goto out;
@@ -141,14 +128,10 @@ int cmd_secret(int argc, char **argv)
     diag_warn("writing the SECRET %s key %s of %s in the clear to %s: whoever reads it %s; "
               "program it, then delete it",
               fws_key_type_name(key.type), idhex, a.file,
-              strcmp(a.out, "-") ? a.out : "standard output",
+              strcmp(a.ex.out, "-") ? a.ex.out : "standard output",
               key.type == FWS_KEY_ED25519 ? "can sign releases for every device that trusts it"
                                           : "can decrypt every update made for this device");
-    if ((rc = atomic_open(&af, a.out, 0600, ATOMIC_EXACT_MODE |
-                                                (a.force ? ATOMIC_OVERWRITE : 0))))
-        goto out;
-    if ((rc = atomic_write(&af, text, len)) || (rc = atomic_commit(&af)))
-        atomic_abort(&af);
+    rc = cli_export_write(&a.ex, text, len, 0600, 1);
 out:
     sodium_memzero(text, sizeof text);
     fws_key_wipe(&key);

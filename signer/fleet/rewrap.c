@@ -19,8 +19,9 @@
 #include <unistd.h>
 
 /* Header, manifest and a full signature block. */
-#define HEAD_MAX \
-    (FWS_HEADER_LEN + FWS_MAX_MANIFEST + 1 + FWS_MAX_SIGNATURES * (FWS_ENTRY_HEAD_LEN + FWS_MAX_ENTRY_BODY))
+#define HEAD_MAX                                 \
+    (FWS_HEADER_LEN + FWS_MAX_MANIFEST + 1 +     \
+     FWS_MAX_SIGNATURES * (FWS_ENTRY_HEAD_LEN + FWS_MAX_ENTRY_BODY))
 #define CAPSULE_BLOCK_MAX (1 + FWS_MAX_CAPSULES * (FWS_ENTRY_HEAD_LEN + FWS_MAX_ENTRY_BODY))
 
 struct rewrap {
@@ -356,8 +357,8 @@ static int write_shared(rewrap *rw, const outdir *od, const char *dir, rewrap_fl
     out_file f = {-1, NULL};
     char *path = NULL;
     int rc;
-    if (!(rc = open_copy(rw, c, head, &head_len)) && !(rc = create_in(od, dir, "head", &f, &path)) &&
-        !(rc = write_fd(&f, head, head_len))) {
+    if (!(rc = open_copy(rw, c, head, &head_len)) &&
+        !(rc = create_in(od, dir, "head", &f, &path)) && !(rc = write_fd(&f, head, head_len))) {
         res->head_len = head_len;
         close(f.fd);
         free(path);
