@@ -14,6 +14,8 @@
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60)
 #   make bench         host throughput against gzip, pigz, sha256sum and the peers
 #   make bench-mem     peak RSS of pack/verify/unpack on a 1 GiB input
+#   make bench-rewrap  fleet re-wrap: capsules per minute, peak memory (also
+#                      the last part of make bench)
 #   make amalgamate    build/dist/fwseal_verify.{c,h}, the two-file verifier
 #   make check-one T=tests/test_sha256.c   one test file on its own
 #
@@ -97,8 +99,9 @@ PKGS_qemu-demo    := $(PKGS_BUILD) mawk $(PKGS_ARM) $(PKGS_QEMU)
 PKGS_bench        := $(PKGS_BUILD) mawk pigz gnuplot-nox time $(PKGS_ARM) \
                      mender-artifact? rauc? squashfs-tools? openssl?
 PKGS_bench-mem    := $(PKGS_BUILD) time
+PKGS_bench-rewrap := $(PKGS_BUILD) time
 
-DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem
+DEPS_TARGETS := demo sim-demo test qemu-demo size bench-device fuzz bench bench-mem bench-rewrap
 INSTALL_DEPS := NO_INSTALL=$(NO_INSTALL) scripts/install-deps.sh
 
 .PHONY: all deps deps-build deps-cross amalgamate check-one clean check-build
@@ -224,6 +227,10 @@ run-fuzz:
 
 run-bench: $(BUILD)/fwseal $(LIB)
 	@BUILD=$(BUILD) CC='$(CC)' sh scripts/bench.sh
+	@BUILD=$(BUILD) sh scripts/bench-rewrap.sh
+
+run-bench-rewrap: $(BUILD)/fwseal
+	@BUILD=$(BUILD) sh scripts/bench-rewrap.sh
 
 run-bench-mem: $(BUILD)/fwseal
 	@BUILD=$(BUILD) sh scripts/bench-mem.sh
