@@ -17,6 +17,8 @@
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60)
 #   make bench         host throughput against gzip, pigz, sha256sum and the peers
 #   make bench-mem     peak RSS of pack/verify/unpack on a 1 GiB input
+#   make bench-rewrap  fleet re-wrap: capsules per minute, peak memory (also
+#                      the last part of make bench)
 #   make amalgamate    build/dist/fwseal_verify.{c,h}, the two-file verifier
 #   make install       fwseal, fwsv, man pages, completions and the verifier for
 #                      firmware builds (amalgamation + CMake package) under
@@ -82,14 +84,14 @@ SKIP_LOG  := $(abspath $(BUILD)/test-skips.txt)
 # ---- packages (Debian/Ubuntu names), by what runs them ----
 # A trailing '?' marks a package installed only where the distribution has it.
 PKGS_BUILD := gcc libc6-dev binutils make pkg-config libsodium-dev zlib1g-dev libarchive-dev \
-              libp11-kit-dev
+              libp11-kit-dev libsqlite3-dev
 PKGS_ARM   := gcc-arm-none-eabi binutils-arm-none-eabi
 PKGS_RV32  := gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 PKGS_QEMU  := qemu-system-arm
 # clang-14 builds the libFuzzer harnesses; Debian 12 packages libFuzzer and
 # the sanitizer runtimes apart (Ubuntu 22.04 ships them with clang-14).
 PKGS_FUZZ  := clang-14 libclang-rt-14-dev? libc6-dev binutils make pkg-config \
-              libsodium-dev zlib1g-dev libarchive-dev libp11-kit-dev
+              libsodium-dev zlib1g-dev libarchive-dev libp11-kit-dev libsqlite3-dev
 PKGS_demo         := $(PKGS_BUILD)
 PKGS_sim-demo     := $(PKGS_BUILD)
 # The suite also runs zip, openssl, valgrind (the constant-time check),
@@ -116,8 +118,10 @@ PKGS_bench-mem    := $(PKGS_BUILD) time
 # make deb: the Debian packaging tools (the build itself needs debian/control's
 # Build-Depends, which are PKGS_BUILD's libraries).
 PKGS_deb          := $(PKGS_BUILD) debhelper dpkg-dev fakeroot lintian
+PKGS_bench-rewrap := $(PKGS_BUILD) time
 
-DEPS_TARGETS := demo sim-demo test qemu-demo size size-docs bench-device fuzz bench bench-mem deb
+DEPS_TARGETS := demo sim-demo test qemu-demo size size-docs bench-device fuzz bench bench-mem \
+                bench-rewrap deb
 INSTALL_DEPS := NO_INSTALL=$(NO_INSTALL) scripts/install-deps.sh
 
 .PHONY: all deps deps-build deps-cross amalgamate completions check-one clean check-build
@@ -265,6 +269,10 @@ run-fuzz:
 
 run-bench: $(BUILD)/fwseal $(LIB)
 	@BUILD=$(BUILD) CC='$(CC)' sh scripts/bench.sh
+	@BUILD=$(BUILD) sh scripts/bench-rewrap.sh
+
+run-bench-rewrap: $(BUILD)/fwseal
+	@BUILD=$(BUILD) sh scripts/bench-rewrap.sh
 
 run-bench-mem: $(BUILD)/fwseal
 	@BUILD=$(BUILD) sh scripts/bench-mem.sh

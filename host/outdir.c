@@ -175,6 +175,32 @@ int outdir_open(outdir *o, const char *dir, const char *prefix)
     return make_stage(o, prefix) ? FWS_EXIT_IO : FWS_EXIT_OK;
 }
 
+int outdir_open_new(outdir *o, const char *dir, const char *prefix)
+{
+    struct stat st;
+    outdir_init(o);
+    if (lstat(dir, &st) == 0) {
+        diag_error("%s: already exists (give a new directory: it is written whole, then "
+                   "renamed into place)", dir);
+        return FWS_EXIT_IO;
+    }
+    if (errno != ENOENT) {
+        diag_error("%s: %s", dir, strerror(errno));
+        return FWS_EXIT_IO;
+    }
+    o->dir = xstrdup(dir);
+    o->dir_created = 1;
+    o->bulk = 1;
+    if (open_parent_of_dir(o, dir))
+        return FWS_EXIT_IO;
+    return make_stage(o, prefix) ? FWS_EXIT_IO : FWS_EXIT_OK;
+}
+
+int outdir_tree_fd(const outdir *o)
+{
+    return o->files_fd;
+}
+
 /* The directory holding name's last segment below at: each directory on
  * the way opened without following a link, and created (0755) first when
  * create.  Returns a descriptor the caller closes, the last segment in
@@ -212,13 +238,18 @@ int outdir_finish(outdir *o)
 
 int outdir_create(outdir *o, const char *name)
 {
+    return outdir_create_mode(o, name, 0644);
+}
+
+int outdir_create_mode(outdir *o, const char *name, mode_t mode)
+{
     char leaf[SEG_MAX];
     int pfd;
     if (outdir_finish(o))
         return -1;
     pfd = open_parent(o->files_fd, name, 1, leaf);
     if (pfd >= 0) {
-        o->fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        o->fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         close(pfd);
     }
     if (o->fd < 0) {
@@ -395,11 +426,18 @@ int outdir_commit(outdir *o, int force)
     int i;
     if (outdir_finish(o))
         return FWS_EXIT_IO;
+    if (o->bulk && syncfs(o->files_fd) < 0) {
+        diag_error("%s: cannot write the output to disk: %s", o->stage_path, strerror(errno));
+        return FWS_EXIT_IO;
+    }
     if (o->dir_created) {
         if (rename_noreplace(o->stage_fd, FILES, o->parent_fd, o->base) < 0) {
             diag_error("%s: cannot move the output into place: %s", o->dir, strerror(errno));
             return FWS_EXIT_IO;
         }
+        if (o->bulk && fsync(o->parent_fd) < 0)
+            diag_warn("%s: renamed into place, but its directory could not be synced: %s",
+                      o->dir, strerror(errno));
         return FWS_EXIT_OK;
     }
     /* Everything is checked before the first move... */

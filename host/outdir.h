@@ -28,6 +28,7 @@
 #define FWS_OUTDIR_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct {
     char *dir;          /* DIR as given, for messages */
@@ -38,6 +39,7 @@ typedef struct {
     int stage_fd;       /* the staging directory: files in "f/", replaced ones in "r/" */
     int files_fd;       /* stage "f/": the tree that goes into DIR */
     int dir_created;    /* DIR did not exist: "f/" becomes DIR */
+    int bulk;           /* outdir_open_new(): files written through outdir_tree_fd() */
     int fd;             /* the file being written, or -1 */
     char **names;       /* files staged, in the order they were created */
     int n_names;
@@ -49,9 +51,22 @@ void outdir_init(outdir *o);
  * dir that exists and is not a directory.  Returns an FWS_EXIT_* status;
  * messages printed. */
 int outdir_open(outdir *o, const char *dir, const char *prefix);
+/* For a new DIR of many files (`fwseal rewrap --out-dir`): refuses a DIR
+ * that exists, then stages like outdir_open().  The caller writes the
+ * files itself below outdir_tree_fd() (openat, from any thread, no fsync
+ * per file; outdir_create() is not used), and outdir_commit() syncs the
+ * filesystem once and renames the whole tree into place: memory and the
+ * commit's cost do not grow with the number of files.  Returns an
+ * FWS_EXIT_* status; messages printed. */
+int outdir_open_new(outdir *o, const char *dir, const char *prefix);
+/* The staged tree's directory (DIR-to-be), for outdir_open_new(). */
+int outdir_tree_fd(const outdir *o);
 /* Starts staged file `name` (finishing the previous one); outdir_write()
  * appends to it.  0, or -1 after a message. */
 int outdir_create(outdir *o, const char *name);
+/* The same with the file's mode (outdir_create: 0644; secret keys: 0600),
+ * less the umask. */
+int outdir_create_mode(outdir *o, const char *name, mode_t mode);
 int outdir_write(outdir *o, const void *buf, size_t len);
 /* Finishes the current file (fsync, close).  0, or -1 after a message. */
 int outdir_finish(outdir *o);

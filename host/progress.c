@@ -18,6 +18,7 @@ void progress_start(progress *p, const char *label, uint64_t total, int quiet)
 {
     p->active = !quiet && isatty(STDERR_FILENO);
     p->label = label;
+    p->unit = NULL;
     p->done = 0;
     p->total = total;
     p->start_ns = p->last_ns = now_ns();
@@ -25,19 +26,31 @@ void progress_start(progress *p, const char *label, uint64_t total, int quiet)
 
 static void draw(const progress *p, uint64_t t)
 {
+    double scale = p->unit ? 1.0 : MIB;
+    const char *unit = p->unit ? p->unit : "MiB";
+    int prec = p->unit ? 0 : 1;
     double secs = (double)(t - p->start_ns) / 1e9, rate = secs > 0 ? (double)p->done / secs : 0;
     fprintf(stderr, "\r%s: ", p->label);
     if (p->total && p->done <= p->total) {
         double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
         unsigned long eta = (unsigned long)(left + 0.5);
-        fprintf(stderr, "%.1f/%.1f MiB  %3d%%  %.1f MiB/s  ETA %lu:%02lu", (double)p->done / MIB,
-                (double)p->total / MIB, (int)(100.0 * (double)p->done / (double)p->total),
-                rate / MIB, eta / 60, eta % 60);
+        fprintf(stderr, "%.*f/%.*f %s  %3d%%  %.*f %s/s  ETA %lu:%02lu", prec,
+                (double)p->done / scale, prec, (double)p->total / scale, unit,
+                (int)(100.0 * (double)p->done / (double)p->total), prec, rate / scale, unit,
+                eta / 60, eta % 60);
     } else {
-        fprintf(stderr, "%.1f MiB  %.1f MiB/s", (double)p->done / MIB, rate / MIB);
+        fprintf(stderr, "%.*f %s  %.*f %s/s", prec, (double)p->done / scale, unit, prec,
+                rate / scale, unit);
     }
     fputs("\033[K", stderr);
     fflush(stderr);
+}
+
+void progress_start_count(progress *p, const char *label, const char *unit, uint64_t total,
+                          int quiet)
+{
+    progress_start(p, label, total, quiet);
+    p->unit = unit;
 }
 
 void progress_add(progress *p, uint64_t bytes)

@@ -30,11 +30,11 @@ HOST_INCLUDES := $(FREE_INCLUDES) $(addprefix -I,$(HOST_DIRS) \
 # Libraries, from pkg-config; without it (or without their .pc files), the
 # plain -l flags.
 PKG_CONFIG ?= pkg-config
-HOST_PKGS  := libsodium zlib libarchive
+HOST_PKGS  := libsodium zlib libarchive sqlite3
 # PKCS#11 modules are loaded at run time: p11-kit's pkcs11.h only, no library.
 LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null) \
               $(or $(shell $(PKG_CONFIG) --cflags p11-kit-1 2>/dev/null),-I/usr/include/p11-kit-1)
-LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodium -lz -larchive)
+LIB_LIBS   := $(or $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null),-lsodium -lz -larchive -lsqlite3)
 
 # Bare-metal targets: the cores the verifier is measured on, sections for
 # --gc-sections, and a link with nothing but the program and libgcc.

@@ -2,6 +2,7 @@
 #include "fixture.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +102,53 @@ uint8_t *mixed_input(size_t len, uint64_t seed)
     if (len > 5000)
         fill_random(p + len / 3, len / 9, seed + 1);
     return p;
+}
+
+/* `fwseal` with fmt and ap in f's directory; args gets the arguments. */
+static run_result vfwseal(const fixture *f, char *args, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(args, cap, fmt, ap);
+    cr_assert(n >= 0 && (size_t)n < cap, "fwseal arguments longer than %zu bytes", cap);
+    return run("cd '%s' && %s %s", f->dir, FWSEAL_BIN, args);
+}
+
+run_result fx_fwseal(const fixture *f, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    run_result r = vfwseal(f, args, sizeof args, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+void fx_fwseal_ok(const fixture *f, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    run_result r = vfwseal(f, args, sizeof args, fmt, ap);
+    va_end(ap);
+    cr_assert_eq(r.status, 0, "fwseal %s: status %d\n%s", args, r.status, r.err);
+    run_free(&r);
+}
+
+void fx_fwseal_fails(const fixture *f, int status, const char *want, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    run_result r = vfwseal(f, args, sizeof args, fmt, ap);
+    va_end(ap);
+    cr_assert_eq(r.status, status, "fwseal %s: status %d, want %d\n%s", args, r.status, status,
+                 r.err);
+    cr_assert(strstr(r.err, want), "fwseal %s: %s\n(want '%s')", args, r.err, want);
+    cr_assert_str_eq(r.out, "", "fwseal %s printed %s", args, r.out);
+    run_free(&r);
+}
+
+void fx_fwseal_refusals(const fixture *f, const char *prefix, const fx_refusal *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fx_fwseal_fails(f, cases[i].status, cases[i].message, "%s %s", prefix, cases[i].args);
 }

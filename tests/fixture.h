@@ -29,6 +29,23 @@ run_result fx_pack(const fixture *f, const char *out, const char *args);
 uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size_t *len);
 /* `fwseal verify DIR/FILE --trust DIR/sign1.pub --class test/class ARGS` in DIR. */
 run_result fx_verify(const fixture *f, const char *file, const char *args);
+/* `fwseal ARGS` in DIR (printf-style ARGS, which may name files relative
+ * to DIR and use shell syntax). */
+run_result fx_fwseal(const fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fx_fwseal, which must exit 0. */
+void fx_fwseal_ok(const fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fx_fwseal, which must exit with status, print want on stderr and
+ * nothing on stdout. */
+void fx_fwseal_fails(const fixture *f, int status, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A command line fwseal must refuse: its status and a part of the
+ * message. */
+typedef struct {
+    int status;
+    const char *message, *args;
+} fx_refusal;
+/* fx_fwseal_fails for each case, with "PREFIX ARGS". */
+void fx_fwseal_refusals(const fixture *f, const char *prefix, const fx_refusal *cases, size_t n);
 /* Compressible test data: text-like lines with a seed. */
 void fill_text(uint8_t *buf, size_t len, uint64_t seed);
 /* Text-like data with a binary stretch (len > 5000): matches everywhere,

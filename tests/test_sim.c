@@ -46,8 +46,11 @@ static void setup(void)
     free(fx_write(&fx, "fw2.bin", fw2, sizeof fw2));
     free(fx_write(&fx, "fw3.bin", fw3, sizeof fw3));
     flash_path = fx_path(&fx, "dev.flash");
-    run_result r = run("cd '%s' && %s pubkey sign1.pub --format hex -o sign1.hex", fx.dir,
-                       FWSEAL_BIN);
+    /* What the factory programmer gets: the device's configuration header
+     * and its secret (fwseal device-config, fwseal secret). */
+    run_result r = run("cd '%s' && %s device-config --trust sign1.pub --class test/class "
+                       "--device-key dev.pub -o dev.h && %s secret dev.key --format hex "
+                       "-o dev.secret", fx.dir, FWSEAL_BIN, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
 }
@@ -136,7 +139,7 @@ static void pack(const char *out, const char *version, unsigned counter, const c
 
 static void init_device(void)
 {
-    free(sim_ok(0, "init --flash dev.flash --trust sign1.hex --class test/class --key dev.key"));
+    free(sim_ok(0, "init --flash dev.flash --config dev.h --key dev.secret"));
 }
 
 static void stage(const char *container)
@@ -467,10 +470,11 @@ Test(sim, trial_image_damaged_reverts)
     cr_assert_eq(meta_now().active, 0);
 }
 
-/* Provisioning from fwseal key files: two trusted .pub keys with threshold
- * 2, a PSK as the device key; a container of several components (one of
- * them empty) lands back to back in the slot. */
-Test(sim, key_files_threshold_psk_components)
+/* Provisioning from fwseal device-config and fwseal secret: two trusted
+ * keys with threshold 2, a PSK as the device key (its raw secret); a
+ * container of several components (one of them empty) lands back to back
+ * in the slot. */
+Test(sim, config_threshold_psk_components)
 {
     uint8_t radio[5000];
     fill_random(radio, sizeof radio, 11);
@@ -480,12 +484,14 @@ Test(sim, key_files_threshold_psk_components)
                        "--version 4.0.0 --counter 4 --class test/class -e psk.key --allow-empty "
                        "boot=fw2.bin@0x08000000 radio=radio.bin empty=empty.bin app=fw1.bin && "
                        "%s pack -o one.fws --key sign1.key --version 5.0.0 --counter 5 "
-                       "--class test/class -e psk.key app=fw3.bin",
-                       fx.dir, FWSEAL_BIN, FWSEAL_BIN);
+                       "--class test/class -e psk.key app=fw3.bin && "
+                       "%s device-config --trust sign1.pub --trust sign2.pub --threshold 2 "
+                       "--class test/class --device-key psk.key -o psk.h && "
+                       "%s secret psk.key --format raw -o psk.secret",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    free(sim_ok(0, "init --flash dev.flash --trust sign1.pub --trust sign2.pub --threshold 2 "
-                   "--class test/class --key psk.key"));
+    free(sim_ok(0, "init --flash dev.flash --config psk.h --key psk.secret"));
     stage("two.fws");
     char *out = sim_ok(0, "boot --flash dev.flash");
     booted b = parse_booted(out);
@@ -504,13 +510,66 @@ Test(sim, key_files_threshold_psk_components)
     b = parse_booted(out);
     cr_assert(b.slot == 'A' && b.major == 4 && !strcmp(b.how, "confirmed"), "%s", out);
     free(out);
-    /* Passphrase-protected keys cannot be read by the simulator. */
-    r = run("cd '%s' && PW=secret %s keygen --type x25519 -o locked --passphrase-env PW "
-            "--kdf-strength interactive && %s init --flash x.flash --trust sign1.hex "
-            "--class test/class --key locked.key", fx.dir, FWSEAL_BIN, SIM_BIN);
-    cr_assert_eq(r.status, 2, "%s", r.err);
-    cr_assert(strstr(r.err, "locked.key: the secret is passphrase-protected"), "%s", r.err);
+}
+
+/* The limits in the header become the device's: a container whose chunks
+ * are larger than --max-chunk is refused from its manifest. */
+Test(sim, config_limits_reach_the_device)
+{
+    run_result r = run("cd '%s' && %s device-config --trust sign1.pub --class test/class "
+                       "--device-key dev.pub --max-chunk 512 --max-window-bits 9 -o small.h",
+                       fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
+    free(sim_ok(0, "init --flash dev.flash --config small.h --key dev.secret"));
+    pack("big-chunks.fws", "1.0.0", 1, "fw1.bin", "");
+    stage("big-chunks.fws");
+    char *out = sim_ok(4, "boot --flash dev.flash");
+    cr_assert(strstr(out, "refused: chunk_above_device_limit"), "%s", out);
+    free(out);
+}
+
+/* Headers and secrets the factory must not program. */
+Test(sim, provisioning_refuses_what_does_not_fit)
+{
+    static const struct {
+        const char *setup, *init, *message;
+        int status;
+    } cases[] = {
+        {"%s device-config --trust sign1.pub --trust-root sign2.pub --class test/class -o r.h",
+         "--config r.h", "r.h: names root keys", 2},
+        {"%s device-config --trust sign1.pub --any-class -o any.h", "--config any.h",
+         "any.h: accepts every class", 2},
+        {"%s device-config --trust sign1.pub --class test/class --max-chunk 8192 -o big.h",
+         "--config big.h", "big.h: asks for more RAM than this device has", 2},
+        {"%s device-config --trust sign1.pub --class test/class -o nokey.h",
+         "--config nokey.h --key dev.secret", "the --config header names no device key", 2},
+        {"%s secret dev2.key --format hex -o dev2.secret", "--config dev.h --key dev2.secret",
+         "dev2.secret: this secret does not belong to the device key", 2},
+        {"%s secret psk2.key --format hex -o psk2.secret 2>/dev/null && "
+         "%s device-config --trust sign1.pub --class test/class --device-key psk.key -o p.h",
+         "--config p.h --key psk2.secret", "psk2.secret: this PSK does not belong", 2},
+        {"%s pubkey dev.pub --format hex -o dev.hex", "--config dev.h --key dev.key",
+         "dev.key: not a device secret", 3},
+        {"sed /FWS_DEVICE_MAX_CHUNK/d dev.h > edited.h", "--config edited.h",
+         "edited.h: not an fws_device_config.h", 3},
+        {"sed 's/0x/0y/' dev.h > edited2.h", "--config edited2.h",
+         "edited2.h: the trusted keys or the class id do not read", 3},
+        {"true", "--config missing.h", "missing.h: cannot open", 3},
+        {"true", "--key dev.secret", "init needs --config", 2},
+    };
+    char *x_flash = fx_path(&fx, "x.flash");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char setup[512];
+        snprintf(setup, sizeof setup, cases[i].setup, FWSEAL_BIN, FWSEAL_BIN);
+        run_result r = run("cd '%s' && { %s; } >/dev/null 2>&1; %s init --flash x.flash %s",
+                           fx.dir, setup, SIM_BIN, cases[i].init);
+        cr_assert_eq(r.status, cases[i].status, "case %zu: status %d\n%s", i, r.status, r.err);
+        cr_assert(strstr(r.err, cases[i].message), "case %zu: %s", i, r.err);
+        cr_assert(!file_exists(x_flash), "case %zu: flash written", i);
+        run_free(&r);
+    }
+    free(x_flash);
 }
 
 /* ---- the flash simulator itself ---- */

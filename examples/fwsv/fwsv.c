@@ -325,7 +325,8 @@ static int report_refusal(const options *o, const char *path, int rc, fws_instal
     }
     describe(&r, &o->p, pre->b, pre->len, &m);
     r.component = ctx->r.cur;
-    r.chunk_index = ctx->chunk_index;
+    /* Every chunk but the last is chunk_size payload bytes. */
+    r.chunk_index = ctx->m.chunk_size ? ctx->payload_done / ctx->m.chunk_size : 0;
     r.payload_offset = ctx->payload_done;
     r.inflate_err = fws_install_inflate_error(ctx);
     r.n_signers = ctx->tally.n_signers;

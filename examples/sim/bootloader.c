@@ -52,6 +52,10 @@ void sim_rom_encode(const sim_rom *r, uint8_t out[SIM_ROM_LEN])
     out[SIM_ROM_N_TRUSTED] = r->n_trusted;
     out[SIM_ROM_THRESHOLD] = r->threshold;
     out[SIM_ROM_KEY_TYPE] = r->key_type;
+    out[SIM_ROM_MAX_WBITS] = r->max_wbits;
+    put32(out + SIM_ROM_MAX_CHUNK, r->max_chunk);
+    put32(out + SIM_ROM_MAX_SIZE, (uint32_t)r->max_size);
+    put32(out + SIM_ROM_MAX_SIZE + 4, (uint32_t)(r->max_size >> 32));
     memcpy(out + SIM_ROM_CLASS, r->class_id, FWS_CLASS_LEN);
     memcpy(out + SIM_ROM_SECRET, r->secret, 32);
     memcpy(out + SIM_ROM_PUBLIC, r->pub, 32);
@@ -67,8 +71,13 @@ static int rom_decode(const uint8_t in[SIM_ROM_LEN], sim_rom *r)
     r->n_trusted = in[SIM_ROM_N_TRUSTED];
     r->threshold = in[SIM_ROM_THRESHOLD];
     r->key_type = in[SIM_ROM_KEY_TYPE];
+    r->max_wbits = in[SIM_ROM_MAX_WBITS];
+    r->max_chunk = get32(in + SIM_ROM_MAX_CHUNK);
+    r->max_size = get32(in + SIM_ROM_MAX_SIZE) | (uint64_t)get32(in + SIM_ROM_MAX_SIZE + 4) << 32;
     if (r->n_trusted < 1 || r->n_trusted > SIM_ROM_MAX_TRUSTED || r->threshold < 1 ||
-        r->threshold > r->n_trusted || r->key_type > SIM_KEY_PSK)
+        r->threshold > r->n_trusted || r->key_type > SIM_KEY_PSK ||
+        r->max_wbits > SIM_MAX_WBITS || r->max_chunk > SIM_MAX_CHUNK || r->max_size == 0 ||
+        r->max_size > SIM_IMAGE_CAPACITY)
         return -1;
     memcpy(r->class_id, in + SIM_ROM_CLASS, FWS_CLASS_LEN);
     memcpy(r->secret, in + SIM_ROM_SECRET, 32);
@@ -186,9 +195,9 @@ static void device_policy(const sim_device *d, fws_policy *p)
     p->threshold = d->rom.threshold;
     p->class_id = d->rom.class_id;
     p->counter_floor = d->meta.floor;
-    p->max_chunk = SIM_MAX_CHUNK;
-    p->max_size = SIM_IMAGE_CAPACITY;
-    p->max_wbits = SIM_MAX_WBITS;
+    p->max_chunk = d->rom.max_chunk;
+    p->max_size = d->rom.max_size;
+    p->max_wbits = d->rom.max_wbits;
     if (d->rom.key_type == SIM_KEY_X25519) {
         p->x25519_secret = d->rom.secret;
         p->x25519_public = d->rom.pub;

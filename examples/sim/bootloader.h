@@ -57,7 +57,9 @@ typedef struct {
 } sim_meta;
 
 typedef struct {
-    uint8_t n_trusted, threshold, key_type;
+    uint8_t n_trusted, threshold, key_type, max_wbits;
+    uint32_t max_chunk;
+    uint64_t max_size;
     uint8_t class_id[FWS_CLASS_LEN];
     uint8_t secret[32];    /* SECRET: X25519 secret key or PSK */
     uint8_t pub[32];       /* X25519 public key */

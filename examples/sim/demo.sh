@@ -36,8 +36,10 @@ pack() {   # pack OUT VERSION COUNTER FIRMWARE
 echo "## Keys and a device"
 run build/fwseal keygen --type ed25519 -o release --no-passphrase
 run build/fwseal keygen --type x25519 -o device --no-passphrase
-run build/fwseal pubkey release.pub --format hex -o release.hex
-run build/sim init --flash dev.flash --trust release.hex --class $CLASS --key device.key
+run build/fwseal device-config --trust release.pub --class $CLASS --device-key device.pub \
+    -o fws_device_config.h
+run build/fwseal secret device.key --format hex -o device.secret
+run build/sim init --flash dev.flash --config fws_device_config.h --key device.secret
 run build/sim boot --flash dev.flash
 
 echo; echo "## First image: installed, trial boot, confirmed"

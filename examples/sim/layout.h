@@ -6,10 +6,11 @@
  * to check the flash independently of the simulator.
  *
  *   0x000000  ROM        1 block   provisioning: trusted keys, threshold,
- *                                  class id, device key (a real device
- *                                  compiles these into the bootloader or
- *                                  keeps them in OTP; written once by
- *                                  `sim init`, never by the bootloader)
+ *                                  class id, limits, device key (a real
+ *                                  device compiles fws_device_config.h
+ *                                  into the bootloader or keeps it in OTP;
+ *                                  written once by `sim init`, never by
+ *                                  the bootloader)
  *   0x001000  META A     1 block   metadata, copy A  \ two copies, each in its
  *   0x002000  META B     1 block   metadata, copy B  / own erase block
  *   0x003000  SLOT A    64 blocks  record area (3 blocks) + image (61 blocks)
@@ -95,24 +96,28 @@
 #define SIM_STAGE_DATA SIM_PAGE
 #define SIM_STAGE_CAPACITY (SIM_STAGING_SIZE - SIM_STAGE_DATA)
 
-/* ---- ROM (provisioning) record, 384 bytes at ROM ---- */
-#define SIM_ROM_MAGIC "SIMROM01"
-#define SIM_ROM_LEN 384
+/* ---- ROM (provisioning) record, 392 bytes at ROM ---- */
+#define SIM_ROM_MAGIC "SIMROM02"
+#define SIM_ROM_LEN 392
 #define SIM_ROM_N_TRUSTED 8          /* u8: 1..8 */
 #define SIM_ROM_THRESHOLD 9          /* u8 */
 #define SIM_ROM_KEY_TYPE 10          /* u8: SIM_KEY_* */
+#define SIM_ROM_MAX_WBITS 11         /* u8: 0 or 9..SIM_MAX_WBITS */
+#define SIM_ROM_MAX_CHUNK 12         /* u32: 256..SIM_MAX_CHUNK */
 #define SIM_ROM_CLASS 16             /* 16 bytes */
 #define SIM_ROM_SECRET 32            /* 32 bytes: X25519 secret or PSK */
 #define SIM_ROM_PUBLIC 64            /* 32 bytes: X25519 public key */
 #define SIM_ROM_TRUSTED 96           /* 8 x 32 bytes: Ed25519 public keys */
-#define SIM_ROM_SUM 352              /* SHA-256 of bytes 0..351 */
+#define SIM_ROM_MAX_SIZE 352         /* u64: 1..SIM_IMAGE_CAPACITY */
+#define SIM_ROM_SUM 360              /* SHA-256 of bytes 0..359 */
 #define SIM_ROM_MAX_TRUSTED 8
 
 #define SIM_KEY_NONE 0u
 #define SIM_KEY_X25519 1u
 #define SIM_KEY_PSK 2u
 
-/* What the device can take (its RAM): the verifier's policy limits. */
+/* What the device can take (its RAM): the most the policy limits in the
+ * ROM (from fws_device_config.h) may say. */
 #define SIM_MAX_CHUNK 4096u
 #define SIM_MAX_WBITS 15u
 

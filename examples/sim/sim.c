@@ -20,6 +20,7 @@
 #include "bootloader.h"
 #include "flash.h"
 #include "layout.h"
+#include "provision.h"
 
 static const char usage_text[] =
     "usage: sim COMMAND --flash FILE [options]\n"
@@ -28,12 +29,11 @@ static const char usage_text[] =
     "metadata, on a simulated NOR flash (4 KiB erase blocks, 256-byte pages).\n"
     "\n"
     "commands:\n"
-    "  init     erase the flash and provision it:\n"
-    "             --trust KEY [--trust KEY...] [--threshold K]\n"
-    "             --class STRING [--key DEVKEY] [--floor N]\n"
-    "           KEY: an Ed25519 public key, 64 hex digits (fwseal pubkey --format hex)\n"
-    "           or a fwseal .pub file; DEVKEY: the device's X25519 secret key, 64 hex\n"
-    "           digits, or an unencrypted fwseal .key file (x25519 or psk)\n"
+    "  init     erase the flash and provision it, as a factory programmer would:\n"
+    "             --config fws_device_config.h [--key SECRET] [--floor N]\n"
+    "           the header from 'fwseal device-config' (trusted keys, threshold,\n"
+    "           class, limits; with --device-key the device's key) and the secret\n"
+    "           from 'fwseal secret --format hex' (or raw)\n"
     "  stage FILE\n"
     "           copy a container into staging, as an OTA client would\n"
     "  boot     reset: install a staged update into the inactive slot, then\n"
@@ -59,10 +59,8 @@ static const char usage_text[] =
 
 typedef struct {
     const char *flash;
-    const char *trust[SIM_ROM_MAX_TRUSTED];
-    int n_trust;
-    const char *class_arg, *key_path;
-    unsigned long threshold, floor;
+    const char *config, *key_path;
+    unsigned long floor;
     uint64_t cut, seed;
     int have_cut, cut_before, have_seed, stats;
 } options;
@@ -99,8 +97,6 @@ static int parse_num(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* ---- key files ---- */
-
 /* Exactly 2n hex digits, optionally surrounded by white space. */
 static int hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
 {
@@ -109,201 +105,6 @@ static int hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
     while (len && strchr(" \t\r\n", s[len - 1]))
         len--;
     return ex_hex_decode(s, len, out, n);
-}
-
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-static int b64_decode(const char *s, size_t len, uint8_t *out, size_t cap, size_t *n)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t i;
-    *n = 0;
-    if (len % 4)
-        return -1;
-    for (i = 0; i < len && s[i] != '='; i++) {
-        int v = b64val((unsigned char)s[i]);
-        if (v < 0)
-            return -1;
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (*n >= cap)
-                return -1;
-            out[(*n)++] = (uint8_t)(acc >> bits);
-        }
-    }
-    if (len - i > 2 || (len - i == 2 && s[i + 1] != '='))
-        return -1;
-    return 0;
-}
-
-/* A fwseal key file (docs/KEYS.md): its record, checksum checked. */
-static int keyfile_record(const char *path, const char *text, size_t len, uint8_t *rec,
-                          size_t *rec_len)
-{
-    static const char prefix[] = "fwseal key comment: ";
-    const char *comment = text + strlen(prefix), *nl = memchr(text, '\n', len), *line2, *end;
-    size_t clen, l2len;
-    uint8_t sum[32], lenbuf[2];
-    fws_sha256_ctx h;
-    if (!nl)
-        goto bad;
-    clen = (size_t)(nl - comment);
-    if (clen && comment[clen - 1] == '\r')
-        clen--;
-    line2 = nl + 1;
-    end = memchr(line2, '\n', len - (size_t)(line2 - text));
-    if (!end || (size_t)(end + 1 - text) != len)
-        goto bad;
-    l2len = (size_t)(end - line2);
-    if (l2len && line2[l2len - 1] == '\r')
-        l2len--;
-    if (b64_decode(line2, l2len, rec, 184, rec_len) || (*rec_len != 80 && *rec_len != 184) ||
-        memcmp(rec, "FWSK", 4) || rec[4] != 1)
-        goto bad;
-    lenbuf[0] = (uint8_t)clen;
-    lenbuf[1] = (uint8_t)(clen >> 8);
-    fws_sha256_init(&h);
-    fws_sha256_update(&h, lenbuf, 2);
-    fws_sha256_update(&h, comment, clen);
-    fws_sha256_update(&h, rec, *rec_len - 32);
-    fws_sha256_final(&h, sum);
-    if (memcmp(sum, rec + *rec_len - 32, 32)) {
-        fprintf(stderr, "sim: error: %s: key file checksum mismatch (damaged or edited)\n", path);
-        return -1;
-    }
-    return 0;
-bad:
-    fprintf(stderr, "sim: error: %s: not a fwseal key file (docs/KEYS.md)\n", path);
-    return -1;
-}
-
-/* Reads a small text file: a key as hex or a fwseal key file. */
-static char *read_key_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = malloc(4097);
-    if (!buf)
-        abort();
-    if (!f) {
-        fprintf(stderr, "sim: error: %s: cannot open: %s\n", path, strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    *len = fread(buf, 1, 4097, f);
-    fclose(f);
-    if (*len > 4096) {
-        fprintf(stderr, "sim: error: %s: too large for a key file\n", path);
-        free(buf);
-        return NULL;
-    }
-    buf[*len] = 0;
-    return buf;
-}
-
-static int is_keyfile(const char *text, size_t len)
-{
-    return len >= 20 && !memcmp(text, "fwseal key comment: ", 20);
-}
-
-static int load_trusted(const char *path, uint8_t pub[32])
-{
-    size_t len, rec_len;
-    uint8_t rec[184];
-    char *text = read_key_text(path, &len);
-    int rc = -1;
-    if (!text)
-        return -1;
-    if (is_keyfile(text, len)) {
-        if (keyfile_record(path, text, len, rec, &rec_len) == 0) {
-            if (rec[6] != 1)
-                fprintf(stderr, "sim: error: %s: --trust needs an Ed25519 key\n", path);
-            else {
-                memcpy(pub, rec + 16, 32);   /* .pub, or the clear public half of a .key */
-                rc = 0;
-            }
-        }
-    } else if (hex_decode(text, len, pub, 32) == 0) {
-        rc = 0;
-    } else {
-        fprintf(stderr, "sim: error: %s: not 64 hex digits nor a fwseal key file\n", path);
-    }
-    explicit_bzero(rec, sizeof rec);
-    free(text);
-    return rc;
-}
-
-static int load_device_key(const char *path, sim_rom *r)
-{
-    static const uint8_t base[32] = {9};
-    size_t len, rec_len;
-    uint8_t rec[184], pub[32];
-    char *text = read_key_text(path, &len);
-    int rc = -1;
-    if (!text)
-        return -1;
-    if (is_keyfile(text, len)) {
-        if (keyfile_record(path, text, len, rec, &rec_len) == 0) {
-            if (rec[5] != 2 || (rec[6] != 2 && rec[6] != 3))
-                fprintf(stderr, "sim: error: %s: --key needs the device's X25519 secret key or "
-                                "a PSK (a .key file)\n", path);
-            else if (rec[7] != 0)
-                fprintf(stderr, "sim: error: %s: the secret is passphrase-protected; the "
-                                "simulator reads keys made with --no-passphrase, or 64 hex "
-                                "digits\n", path);
-            else {
-                r->key_type = rec[6] == 2 ? SIM_KEY_X25519 : SIM_KEY_PSK;
-                memcpy(r->secret, rec + 104, 32);
-                rc = 0;
-                if (r->key_type == SIM_KEY_X25519) {
-                    fws_x25519(pub, r->secret, base);
-                    if (memcmp(pub, rec + 16, 32)) {
-                        fprintf(stderr, "sim: error: %s: the public key does not match the "
-                                        "secret\n", path);
-                        rc = -1;
-                    }
-                }
-            }
-        }
-    } else if (hex_decode(text, len, r->secret, 32) == 0) {
-        r->key_type = SIM_KEY_X25519;
-        rc = 0;
-    } else {
-        fprintf(stderr, "sim: error: %s: not 64 hex digits nor a fwseal key file\n", path);
-    }
-    if (rc == 0 && r->key_type == SIM_KEY_X25519)
-        fws_x25519(r->pub, r->secret, base);
-    explicit_bzero(rec, sizeof rec);
-    explicit_bzero(text, len);
-    free(text);
-    return rc;
-}
-
-/* SPEC.md section 7: 32 hex digits are the id itself, any other string
- * is hashed. */
-static void class_id_of(const char *s, uint8_t id[FWS_CLASS_LEN])
-{
-    static const char label[] = "fwseal-v1 class-id";
-    uint8_t h[32];
-    fws_sha256_ctx c;
-    if (strlen(s) == 32 && hex_decode(s, 32, id, FWS_CLASS_LEN) == 0)
-        return;
-    fws_sha256_init(&c);
-    fws_sha256_update(&c, label, strlen(label));
-    fws_sha256_update(&c, s, strlen(s));
-    fws_sha256_final(&c, h);
-    memcpy(id, h, FWS_CLASS_LEN);
 }
 
 /* ---- commands ---- */
@@ -329,22 +130,13 @@ static int cmd_init(const options *o, sim_flash *fp)
     sim_flash *f = fp;
     uint8_t rom[SIM_ROM_LEN];
     int rc;
-    if (!o->n_trust)
-        return usage("init needs --trust KEY: which signing keys does the device trust?%s", "");
-    if (!o->class_arg)
-        return usage("init needs --class STRING: the device class%s", "");
-    if (o->threshold < 1 || o->threshold > (unsigned long)o->n_trust)
-        return usage("--threshold must be 1..the number of --trust keys%s", "");
+    if (!o->config)
+        return usage("init needs --config fws_device_config.h (from 'fwseal device-config')%s",
+                     "");
     memset(&r, 0, sizeof r);
-    r.n_trusted = (uint8_t)o->n_trust;
-    r.threshold = (uint8_t)o->threshold;
-    for (int i = 0; i < o->n_trust; i++)
-        if (load_trusted(o->trust[i], r.trusted[i]) != 0)
-            return SIM_EXIT_USAGE;
-    class_id_of(o->class_arg, r.class_id);
-    if (o->key_path && load_device_key(o->key_path, &r) != 0) {
+    if ((rc = sim_provision(o->config, o->key_path, &r)) != 0) {
         explicit_bzero(&r, sizeof r);
-        return SIM_EXIT_USAGE;
+        return rc;
     }
     /* A new chip: every block erased (0xFF). */
     if ((rc = open_flash(o, f, 1)) != 0) {
@@ -364,9 +156,9 @@ static int cmd_init(const options *o, sim_flash *fp)
     m.last = SIM_LAST_NONE;
     m.floor = (uint32_t)o->floor;
     sim_meta_store(&d, &m);
-    printf("sim: initialised %s: %u KiB flash in %u KiB blocks; trusts %d key%s (threshold %lu); "
+    printf("sim: initialised %s: %u KiB flash in %u KiB blocks; trusts %d key%s (threshold %d); "
            "device key %s; floor %" PRIu32 "; no image\n", o->flash, SIM_FLASH_SIZE / 1024,
-           SIM_BLOCK / 1024, o->n_trust, o->n_trust == 1 ? "" : "s", o->threshold,
+           SIM_BLOCK / 1024, d.rom.n_trusted, d.rom.n_trusted == 1 ? "" : "s", d.rom.threshold,
            d.rom.key_type == SIM_KEY_X25519 ? "x25519" : d.rom.key_type == SIM_KEY_PSK ? "psk"
                                                                                          : "none",
            m.floor);
@@ -523,8 +315,7 @@ static int cmd_raw(const options *o, const char *cmd, char **pos, int npos, sim_
 static int parse_options(options *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"flash", required_argument, 0, 'f'},   {"trust", required_argument, 0, 't'},
-        {"threshold", required_argument, 0, 'T'}, {"class", required_argument, 0, 'c'},
+        {"flash", required_argument, 0, 'f'},   {"config", required_argument, 0, 'c'},
         {"key", required_argument, 0, 'k'},     {"floor", required_argument, 0, 'F'},
         {"cut", required_argument, 0, 'C'},     {"cut-before", required_argument, 0, 'B'},
         {"seed", required_argument, 0, 'S'},
@@ -532,7 +323,6 @@ static int parse_options(options *o, int argc, char **argv)
         {0, 0, 0, 0}};
     uint64_t v;
     int c;
-    o->threshold = 1;
     opterr = 0;
     optind = 0;   /* glibc: start afresh */
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -540,18 +330,8 @@ static int parse_options(options *o, int argc, char **argv)
         case 'f':
             o->flash = optarg;
             break;
-        case 't':
-            if (o->n_trust == SIM_ROM_MAX_TRUSTED)
-                return usage("at most 8 --trust keys%s", "");
-            o->trust[o->n_trust++] = optarg;
-            break;
-        case 'T':
-            if (parse_num(optarg, SIM_ROM_MAX_TRUSTED, &v))
-                return usage("--threshold %s: not a number 1..8", optarg);
-            o->threshold = (unsigned long)v;
-            break;
         case 'c':
-            o->class_arg = optarg;
+            o->config = optarg;
             break;
         case 'k':
             o->key_path = optarg;
@@ -636,9 +416,9 @@ int main(int argc, char **argv)
         free(pos);
         return usage("missing --flash FILE%s", "");
     }
-    if (strcmp(cmd, "init") && (o.n_trust || o.class_arg || o.key_path || o.floor)) {
+    if (strcmp(cmd, "init") && (o.config || o.key_path || o.floor)) {
         free(pos);
-        return usage("--trust, --class, --key and --floor are for init%s", "");
+        return usage("--config, --key and --floor are for init%s", "");
     }
     if (!strcmp(cmd, "init")) {
         rc = npos ? usage("init takes no operand ('%s')", pos[0]) : cmd_init(&o, &f);

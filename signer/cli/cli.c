@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli.h"
 #include "host_class_id.h"
+#include "atomic_file.h"
 #include "keyfile.h"
 #include "parse.h"
 #include "pdeflate.h"
+#include "pubkey_export.h"
 
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -185,4 +188,53 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
         return CLI_OPT_ERROR;
     }
     return opt;
+}
+
+void cli_utc_time(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "%lld", (long long)t);
+}
+
+void cli_export_init(cli_export *e)
+{
+    memset(e, 0, sizeof *e);
+    e->out = "-";
+}
+
+int cli_export_option(cli_export *e, int opt, const char *arg)
+{
+    switch (opt) {
+    case CLI_OPT_FORMAT: e->format = arg; return 1;
+    case 'o': e->out = arg; return 1;
+    case CLI_OPT_NAME: e->name = arg; return 1;
+    case CLI_OPT_FORCE: e->force = 1; return 1;
+    }
+    return 0;
+}
+
+int cli_export_check(const char *cmd, const cli_export *e, int c_format)
+{
+    if (!*e->out)
+        return cli_usage(cmd, "-o: empty file name");
+    if (e->name && !c_format)
+        return cli_usage(cmd, "--name applies to --format c only");
+    if (e->name && !fws_pubkey_ident_valid(e->name))
+        return cli_usage(cmd, "--name: '%s' is not a C identifier (letters, digits, _; at most "
+                              "%d characters; not a keyword)", e->name, FWS_PUBKEY_IDENT_MAX);
+    return FWS_EXIT_OK;
+}
+
+int cli_export_write(const cli_export *e, const void *text, size_t len, unsigned mode, int exact)
+{
+    atomic_file af;
+    int rc = atomic_open(&af, e->out, (mode_t)mode,
+                         (exact ? ATOMIC_EXACT_MODE : 0) | (e->force ? ATOMIC_OVERWRITE : 0));
+    if (rc)
+        return rc;
+    if ((rc = atomic_write(&af, text, len)) || (rc = atomic_commit(&af)))
+        atomic_abort(&af);
+    return rc;
 }

@@ -74,6 +74,33 @@ void cli_print_accepted(const char *path, uint16_t major, uint16_t minor, uint16
  * when there is none, -1 when it does not match the id (buf then holds
  * it anyway).  The decision uses only the id; this is for people. */
 int cli_class_name(const fws_manifest *m, char *buf, size_t cap);
+/* The options of the commands that write a text export (secret,
+ * class-id, device-config): --format F, -o/--output OUT (default "-"),
+ * --name IDENT, --force. */
+enum { CLI_OPT_FORMAT = 700, CLI_OPT_NAME, CLI_OPT_FORCE };
+#define CLI_EXPORT_OPTIONS                                       \
+    {"format", required_argument, 0, CLI_OPT_FORMAT},            \
+    {"output", required_argument, 0, 'o'},                       \
+    {"name", required_argument, 0, CLI_OPT_NAME},                \
+    {"force", no_argument, 0, CLI_OPT_FORCE}
+typedef struct {
+    const char *format, *out, *name;
+    int force;
+} cli_export;
+/* out = "-", the rest unset. */
+void cli_export_init(cli_export *e);
+/* 1 if opt is one of CLI_EXPORT_OPTIONS (then stored), else 0. */
+int cli_export_option(cli_export *e, int opt, const char *arg);
+/* The checks on -o and --name (a C identifier, for --format c only);
+ * FWS_EXIT_OK or FWS_EXIT_USAGE (message printed). */
+int cli_export_check(const char *cmd, const cli_export *e, int c_format);
+/* Writes text to e->out (atomically; "-": standard output) with mode
+ * (exactly that mode when exact: secrets), never over an existing file
+ * without --force.  FWS_EXIT_*. */
+int cli_export_write(const cli_export *e, const void *text, size_t len, unsigned mode, int exact);
+
+/* Seconds since 1970 as "2024-05-01T12:00:00Z" (UTC) into out. */
+void cli_utc_time(int64_t t, char out[32]);
 
 /* Each command: argv[0] is the command name; returns an exit status. */
 int cmd_keygen(int argc, char **argv);
@@ -88,5 +115,12 @@ int cmd_attach(int argc, char **argv);
 int cmd_signatures(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
+int cmd_secret(int argc, char **argv);
+int cmd_class_id(int argc, char **argv);
+int cmd_device_config(int argc, char **argv);
+int cmd_lot(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_rewrap(int argc, char **argv);
+int cmd_assemble(int argc, char **argv);
 
 #endif

@@ -26,6 +26,13 @@ static const struct command commands[] = {
     {"signatures", cmd_signatures, "list a container's signatures, or remove one"},
     {"log", cmd_log, "check the signing log's hash chain, or find who signed what"},
     {"cert", cmd_cert, "issue or show a delegation certificate (key rotation)"},
+    {"secret", cmd_secret, "export a device's secret key for the factory programmer"},
+    {"class-id", cmd_class_id, "print the class id of a device class name"},
+    {"device-config", cmd_device_config, "write the C header a device's fws_policy is built from"},
+    {"lot", cmd_lot, "create and list production lots and their quotas"},
+    {"device", cmd_device, "add, import, list, retire devices in the registry"},
+    {"rewrap", cmd_rewrap, "new capsules for a container: a few recipients, or a whole fleet"},
+    {"assemble", cmd_assemble, "head + capsule + payload of a fleet directory into a container"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -35,7 +42,7 @@ static void usage(FILE *out)
     size_t i;
     fputs("usage: fwseal <command> [options]\n       fwseal --version\n\ncommands:\n", out);
     for (i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'fwseal <command> --help' describes a command.\n"
           "exit status: 0 ok, 1 rejected, 2 usage, 3 I/O or environment\n",
           out);

@@ -131,6 +131,16 @@ int policy_args_load(policy_args *a)
     return FWS_EXIT_OK;
 }
 
+int policy_args_load_key(policy_args *a)
+{
+    int rc;
+    if (!a->key_path)
+        return cli_usage(a->cmd, "missing --key FILE");
+    if ((rc = cli_check_passphrase_src(a->cmd, &a->pp)))
+        return rc;
+    return load_device_key(a);
+}
+
 void policy_args_to_policy(const policy_args *a, policy *p)
 {
     memset(p, 0, sizeof *p);

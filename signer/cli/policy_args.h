@@ -71,6 +71,9 @@ int policy_args_option(policy_args *a, int opt, const char *arg);
 /* Checks combinations, loads the keys and the class id.  Returns an
  * FWS_EXIT_*; messages printed. */
 int policy_args_load(policy_args *a);
+/* Without any --trust (which policy_args_load requires): loads only --key
+ * (required: FWS_EXIT_USAGE without it). */
+int policy_args_load_key(policy_args *a);
 /* The host decision's policy from a loaded a (p points into a). */
 void policy_args_to_policy(const policy_args *a, policy *p);
 void policy_args_wipe(policy_args *a);

@@ -235,3 +235,12 @@ int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64
     *len = n;
     return 1;
 }
+
+int container_next_stored_chunk(container *c, const uint8_t **stored, size_t *len)
+{
+    uint64_t offset;
+    int rc = container_next_chunk(c, stored, len, &offset);
+    if (rc == 1 && c->next_chunk < c->n_chunks)
+        *len += FWS_HASH_LEN;
+    return rc;
+}

@@ -67,5 +67,9 @@ int container_parse_to(container *c, parse_stage upto);
 /* The next chunk's payload bytes after its hash matched: 1 with data, 0 at
  * the clean end (no trailing bytes), -1 with c->err. */
 int container_next_chunk(container *c, const uint8_t **data, size_t *len, uint64_t *offset);
+/* The same, giving the chunk as stored (for copying a payload): its
+ * payload bytes and, except for the last chunk, the hash of the next one
+ * (SPEC.md section 6). */
+int container_next_stored_chunk(container *c, const uint8_t **stored, size_t *len);
 
 #endif

@@ -18,12 +18,15 @@
  *
  * Compiled in, from files scripts/qemu-demo.sh generates in the build
  * directory (never committed):
- *   trusted_key.h           `fwseal pubkey release.pub --format c`
- *   device_x25519_public.h  `fwseal pubkey device.pub --format c`
- *   device_secret.h         this device's X25519 secret key.  For the
- *                           example only: a product keeps it in a key
- *                           store or a secure element (fws_policy.unwrap).
- *   device_class.h          the 16-byte class id
+ *   fws_device_config.h     `fwseal device-config --trust release.pub
+ *                           --class ... --max-chunk 1024 --max-window-bits 12
+ *                           --max-size ... --device-key device.pub`: the
+ *                           trusted key, threshold, class id, limits and
+ *                           the device's X25519 public key
+ *   device_secret.h         `fwseal secret device.key --format c`: this
+ *                           device's X25519 secret key.  For the example
+ *                           only: a product keeps it in a key store or a
+ *                           secure element (fws_policy.unwrap).
  * and BL_COUNTER_FLOOR (-D).  The floor is a constant only because this
  * demo does not persist anything across runs: a device keeps it in
  * flash (or OTP / a monotonic counter) and raises it after the new image
@@ -44,10 +47,8 @@
 #include "layout.h"
 #include "uart.h"
 
-#include "device_class.h"
 #include "device_secret.h"
-#include "device_x25519_public.h"
-#include "trusted_key.h"
+#include "fws_device_config.h"
 
 #ifndef BL_COUNTER_FLOOR
 #error "build with -DBL_COUNTER_FLOOR=N"
@@ -55,25 +56,19 @@
 
 /* ---- What this device accepts ---- */
 
-/* Largest chunk and inflate window: together with FWS_CFG_MAX_MANIFEST
- * (set with -D for both this file and fwseal_verify.c) they size the work
- * area.  Containers must be packed with --chunk-size <= 1024 and
- * --window-bits <= 12; others are refused from the signed manifest,
- * before any payload byte is read. */
-#define BL_MAX_CHUNK 1024u
-#define BL_MAX_WBITS 12u
+/* Largest chunk and inflate window (fws_device_config.h): together with
+ * FWS_CFG_MAX_MANIFEST (set with -D for both this file and
+ * fwseal_verify.c) they size the work area.  Containers must be packed
+ * with --chunk-size and --window-bits within them; others are refused
+ * from the signed manifest, before any payload byte is read. */
+#define BL_MAX_CHUNK FWS_DEVICE_MAX_CHUNK
+#define BL_MAX_WBITS FWS_DEVICE_MAX_WBITS
+typedef char config_max_size_fits_the_slot[FWS_DEVICE_MAX_SIZE <= SLOT_SIZE ? 1 : -1];
 
 static const fws_policy policy = {
-    .trusted = &trusted_key, /* const uint8_t (*)[32]: one key */
-    .n_trusted = 1,
-    .threshold = 1,
-    .class_id = device_class,
+    FWS_DEVICE_POLICY_FIELDS,
     .counter_floor = BL_COUNTER_FLOOR,
-    .max_chunk = BL_MAX_CHUNK,
-    .max_size = SLOT_SIZE,
-    .max_wbits = BL_MAX_WBITS,
-    .x25519_secret = device_x25519_secret,
-    .x25519_public = device_x25519_public,
+    .x25519_secret = fws_device_x25519_secret,
 };
 
 /* The work area (signed region, kept signatures, one chunk, the inflate
@@ -302,9 +297,9 @@ int main(void)
     uart_init();
     insn_per_tick = icount_calibrate();
     uart_puts("\nfwseal bootloader: QEMU mps2-an386 (Cortex-M4)\n  trusted key ");
-    uart_put_hex(trusted_key_id, sizeof trusted_key_id);
+    uart_put_hex(fws_device_trusted_id[0], sizeof fws_device_trusted_id[0]);
     uart_puts(", class ");
-    uart_put_hex(device_class, sizeof device_class);
+    uart_put_hex(fws_device_class_id, sizeof fws_device_class_id);
     uart_puts(", counter floor ");
     uart_put_u64(BL_COUNTER_FLOOR);
     uart_puts("\n  limits: chunk ");
