@@ -11,7 +11,9 @@
 #        scripts/qemu-demo.sh list         the scenario names
 #
 # Scenarios (the slot always starts with app 1.0.0, counter 2, installed at
-# the factory with its boot record; the bootloader's counter floor is 2):
+# the factory with its boot record; the bootloader trusts release.pub
+# directly and the signing keys root.pub certifies; its counter floor is 2,
+# its key-generation floor 4):
 #   good          update 1.1.0, counter 3: installed, verified, booted
 #   tampered      the good container with one payload byte flipped
 #   untrusted     signed by a key the bootloader does not trust
@@ -19,6 +21,10 @@
 #   wrong-class   packed for another device class
 #   window        packed with --window-bits 15; the bootloader inflates 12
 #   other-device  encrypted to another device's X25519 key
+#   delegated     update 1.1.0 signed by a key the compiled-in root key
+#                 certified (generation 5): installed, verified, booted
+#   revoked       signed by a root-certified key of generation 3, below the
+#                 bootloader's key-generation floor (4)
 #   none          nothing staged: verify the slot and boot it
 #   bad-slot      nothing staged, one byte of the installed image flipped:
 #                 the boot check refuses and the bootloader halts
@@ -41,12 +47,13 @@ FWSEAL=${FWSEAL:-$BUILD/fwseal}
 FWSV=${FWSV:-$BUILD/fwsv}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-30}
 B=examples/qemu-m4
-SCENARIOS="good tampered untrusted rollback wrong-class window other-device none bad-slot"
+SCENARIOS="good tampered untrusted rollback wrong-class window other-device delegated revoked none bad-slot"
 
 # The device (must match bootloader/layout.h and the link scripts).
 CLASS="fwseal.example/qemu-mps2-an386"
 OTHER_CLASS="fwseal.example/another-board"
 FLOOR=2
+KEYGEN_FLOOR=4
 SLOT_ADDR=0x00100000
 SLOT_SIZE=524288   # 0x00080000; the bootloader checks the config against it
 RECORD_ADDR=0x00020000
@@ -114,8 +121,14 @@ build() {
 
     # 2. Keys.  Unencrypted (--no-passphrase) because this is a throw-away
     # demo; a release key is passphrase-protected.
-    for k in release rogue; do
+    for k in release rogue root signer-5 signer-3; do
         "$FWSEAL" keygen --type ed25519 --no-passphrase -o "$K/$k" >/dev/null
+    done
+    # Key rotation: the root certifies signing keys of generations 5 and 3
+    # for this class; the device refuses generations below its floor (4).
+    for g in 5 3; do
+        "$FWSEAL" cert issue --root "$K/root.key" --subject "$K/signer-$g.pub" --generation "$g" \
+            --class "$CLASS" -o "$K/signer-$g.cert" >/dev/null
     done
     for k in device other-device; do
         "$FWSEAL" keygen --type x25519 --no-passphrase -o "$K/$k" >/dev/null
@@ -124,7 +137,8 @@ build() {
     # 3. What the bootloader compiles in: the device's policy and public
     # key, and its secret key (a product provisions that into a key store
     # instead).
-    "$FWSEAL" device-config --trust "$K/release.pub" --class "$CLASS" --max-chunk 1024 \
+    "$FWSEAL" device-config --trust "$K/release.pub" --trust-root "$K/root.pub" \
+        --class "$CLASS" --max-chunk 1024 \
         --max-window-bits 12 --max-size "$SLOT_SIZE" --device-key "$K/device.pub" \
         -o "$G/fws_device_config.h"
     "$FWSEAL" secret "$K/device.key" --format c --name fws_device_x25519_secret \
@@ -167,7 +181,8 @@ build() {
     # shellcheck disable=SC2086
     $CROSS_CC $FW_CFLAGS $CFG -I"$OUT/dist" -c "$OUT/dist/fwseal_verify.c" -o "$O/fwseal_verify.o"
     # shellcheck disable=SC2086
-    $CROSS_CC $FW_CFLAGS $CFG "-DBL_COUNTER_FLOOR=$FLOOR" -I"$OUT/dist" -I$B -I$B/bootloader \
+    $CROSS_CC $FW_CFLAGS $CFG "-DBL_COUNTER_FLOOR=$FLOOR" \
+        "-DBL_KEYGEN_FLOOR=$KEYGEN_FLOOR" -I"$OUT/dist" -I$B -I$B/bootloader \
         -I"$G" -c $B/bootloader/main.c -o "$O/bootloader.o"
     # shellcheck disable=SC2086
     $CROSS_CC $ARCH $FWS_BARE_LDFLAGS -T $B/bootloader/link.ld \
@@ -199,6 +214,10 @@ build() {
         -e "$K/device.pub" "$(app 1.1.0)"
     pk other-device 1.1.0 3 --key "$K/release.key" --class "$CLASS" --window-bits 12 \
         -e "$K/other-device.pub" "$(app 1.1.0)"
+    pk delegated 1.1.0 3 --key "$K/signer-5.key" --cert "$K/signer-5.cert" --class "$CLASS" \
+        --window-bits 12 -e "$K/device.pub" "$(app 1.1.0)"
+    pk revoked 1.1.0 3 --key "$K/signer-3.key" --cert "$K/signer-3.cert" --class "$CLASS" \
+        --window-bits 12 -e "$K/device.pub" "$(app 1.1.0)"
     # One byte of the last chunk: the chunks before it reach the scratch
     # area, the slot must stay untouched.
     cp "$C/good.fws" "$C/tampered.fws"
@@ -364,17 +383,21 @@ stage)
     ;;
 all)
     build
-    echo "==> the device: app 1.0.0 (counter 2) installed at the factory; counter floor $FLOOR"
+    echo "==> the device: app 1.0.0 (counter 2) installed at the factory; counter floor $FLOOR," \
+        "key-generation floor $KEYGEN_FLOOR"
     echo "==> good: update 1.1.0 (counter 3), signed, encrypted to the device, compressed"
     run_scenario good
-    for s in tampered untrusted rollback wrong-class window other-device; do
+    echo
+    echo "==> delegated: update 1.1.0 signed by a generation-5 key the root certified"
+    run_scenario delegated | grep -v '^  trusted key\|^  class \|^  limits\|^  timer\|^fwseal bootloader\|^$'
+    for s in tampered untrusted rollback wrong-class window other-device revoked; do
         echo
         echo "==> $s"
-        run_scenario "$s" | grep -v '^  trusted key\|^  limits\|^  timer\|^fwseal bootloader\|^$'
+        run_scenario "$s" | grep -v '^  trusted key\|^  class \|^  limits\|^  timer\|^fwseal bootloader\|^$'
     done
     echo
     echo "==> bad-slot: one byte of the installed image flipped, nothing staged"
-    run_scenario bad-slot 2>/dev/null | grep -v '^  trusted key\|^  limits\|^  timer\|^fwseal bootloader\|^$' || true
+    run_scenario bad-slot 2>/dev/null | grep -v '^  trusted key\|^  class \|^  limits\|^  timer\|^fwseal bootloader\|^$' || true
     echo "(QEMU exit status: $(cat "$OUT/run-bad-slot.txt.status"), the bootloader's: no image to boot)"
     echo
     echo "==> bootloader size (bytes; from $OUT/bootloader.map)"

@@ -170,6 +170,31 @@ Test(qemu, other_device_refused)
     refused_case("other-device", "no_capsule");
 }
 
+/* Key rotation on the device: the bootloader compiles in a root key and a
+ * key-generation floor of 4 (scripts/qemu-demo.sh); a release signed by a
+ * key the root certified with generation 5 installs and boots, checked at
+ * boot from the stored record, which keeps the certificate. */
+Test(qemu, root_certified_key_installs_and_boots)
+{
+    SKIP_WITHOUT_TOOLS();
+    run_result r = scenario("delegated");
+    cr_assert_eq(r.status, 0, "QEMU status %d:\n%s%s", r.status, r.out, r.err);
+    assert_has(&r, ", root key ");
+    assert_has(&r, "key-generation floor 4\n");
+    assert_has(&r, "verified update: version 1.1.0 (counter 3)");
+    assert_has(&r, "booting new image: version 1.1.0 (counter 3)");
+    assert_has(&r, "\napp: version 1.1.0\n");
+    assert_lacks(&r, "refused");
+    run_free(&r);
+}
+
+/* The same root certified generation 3, below the floor: refused as a
+ * revoked key, the factory image boots. */
+Test(qemu, key_below_generation_floor_refused)
+{
+    refused_case("revoked", "revoked_key");
+}
+
 Test(qemu, no_update_boots_installed_image)
 {
     SKIP_WITHOUT_TOOLS();

@@ -183,7 +183,6 @@ Test(registry, device_new_usage)
         {"--any-class --lot l --out-dir d --trust sign1.pub", "a registered device has one class"},
         {"--class c --lot l --out-dir d --no-config --count 0", "--count '0': expected 1..1000000"},
         {"--class c --lot 'l l' --out-dir d --no-config", "--lot 'l l': not a lot name"},
-        {"--class c --lot l --out-dir d --no-config --json", "--json does not apply"},
         {"--class c --lot l --out-dir d --no-config extra", "unexpected argument 'extra'"},
         {"--class c --lot l --out-dir d --trust dev.pub", "--trust needs an Ed25519 public key"},
         {"--class c --lot l --out-dir d --no-config --cuont 2",
@@ -195,6 +194,13 @@ Test(registry, device_new_usage)
         fws_fails(2, cases[i].message, "%s", args);
     }
     fws_fails(2, "unknown subcommand 'nwe'; did you mean new?", "device nwe");
+    /* --json asked for: the usage error is also the JSON document on stdout */
+    run_result j = fx_fwseal(&fx, "device new --registry fleet.db --class c --lot l --out-dir d "
+                                  "--no-config --json");
+    cr_assert_eq(j.status, 2);
+    cr_assert(strstr(j.err, "--json does not apply"), "%s", j.err);
+    cr_assert(strstr(j.out, "{\"error\":") && strstr(j.out, "--json does not apply"), "%s", j.out);
+    run_free(&j);
     fws_fails(3, "sign1.pub: exists and is not a directory",
               "device new --registry fleet.db --class c --lot l --out-dir sign1.pub --no-config");
     cr_assert_eq(db_int("SELECT count(*) FROM devices"), 0);

@@ -275,7 +275,8 @@ Test(rewrap, fleet_directory)
             "--key fa/%s/device.key && %s check dev-a0.fws --trust sign1.pub --class test/class "
             "--key fa/%s/device.key", fx.dir, FWSV_BIN, a[0], FWSV_BIN, a[3]);
     cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
-    cr_assert(strstr(r.out, "dev-a0.fws: accepted") && strstr(r.err, "rejected: no_capsule"),
+    cr_assert(strstr(r.out, "dev-a0.fws: accepted") &&
+                  strstr(r.err, "rejected: no key capsule for this device's key (no_capsule)"),
               "%s%s", r.out, r.err);
     run_free(&r);
     fws_ok("assemble out/head out/capsules/%s out/payload -o dev-b0.fws", b[0]);

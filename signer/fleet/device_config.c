@@ -77,6 +77,8 @@ static int header(const device_config *c, char *out, size_t cap, size_t *used)
                        " *         FWS_DEVICE_POLICY_FIELDS,\n"
                        " *         .counter_floor = FLOOR,   (kept in flash, raised after a\n"
                        " *                                    confirmed boot)\n"
+                       " *         .key_generation_floor = G,  (with root keys: kept and\n"
+                       " *                                    raised with the counter floor)\n"
                        " *         .x25519_secret = ...,     ('fwseal secret --format c')\n"
                        " *     };\n"
                        " *\n"

@@ -19,18 +19,21 @@
  * Compiled in, from files scripts/qemu-demo.sh generates in the build
  * directory (never committed):
  *   fws_device_config.h     `fwseal device-config --trust release.pub
- *                           --class ... --max-chunk 1024 --max-window-bits 12
- *                           --max-size ... --device-key device.pub`: the
- *                           trusted key, threshold, class id, limits and
- *                           the device's X25519 public key
+ *                           --trust-root root.pub --class ... --max-chunk
+ *                           1024 --max-window-bits 12 --max-size ...
+ *                           --device-key device.pub`: the trusted key, the
+ *                           root key that certifies signing keys, threshold,
+ *                           class id, limits and the device's X25519 public
+ *                           key
  *   device_secret.h         `fwseal secret device.key --format c`: this
  *                           device's X25519 secret key.  For the example
  *                           only: a product keeps it in a key store or a
  *                           secure element (fws_policy.unwrap).
- * and BL_COUNTER_FLOOR (-D).  The floor is a constant only because this
- * demo does not persist anything across runs: a device keeps it in
- * flash (or OTP / a monotonic counter) and raises it after the new image
- * has confirmed a good boot, never before (examples/sim shows that).
+ * and BL_COUNTER_FLOOR and BL_KEYGEN_FLOOR (-D).  The floors are constants
+ * only because this demo does not persist anything across runs: a device
+ * keeps them in flash (or OTP / a monotonic counter) and raises them
+ * together after the new image has confirmed a good boot, never before
+ * (examples/sim shows that).
  *
  * Everything the verifier needs lives in this file's static buffers; the
  * board support (UART, SysTick, flash, jump) is in the files one directory up.
@@ -50,8 +53,8 @@
 #include "device_secret.h"
 #include "fws_device_config.h"
 
-#ifndef BL_COUNTER_FLOOR
-#error "build with -DBL_COUNTER_FLOOR=N"
+#if !defined(BL_COUNTER_FLOOR) || !defined(BL_KEYGEN_FLOOR)
+#error "build with -DBL_COUNTER_FLOOR=N -DBL_KEYGEN_FLOOR=G"
 #endif
 
 /* ---- What this device accepts ---- */
@@ -68,6 +71,7 @@ typedef char config_max_size_fits_the_slot[FWS_DEVICE_MAX_SIZE <= SLOT_SIZE ? 1 
 static const fws_policy policy = {
     FWS_DEVICE_POLICY_FIELDS,
     .counter_floor = BL_COUNTER_FLOOR,
+    .key_generation_floor = BL_KEYGEN_FLOOR,
     .x25519_secret = fws_device_x25519_secret,
 };
 
@@ -298,10 +302,16 @@ int main(void)
     insn_per_tick = icount_calibrate();
     uart_puts("\nfwseal bootloader: QEMU mps2-an386 (Cortex-M4)\n  trusted key ");
     uart_put_hex(fws_device_trusted_id[0], sizeof fws_device_trusted_id[0]);
-    uart_puts(", class ");
+#if FWS_DEVICE_N_ROOTS
+    uart_puts(", root key ");
+    uart_put_hex(fws_device_roots_id[0], sizeof fws_device_roots_id[0]);
+#endif
+    uart_puts("\n  class ");
     uart_put_hex(fws_device_class_id, sizeof fws_device_class_id);
     uart_puts(", counter floor ");
     uart_put_u64(BL_COUNTER_FLOOR);
+    uart_puts(", key-generation floor ");
+    uart_put_u64(BL_KEYGEN_FLOOR);
     uart_puts("\n  limits: chunk ");
     uart_put_u64(BL_MAX_CHUNK);
     uart_puts(" bytes, inflate window ");
