@@ -536,8 +536,9 @@ Test(sim, provisioning_refuses_what_does_not_fit)
         const char *setup, *init, *message;
         int status;
     } cases[] = {
-        {"%s device-config --trust sign1.pub --trust-root sign2.pub --class test/class -o r.h",
-         "--config r.h", "r.h: names root keys", 2},
+        {"%s device-config --trust-root sign2.pub --class test/class -o r.h && "
+         "sed 's/0x/0y/g; /fws_device_class_id/,/};/s/0y/0x/g' r.h > badroot.h",
+         "--config badroot.h", "badroot.h: the root keys (fws_device_roots) do not read", 3},
         {"%s device-config --trust sign1.pub --any-class -o any.h", "--config any.h",
          "any.h: accepts every class", 2},
         {"%s device-config --trust sign1.pub --class test/class --max-chunk 8192 -o big.h",
