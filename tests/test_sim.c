@@ -9,7 +9,9 @@
  * The power-fail test cuts power at every flash operation of an update
  * (and of staging, confirming and reverting), reboots, and checks that the
  * device boots the old or the new image, intact, with a floor never lower
- * than before. */
+ * than before.  The key-rotation tests do the same for a device that
+ * trusts a root key only, whose key-generation floor must move with the
+ * counter floor, in one write, at confirm. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -171,7 +173,7 @@ static uint32_t le32(const uint8_t *p)
 
 typedef struct {
     int valid;
-    uint32_t seq, floor, consumed;
+    uint32_t seq, floor, consumed, keygen;
     uint8_t active, state, attempts;
 } meta;
 
@@ -186,6 +188,7 @@ static meta meta_copy(const uint8_t *rec)
     m.seq = le32(rec + SIM_META_SEQ);
     m.floor = le32(rec + SIM_META_FLOOR);
     m.consumed = le32(rec + SIM_META_CONSUMED);
+    m.keygen = le32(rec + SIM_META_KEYGEN_FLOOR);
     m.active = rec[SIM_META_ACTIVE];
     m.state = rec[SIM_META_STATE];
     m.attempts = rec[SIM_META_ATTEMPTS];
@@ -536,8 +539,9 @@ Test(sim, provisioning_refuses_what_does_not_fit)
         const char *setup, *init, *message;
         int status;
     } cases[] = {
-        {"%s device-config --trust sign1.pub --trust-root sign2.pub --class test/class -o r.h",
-         "--config r.h", "r.h: names root keys", 2},
+        {"%s device-config --trust-root sign2.pub --class test/class -o r.h && "
+         "sed 's/0x/0y/g; /fws_device_class_id/,/};/s/0y/0x/g' r.h > badroot.h",
+         "--config badroot.h", "badroot.h: the root keys (fws_device_roots) do not read", 3},
         {"%s device-config --trust sign1.pub --any-class -o any.h", "--config any.h",
          "any.h: accepts every class", 2},
         {"%s device-config --trust sign1.pub --class test/class --max-chunk 8192 -o big.h",
@@ -722,10 +726,33 @@ static unsigned ops_of(const uint8_t *state, const char *args, int want)
     return ops;
 }
 
+/* The two floors of the metadata the device goes by. */
+typedef struct {
+    uint32_t counter, keygen;
+} floors;
+
+/* With pairs (old, new): the current floors are exactly one of the two,
+ * never one floor from each.  Returns 0 for old, 1 for new. */
+static int floors_are(const floors *pairs, const char *what, unsigned n)
+{
+    meta m = meta_now();
+    for (int i = 0; i < 2; i++)
+        if (m.floor == pairs[i].counter && m.keygen == pairs[i].keygen)
+            return i;
+    cr_assert_fail("%s, cut at %u: floors %u/%u, neither the old %u/%u nor the new %u/%u", what, n,
+            m.floor, m.keygen, pairs[0].counter, pairs[0].keygen, pairs[1].counter,
+            pairs[1].keygen);
+    return -1;
+}
+
 /* Every cut point of ARGS on state, each twice: torn (power fails during
- * the operation) and clean (just before it); each followed by a reboot. */
+ * the operation) and clean (just before it); each followed by a reboot.
+ * With pairs (old and new floors), the floors after each cut and after
+ * each reboot must be one pair or the other; ended[i] counts the cuts
+ * that left pair i. */
 static unsigned sweep(const uint8_t *state, const char *args, uint32_t floor_before, tally *t,
-                      unsigned *v1, unsigned *v2, int check_v1_survives)
+                      unsigned *v1, unsigned *v2, int check_v1_survives, const floors *pairs,
+                      unsigned *ended)
 {
     static const char *const kinds[] = {"--cut", "--cut-before"};
     unsigned total = ops_of(state, args, 0);
@@ -737,7 +764,11 @@ static unsigned sweep(const uint8_t *state, const char *args, uint32_t floor_bef
             cr_assert_eq(r.status, 42, "%s %s %u: status %d\n%s%s", args, kinds[k], n, r.status,
                          r.out, r.err);
             run_free(&r);
+            if (pairs)
+                ended[floors_are(pairs, args, n)]++;
             unsigned major = reboot_after_cut(n, floor_before, t, args);
+            if (pairs)
+                floors_are(pairs, args, n);
             *(major == 1 ? v1 : v2) += 1;
             if (check_v1_survives && major == 2 && k == 1) {
                 /* The old image survived the cut: failing the new one brings it back... */
@@ -773,7 +804,7 @@ Test(sim, power_fail_at_every_flash_operation)
 
     /* Staging the update. */
     v1 = v2 = 0;
-    sweep(confirmed_v1, "stage --flash dev.flash v2.fws", 1, &t, &v1, &v2, 0);
+    sweep(confirmed_v1, "stage --flash dev.flash v2.fws", 1, &t, &v1, &v2, 0, NULL, NULL);
     cr_assert(v1 > 0);
 
     /* The update itself: install, activate, first (trial) boot. */
@@ -781,7 +812,8 @@ Test(sim, power_fail_at_every_flash_operation)
     stage("v2.fws");
     uint8_t *staged = flash_read();
     v1 = v2 = 0;
-    unsigned update_ops = sweep(staged, "boot --flash dev.flash", 1, &t, &v1, &v2, 1);
+    unsigned update_ops =
+        sweep(staged, "boot --flash dev.flash", 1, &t, &v1, &v2, 1, NULL, NULL);
     /* At least: every page of the 64 KiB image, every block it covers. */
     cr_assert_geq(update_ops, FW_LEN / SIM_PAGE + FW_LEN / SIM_BLOCK);
 
@@ -790,7 +822,7 @@ Test(sim, power_fail_at_every_flash_operation)
     free(boot_expect('B', 2, 2, "trial", fw2));
     uint8_t *trial = flash_read();
     v1 = v2 = 0;
-    sweep(trial, "confirm --flash dev.flash", 1, &t, &v1, &v2, 0);
+    sweep(trial, "confirm --flash dev.flash", 1, &t, &v1, &v2, 0, NULL, NULL);
     /* Torn confirm: the old metadata (trial) stands and v1 comes back. */
     cr_assert(v1 > 0);
 
@@ -799,7 +831,7 @@ Test(sim, power_fail_at_every_flash_operation)
     free(sim_ok(0, "fail --flash dev.flash"));
     uint8_t *failed = flash_read();
     v1 = v2 = 0;
-    sweep(failed, "boot --flash dev.flash", 1, &t, &v1, &v2, 0);
+    sweep(failed, "boot --flash dev.flash", 1, &t, &v1, &v2, 0, NULL, NULL);
     cr_assert_eq(v2, 0, "a failed trial image booted after a cut");
 
     printf("power-fail: %u cut points tried, %u booted v1, %u booted v2\n", t.tried, t.v1, t.v2);
@@ -809,4 +841,267 @@ Test(sim, power_fail_at_every_flash_operation)
     free(staged);
     free(trial);
     free(failed);
+}
+
+/* ---- key rotation (format/SPEC.md 4.1, 4.2) ---- */
+
+/* The keys: root certifies gen5 (generation 5) and gen6 (generation 6);
+ * sign1 is certified by nobody, sign3 by sign2, a root the devices do not
+ * hold.  rot.h: a device that trusts the root and no signing key. */
+static void rotation_keys(void)
+{
+    run_result r = run("cd '%s' && for k in root gen5 gen6; do %s keygen --type ed25519 "
+                       "--no-passphrase -o $k || exit 1; done && "
+                       "%s cert issue --root root.key --subject gen5.pub --generation 5 "
+                       "-o gen5.cert && "
+                       "%s cert issue --root root.key --subject gen6.pub --generation 6 "
+                       "-o gen6.cert && "
+                       "%s cert issue --root sign2.key --subject sign3.pub --generation 5 "
+                       "-o sign3.cert && "
+                       "%s device-config --trust-root root.pub --class test/class "
+                       "--device-key dev.pub -o rot.h",
+                       fx.dir, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+}
+
+/* A device provisioned with rot.h: floors 0/0. */
+static void rotation_device(void)
+{
+    rotation_keys();
+    char *out = sim_ok(0, "init --flash dev.flash --config rot.h --key dev.secret");
+    cr_assert(strstr(out, "trusts 0 keys and 1 root key (threshold 1, root threshold 1)"), "%s",
+              out);
+    free(out);
+    meta m = meta_now();
+    cr_assert(m.floor == 0 && m.keygen == 0);
+}
+
+/* pack, signed by KEY.key (with KEY.cert when there is one). */
+static void pack_by(const char *key, const char *out, const char *version, unsigned counter,
+                    const char *fw, const char *extra)
+{
+    char cert[64];
+    snprintf(cert, sizeof cert, "%s.cert", key);
+    char *path = fx_path(&fx, cert);
+    int certified = file_exists(path);
+    free(path);
+    run_result r = run("cd '%s' && %s pack -o %s --key %s.key %s%s --version %s --counter %u "
+                       "--class test/class --chunk-size 1024 -e dev.pub %s app=%s",
+                       fx.dir, FWSEAL_BIN, out, key, certified ? "--cert " : "",
+                       certified ? cert : "", version, counter, extra, fw);
+    cr_assert_eq(r.status, 0, "pack %s: %s", out, r.err);
+    run_free(&r);
+}
+
+static void assert_floors(uint32_t counter, uint32_t keygen, const char *when)
+{
+    meta m = meta_now();
+    cr_assert(m.floor == counter && m.keygen == keygen, "%s: floors %u/%u, want %u/%u", when,
+              m.floor, m.keygen, counter, keygen);
+}
+
+/* A staged container must be refused with reason while slot, version
+ * major and counter keep booting confirmed (image fw). */
+static void refused_keeps(const char *container, const char *reason, char slot, unsigned major,
+                          unsigned counter, const uint8_t *fw)
+{
+    char want[128];
+    stage(container);
+    char *out = boot_expect(slot, major, counter, "confirmed", fw);
+    snprintf(want, sizeof want, "refused: %s\n", reason);
+    cr_assert(strstr(out, want), "%s: want '%s' in:\n%s", container, want, out);
+    free(out);
+}
+
+/* rotation_device with v1 (counter c1, signed by gen5) installed and
+ * confirmed in slot A: floors c1/0. */
+static void rotation_device_with_v1(unsigned c1)
+{
+    rotation_device();
+    pack_by("gen5", "v1.fws", "1.0.0", c1, "fw1.bin", "");
+    stage("v1.fws");
+    char *out = boot_expect('A', 1, c1, "trial", fw1);
+    cr_assert(strstr(out, "; certified key ") && strstr(out, " generation 5\n"), "%s", out);
+    free(out);
+    free(sim_ok(0, "confirm --flash dev.flash"));
+    assert_floors(c1, 0, "v1 confirmed");
+}
+
+Test(sim, rotation_root_only_device_takes_certified_keys)
+{
+    rotation_device();
+    pack_by("gen5", "v1.fws", "1.0.0", 1, "fw1.bin", "");
+    pack_by("sign1", "uncertified.fws", "2.0.0", 2, "fw2.bin", "");
+    pack_by("sign3", "other-root.fws", "2.0.0", 2, "fw2.bin", "");
+    pack_by("gen5", "v2.fws", "2.0.0", 2, "fw2.bin", "");
+
+    /* Not even as the first image: nothing installed, nothing boots. */
+    stage("uncertified.fws");
+    char *out = sim_ok(4, "boot --flash dev.flash");
+    cr_assert(strstr(out, "refused: untrusted\n") && strstr(out, "sim: no bootable image"), "%s",
+              out);
+    free(out);
+
+    stage("v1.fws");
+    out = boot_expect('A', 1, 1, "trial", fw1);
+    cr_assert(strstr(out, "installed slot A: version 1.0.0+0 counter 1; certified key ") &&
+              strstr(out, " generation 5\n"), "%s", out);
+    free(out);
+    free(sim_ok(0, "confirm --flash dev.flash"));
+    assert_floors(1, 0, "v1 confirmed");
+
+    refused_keeps("uncertified.fws", "untrusted", 'A', 1, 1, fw1);
+    refused_keeps("other-root.fws", "untrusted", 'A', 1, 1, fw1);
+    assert_floors(1, 0, "after the refusals");
+    /* The root still certifies: a new release by gen5 installs. */
+    stage("v2.fws");
+    free(boot_expect('B', 2, 2, "trial", fw2));
+    printf("rotation: root-only device: generation-5 certified releases installed (v1, v2); "
+           "uncertified key and a key certified by another root refused: untrusted\n");
+    fflush(stdout);
+}
+
+Test(sim, rotation_trial_does_not_raise_key_generation_floor)
+{
+    rotation_device_with_v1(1);
+    pack_by("gen6", "v2.fws", "2.0.0", 2, "fw2.bin", "--min-key-generation 6");
+    pack_by("gen5", "v3.fws", "3.0.0", 3, "fw3.bin", "");
+
+    /* Installed and on trial: both floors stay. */
+    stage("v2.fws");
+    char *out = boot_expect('B', 2, 2, "trial", fw2);
+    cr_assert(strstr(out, " generation 6; min key generation 6\n"), "%s", out);
+    free(out);
+    assert_floors(1, 0, "v2 on trial");
+    /* Never confirmed: the next boot reverts, the floors have not moved. */
+    out = boot_expect('A', 1, 1, "confirmed", fw1);
+    cr_assert(strstr(out, "was not confirmed after 1 trial boot"), "%s", out);
+    free(out);
+    assert_floors(1, 0, "v2 reverted");
+    /* Again, and this time the application reports failure. */
+    stage("v2.fws");
+    free(boot_expect('B', 2, 2, "trial", fw2));
+    free(sim_ok(0, "fail --flash dev.flash"));
+    free(sim_ok(1, "confirm --flash dev.flash"));   /* a failed trial cannot confirm */
+    free(boot_expect('A', 1, 1, "confirmed", fw1));
+    assert_floors(1, 0, "v2 failed");
+
+    /* Generation 5 still counts. */
+    stage("v3.fws");
+    free(boot_expect('B', 3, 3, "trial", fw3));
+    out = sim_ok(0, "confirm --flash dev.flash");
+    cr_assert(strstr(out, "floor 1 -> 3, key generation floor 0 -> 0\n"), "%s", out);
+    free(out);
+    assert_floors(3, 0, "v3 confirmed");
+    printf("rotation: a MIN_KEY_GENERATION 6 release on trial, reverted twice (not confirmed, "
+           "failed): floors stayed 1/0; a generation-5 release then confirmed: floors 3/0\n");
+    fflush(stdout);
+}
+
+Test(sim, rotation_confirm_revokes_older_generation)
+{
+    /* v1 and v2 share counter 2: once v2 is confirmed, only the
+     * key-generation floor stands between the device and v1. */
+    rotation_device_with_v1(2);
+    pack_by("gen6", "v2.fws", "2.0.0", 2, "fw2.bin", "--min-key-generation 6");
+    pack_by("gen5", "v3.fws", "3.0.0", 9, "fw3.bin", "");
+    pack_by("gen6", "v4.fws", "4.0.0", 4, "fw3.bin", "");
+
+    stage("v2.fws");
+    free(boot_expect('B', 2, 2, "trial", fw2));
+    char *out = sim_ok(0, "confirm --flash dev.flash");
+    cr_assert(strstr(out, "; floor 2 -> 2, key generation floor 0 -> 6\n"), "%s", out);
+    free(out);
+    assert_floors(2, 6, "v2 confirmed");
+    out = sim_ok(0, "status --flash dev.flash");
+    cr_assert(strstr(out, "key generation floor: 6\n"), "%s", out);
+    /* The older image no longer verifies in place: no fallback to it. */
+    cr_assert(strstr(out, "slot A:   rejected: revoked_key\n"), "%s", out);
+    free(out);
+
+    /* A newer counter does not help a revoked key. */
+    refused_keeps("v3.fws", "revoked_key", 'B', 2, 2, fw2);
+    /* Nor does replaying the container the device ran before. */
+    refused_keeps("v1.fws", "revoked_key", 'B', 2, 2, fw2);
+    assert_floors(2, 6, "after the refusals");
+    /* Generation 6 still counts. */
+    stage("v4.fws");
+    free(boot_expect('A', 4, 4, "trial", fw3));
+    printf("rotation: after confirming MIN_KEY_GENERATION 6: floors 2/6; generation-5 release "
+           "with counter 9 and the replayed v1 refused: revoked_key; slot A refused in place; "
+           "a generation-6 release installed\n");
+    fflush(stdout);
+}
+
+Test(sim, rotation_power_fail_confirm_raises_both_floors)
+{
+    static const floors keep[2] = {{1, 0}, {1, 0}}, both[2] = {{1, 0}, {2, 6}};
+    tally t = {0};
+    unsigned v1 = 0, v2 = 0, ended_boot[2] = {0, 0}, ended[2] = {0, 0};
+    rotation_device_with_v1(1);
+    pack_by("gen6", "v2.fws", "2.0.0", 2, "fw2.bin", "--min-key-generation 6");
+    stage("v2.fws");
+    uint8_t *staged = flash_read();
+
+    /* Install and trial boot of the release that carries MIN_KEY_GENERATION:
+     * neither floor moves, whatever the cut. */
+    sweep(staged, "boot --flash dev.flash", 1, &t, &v1, &v2, 1, keep, ended_boot);
+    cr_assert_eq(ended_boot[0], t.tried);
+
+    /* Its confirm: one metadata write raises both floors. */
+    flash_write(staged);
+    free(boot_expect('B', 2, 2, "trial", fw2));
+    uint8_t *trial = flash_read();
+    unsigned boot_points = t.tried;
+    v1 = v2 = 0;
+    sweep(trial, "confirm --flash dev.flash", 1, &t, &v1, &v2, 0, both, ended);
+    cr_assert_eq(ended[0] + ended[1], t.tried - boot_points);
+    /* Without a cut: both new, and the generation-5 key is revoked. */
+    assert_floors(2, 6, "confirm without a cut");
+    free(boot_expect('B', 2, 2, "confirmed", fw2));
+    pack_by("gen5", "v3.fws", "3.0.0", 3, "fw1.bin", "");
+    refused_keeps("v3.fws", "revoked_key", 'B', 2, 2, fw2);
+
+    printf("power-fail: rotation: %u cut points in the install and trial boot, all left floors "
+           "1/0; %u in the confirm: %u left floors 1/0, %u left floors 2/6, none a mix; "
+           "%u booted v1, %u booted v2\n", boot_points, t.tried - boot_points, ended[0],
+           ended[1], t.v1, t.v2);
+    fflush(stdout);
+    free(staged);
+    free(trial);
+}
+
+/* A device with a trusted key and a root: a release counts when signed by
+ * either; direct signers have no generation, so the key-generation floor
+ * does not touch them. */
+Test(sim, rotation_trusted_key_and_root_both_count)
+{
+    rotation_keys();
+    run_result r = run("cd '%s' && %s device-config --trust sign1.pub --trust-root root.pub "
+                       "--class test/class --device-key dev.pub -o both.h",
+                       fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *out = sim_ok(0, "init --flash dev.flash --config both.h --key dev.secret");
+    cr_assert(strstr(out, "trusts 1 key and 1 root key (threshold 1, root threshold 1)"), "%s",
+              out);
+    free(out);
+    pack_by("gen6", "v1.fws", "1.0.0", 1, "fw1.bin", "--min-key-generation 6");
+    pack_by("sign1", "v2.fws", "2.0.0", 2, "fw2.bin", "");
+    pack_by("gen5", "v3.fws", "3.0.0", 3, "fw3.bin", "");
+    stage("v1.fws");
+    free(boot_expect('A', 1, 1, "trial", fw1));
+    free(sim_ok(0, "confirm --flash dev.flash"));
+    assert_floors(1, 6, "v1 confirmed");
+    stage("v2.fws");
+    out = boot_expect('B', 2, 2, "trial", fw2);
+    cr_assert(!strstr(out, "certified key"), "%s", out);
+    free(out);
+    free(sim_ok(0, "confirm --flash dev.flash"));
+    assert_floors(2, 6, "v2 confirmed");
+    refused_keeps("v3.fws", "revoked_key", 'B', 2, 2, fw2);
+    printf("rotation: trusted key and root: generation-6 and directly signed releases "
+           "installed; generation 5 refused below floor 6: revoked_key\n");
+    fflush(stdout);
 }

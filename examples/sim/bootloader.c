@@ -60,7 +60,25 @@ void sim_rom_encode(const sim_rom *r, uint8_t out[SIM_ROM_LEN])
     memcpy(out + SIM_ROM_SECRET, r->secret, 32);
     memcpy(out + SIM_ROM_PUBLIC, r->pub, 32);
     memcpy(out + SIM_ROM_TRUSTED, r->trusted, sizeof r->trusted);
+    out[SIM_ROM_N_ROOTS] = r->n_roots;
+    out[SIM_ROM_ROOT_THRESHOLD] = r->root_threshold;
+    memcpy(out + SIM_ROM_ROOTS, r->roots, sizeof r->roots);
     seal(out, SIM_ROM_LEN);
+}
+
+const char *sim_rom_trust_error(const sim_rom *r)
+{
+    if (r->n_trusted > SIM_ROM_MAX_TRUSTED || r->n_roots > SIM_ROM_MAX_ROOTS)
+        return "at most 8 trusted keys and 4 root keys";
+    if (r->n_trusted == 0 && r->n_roots == 0)
+        return "no trusted key and no root key: nothing could sign a release";
+    if (r->threshold < 1 || r->threshold > SIM_ROM_MAX_THRESHOLD ||
+        (r->n_roots == 0 && r->threshold > r->n_trusted))
+        return "the threshold must be 1..4 (and at most the trusted keys without roots)";
+    if (r->n_roots ? r->root_threshold < 1 || r->root_threshold > r->n_roots
+                   : r->root_threshold != 0)
+        return "the root threshold must be 1..the number of root keys";
+    return NULL;
 }
 
 static int rom_decode(const uint8_t in[SIM_ROM_LEN], sim_rom *r)
@@ -74,8 +92,9 @@ static int rom_decode(const uint8_t in[SIM_ROM_LEN], sim_rom *r)
     r->max_wbits = in[SIM_ROM_MAX_WBITS];
     r->max_chunk = get32(in + SIM_ROM_MAX_CHUNK);
     r->max_size = get32(in + SIM_ROM_MAX_SIZE) | (uint64_t)get32(in + SIM_ROM_MAX_SIZE + 4) << 32;
-    if (r->n_trusted < 1 || r->n_trusted > SIM_ROM_MAX_TRUSTED || r->threshold < 1 ||
-        r->threshold > r->n_trusted || r->key_type > SIM_KEY_PSK ||
+    r->n_roots = in[SIM_ROM_N_ROOTS];
+    r->root_threshold = in[SIM_ROM_ROOT_THRESHOLD];
+    if (sim_rom_trust_error(r) || r->key_type > SIM_KEY_PSK ||
         r->max_wbits > SIM_MAX_WBITS || r->max_chunk > SIM_MAX_CHUNK || r->max_size == 0 ||
         r->max_size > SIM_IMAGE_CAPACITY)
         return -1;
@@ -83,6 +102,7 @@ static int rom_decode(const uint8_t in[SIM_ROM_LEN], sim_rom *r)
     memcpy(r->secret, in + SIM_ROM_SECRET, 32);
     memcpy(r->pub, in + SIM_ROM_PUBLIC, 32);
     memcpy(r->trusted, in + SIM_ROM_TRUSTED, sizeof r->trusted);
+    memcpy(r->roots, in + SIM_ROM_ROOTS, sizeof r->roots);
     return 0;
 }
 
@@ -97,6 +117,7 @@ void sim_meta_encode(const sim_meta *m, uint8_t out[SIM_META_LEN])
     out[SIM_META_LAST] = m->last;
     put32(out + SIM_META_FLOOR, m->floor);
     put32(out + SIM_META_CONSUMED, m->consumed);
+    put32(out + SIM_META_KEYGEN_FLOOR, m->keygen_floor);
     seal(out, SIM_META_LEN);
 }
 
@@ -111,6 +132,7 @@ int sim_meta_decode(const uint8_t in[SIM_META_LEN], sim_meta *m)
     m->last = in[SIM_META_LAST];
     m->floor = get32(in + SIM_META_FLOOR);
     m->consumed = get32(in + SIM_META_CONSUMED);
+    m->keygen_floor = get32(in + SIM_META_KEYGEN_FLOOR);
     if ((m->active > 1 && m->active != SIM_SLOT_NONE) || m->state > SIM_STATE_TRIAL)
         return -1;
     return 0;
@@ -193,6 +215,12 @@ static void device_policy(const sim_device *d, fws_policy *p)
     p->trusted = (const uint8_t(*)[32])d->rom.trusted;
     p->n_trusted = d->rom.n_trusted;
     p->threshold = d->rom.threshold;
+    if (d->rom.n_roots) {
+        p->roots = (const uint8_t(*)[32])d->rom.roots;
+        p->n_roots = d->rom.n_roots;
+        p->root_threshold = d->rom.root_threshold;
+    }
+    p->key_generation_floor = d->meta.keygen_floor;
     p->class_id = d->rom.class_id;
     p->counter_floor = d->meta.floor;
     p->max_chunk = d->rom.max_chunk;
@@ -400,6 +428,26 @@ static int install(sim_device *d, int slot, uint32_t size, fws_measurements *mea
     return rc;
 }
 
+/* "; certified key ID generation G" for the first certified signer and
+ * "; min key generation N" if the manifest carries it, else "": which key
+ * generation an install relied on, and what its confirm would revoke. */
+static void describe_keys(const fws_measurements *m, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    for (uint8_t i = 0; i < m->n_signers; i++) {
+        if (m->signer_delegated & (1u << i)) {
+            const uint8_t *id = m->signer_id[i];
+            n = (size_t)snprintf(buf, len, "; certified key %02x%02x%02x%02x%02x%02x%02x%02x "
+                                 "generation %" PRIu32, id[0], id[1], id[2], id[3], id[4], id[5],
+                                 id[6], id[7], m->signer_generation[i]);
+            break;
+        }
+    }
+    if (m->has_min_key_generation && n < len)
+        snprintf(buf + n, len - n, "; min key generation %" PRIu32, m->min_key_generation);
+}
+
 /* Step 1 of a boot: take a waiting staged container, if any. */
 static void take_staged(sim_device *d)
 {
@@ -422,11 +470,13 @@ static void take_staged(sim_device *d)
     next.consumed = id;
     next.last = (uint8_t)rc;
     if (rc == FWS_OK) {
+        char keys[96];
+        describe_keys(&m, keys, sizeof keys);
         next.active = (uint8_t)target;
         next.state = SIM_STATE_TRIAL;
         next.attempts = 0;
-        printf("sim: installed slot %c: version %u.%u.%u+%" PRIu32 " counter %" PRIu32 "\n",
-               slot_name[target], m.major, m.minor, m.patch, m.build, m.counter);
+        printf("sim: installed slot %c: version %u.%u.%u+%" PRIu32 " counter %" PRIu32 "%s\n",
+               slot_name[target], m.major, m.minor, m.patch, m.build, m.counter, keys);
     } else {
         printf("sim: update #%" PRIu32 " refused: %s\n", id, fws_status_name(rc));
     }
@@ -518,8 +568,7 @@ done:
 int sim_confirm(sim_device *d)
 {
     sim_slot_view *v;
-    sim_meta next;
-    uint32_t old_floor;
+    sim_meta next, old;
     int cur = d->have_meta ? d->meta.active : SIM_SLOT_NONE, rc;
     if (cur == SIM_SLOT_NONE) {
         printf("sim: nothing to confirm: no image installed\n");
@@ -539,7 +588,7 @@ int sim_confirm(sim_device *d)
         printf("sim: slot %c failed its trial boot: the next boot reverts\n", slot_name[cur]);
         return SIM_EXIT_REFUSED;
     }
-    /* The counter the floor rises to comes from the verified record. */
+    /* What the floors rise to comes from the verified record. */
     v = malloc(sizeof *v);
     if (!v)
         abort();
@@ -554,11 +603,16 @@ int sim_confirm(sim_device *d)
     next.attempts = 0;
     if (v->m.counter > next.floor)
         next.floor = v->m.counter;
-    old_floor = d->meta.floor;
+    /* MIN_KEY_GENERATION revokes older certified keys from now on: in the
+     * same write as the counter floor, so a cut leaves both old or both new. */
+    if (v->m.has_min_key_generation && v->m.min_key_generation > next.keygen_floor)
+        next.keygen_floor = v->m.min_key_generation;
+    old = d->meta;
     sim_meta_store(d, &next);
     printf("sim: confirmed slot %c: version %u.%u.%u+%" PRIu32 " counter %" PRIu32
-           "; floor %" PRIu32 " -> %" PRIu32 "\n", slot_name[cur], v->m.major, v->m.minor,
-           v->m.patch, v->m.build, v->m.counter, old_floor, next.floor);
+           "; floor %" PRIu32 " -> %" PRIu32 ", key generation floor %" PRIu32 " -> %" PRIu32
+           "\n", slot_name[cur], v->m.major, v->m.minor, v->m.patch, v->m.build, v->m.counter,
+           old.floor, next.floor, old.keygen_floor, next.keygen_floor);
     free(v);
     return SIM_EXIT_OK;
 }

@@ -18,12 +18,15 @@
  *   2. Pick the image: the active slot, unless it is a trial image that
  *      already had its SIM_TRIAL_BOOTS boots without a confirm (revert to
  *      the other slot).  Verify it in place (fws_boot_check over the slot:
- *      signatures, class, counter >= floor, every component's SHA-256);
+ *      signatures, class, counter >= floor, certified keys' generations
+ *      >= the key-generation floor, every component's SHA-256);
  *      if it fails, try the other slot.  A trial boot is counted in the
  *      metadata before the image starts.  Prints which image booted.
  *
- * The application's side: sim_confirm (only now does the floor rise, to
- * the verified counter of the running image) and sim_fail.
+ * The application's side: sim_confirm (only now do the floors rise, in one
+ * metadata write: the counter floor to the verified counter of the running
+ * image, the key-generation floor to its MIN_KEY_GENERATION if it carries
+ * one) and sim_fail.
  *
  * Every metadata change is one power-fail safe write (layout.h): a cut at
  * any flash operation leaves either the old or the new metadata.
@@ -52,18 +55,21 @@ typedef struct {
     uint8_t state;         /* SIM_STATE_* */
     uint8_t attempts;
     uint8_t last;          /* fws status of the last install, or SIM_LAST_NONE */
-    uint32_t floor;
+    uint32_t floor;        /* anti-rollback counter floor */
     uint32_t consumed;     /* id of the last staged container taken */
+    uint32_t keygen_floor; /* key-generation floor (SPEC.md 4.2) */
 } sim_meta;
 
 typedef struct {
     uint8_t n_trusted, threshold, key_type, max_wbits;
+    uint8_t n_roots, root_threshold;
     uint32_t max_chunk;
     uint64_t max_size;
     uint8_t class_id[FWS_CLASS_LEN];
     uint8_t secret[32];    /* SECRET: X25519 secret key or PSK */
     uint8_t pub[32];       /* X25519 public key */
     uint8_t trusted[SIM_ROM_MAX_TRUSTED][32];
+    uint8_t roots[SIM_ROM_MAX_ROOTS][32];   /* Ed25519 keys that certify signing keys */
 } sim_rom;
 
 typedef struct {
@@ -82,6 +88,9 @@ typedef struct {
     fws_measurements m;    /* valid when sim_slot_check returned FWS_OK */
 } sim_slot_view;
 
+/* NULL if r's keys, threshold and root threshold make a policy the
+ * verifier takes (layout.h, ROM record), else what is wrong. */
+const char *sim_rom_trust_error(const sim_rom *r);
 void sim_rom_encode(const sim_rom *r, uint8_t out[SIM_ROM_LEN]);
 void sim_meta_encode(const sim_meta *m, uint8_t out[SIM_META_LEN]);
 int sim_meta_decode(const uint8_t in[SIM_META_LEN], sim_meta *m);
@@ -98,7 +107,7 @@ void sim_device_close(sim_device *d);   /* wipes the secrets */
 void sim_meta_store(sim_device *d, sim_meta *m);
 
 /* fws_boot_check of slot 0 (A) or 1 (B) in place, under the device's
- * policy and the current floor: FWS_OK, a fws status, or SIM_SLOT_EMPTY. */
+ * policy and the current floors: FWS_OK, a fws status, or SIM_SLOT_EMPTY. */
 int sim_slot_check(sim_device *d, int slot, sim_slot_view *v);
 
 /* The commands; each returns a SIM_EXIT_* status. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The session of examples/sim/README.md, run for real in a temporary
 # directory: keys, a device, three updates, a revert, a refused rollback,
-# a power cut in the middle of an install, and a damaged image.
+# a power cut in the middle of an install, a damaged image, and a second
+# device that trusts a root key through a signing-key rotation.
 #   BUILD=build sh examples/sim/demo.sh     (needs $BUILD/fwseal and $BUILD/sim)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,3 +77,30 @@ run build/sim confirm --flash dev.flash
 echo; echo "## The image is verified in place at every boot"
 run build/sim program --flash dev.flash 0x6000 00   # one byte of slot A's image
 run build/sim boot --flash dev.flash
+
+echo; echo "## Rotating a signing key"
+run build/fwseal keygen --type ed25519 -o root --no-passphrase
+run build/fwseal keygen --type ed25519 -o signing-g5 --no-passphrase
+run build/fwseal keygen --type ed25519 -o signing-g6 --no-passphrase
+run build/fwseal cert issue --root root.key --subject signing-g5.pub --generation 5 \
+    -o signing-g5.cert
+run build/fwseal cert issue --root root.key --subject signing-g6.pub --generation 6 \
+    -o signing-g6.cert
+run build/fwseal device-config --trust-root root.pub --class $CLASS --device-key device.pub \
+    -o fws_device_config_root.h
+run build/sim init --flash rot.flash --config fws_device_config_root.h --key device.secret
+run build/fwseal pack -o g5-v1.fws --key signing-g5.key --cert signing-g5.cert --version 1.0.0 \
+    --counter 1 --class $CLASS -e device.pub app=fw-v1.bin
+run build/sim stage --flash rot.flash g5-v1.fws
+run build/sim boot --flash rot.flash
+run build/sim confirm --flash rot.flash
+run build/fwseal pack -o g6-v2.fws --key signing-g6.key --cert signing-g6.cert \
+    --min-key-generation 6 --version 2.0.0 --counter 2 --class $CLASS -e device.pub \
+    app=fw-v2.bin
+run build/sim stage --flash rot.flash g6-v2.fws
+run build/sim boot --flash rot.flash
+run build/sim confirm --flash rot.flash
+run build/fwseal pack -o g5-v3.fws --key signing-g5.key --cert signing-g5.cert --version 3.0.0 \
+    --counter 3 --class $CLASS -e device.pub app=fw-v3.bin
+run build/sim stage --flash rot.flash g5-v3.fws
+run build/sim boot --flash rot.flash

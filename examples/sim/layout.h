@@ -6,7 +6,8 @@
  * to check the flash independently of the simulator.
  *
  *   0x000000  ROM        1 block   provisioning: trusted keys, threshold,
- *                                  class id, limits, device key (a real
+ *                                  root keys, root threshold, class id,
+ *                                  limits, device key (a real
  *                                  device compiles fws_device_config.h
  *                                  into the bootloader or keeps it in OTP;
  *                                  written once by `sim init`, never by
@@ -70,7 +71,9 @@
 #define SIM_META_LAST 15             /* u8: fws status of the last install, 0xFF none */
 #define SIM_META_FLOOR 16            /* u32: anti-rollback counter floor */
 #define SIM_META_CONSUMED 20         /* u32: id of the last staged container taken */
-#define SIM_META_SUM 32              /* SHA-256 of bytes 0..31 (24..31 zero) */
+#define SIM_META_KEYGEN_FLOOR 24     /* u32: key-generation floor (SPEC.md 4.2); raised
+                                        with the counter floor, in the same write */
+#define SIM_META_SUM 32              /* SHA-256 of bytes 0..31 (28..31 zero) */
 
 #define SIM_SLOT_NONE 0xFFu
 #define SIM_STATE_CONFIRMED 0u
@@ -96,21 +99,43 @@
 #define SIM_STAGE_DATA SIM_PAGE
 #define SIM_STAGE_CAPACITY (SIM_STAGING_SIZE - SIM_STAGE_DATA)
 
-/* ---- ROM (provisioning) record, 392 bytes at ROM ---- */
-#define SIM_ROM_MAGIC "SIMROM02"
-#define SIM_ROM_LEN 392
-#define SIM_ROM_N_TRUSTED 8          /* u8: 1..8 */
-#define SIM_ROM_THRESHOLD 9          /* u8 */
-#define SIM_ROM_KEY_TYPE 10          /* u8: SIM_KEY_* */
-#define SIM_ROM_MAX_WBITS 11         /* u8: 0 or 9..SIM_MAX_WBITS */
-#define SIM_ROM_MAX_CHUNK 12         /* u32: 256..SIM_MAX_CHUNK */
-#define SIM_ROM_CLASS 16             /* 16 bytes */
-#define SIM_ROM_SECRET 32            /* 32 bytes: X25519 secret or PSK */
-#define SIM_ROM_PUBLIC 64            /* 32 bytes: X25519 public key */
-#define SIM_ROM_TRUSTED 96           /* 8 x 32 bytes: Ed25519 public keys */
-#define SIM_ROM_MAX_SIZE 352         /* u64: 1..SIM_IMAGE_CAPACITY */
-#define SIM_ROM_SUM 360              /* SHA-256 of bytes 0..359 */
+/* ---- ROM (provisioning) record, 528 bytes at ROM ----
+ *   0    magic "SIMROM03"
+ *   8    u8  n_trusted        0..8 (0 only with roots)
+ *   9    u8  threshold        1..4 signers, trusted or certified (and at most
+ *                             n_trusted without roots)
+ *   10   u8  key type         SIM_KEY_*
+ *   11   u8  max_wbits        0 or 9..SIM_MAX_WBITS
+ *   12   u32 max_chunk        256..SIM_MAX_CHUNK
+ *   16   16  class id
+ *   32   32  X25519 secret or PSK
+ *   64   32  X25519 public key
+ *   96   8 x 32 trusted Ed25519 keys (the first n_trusted; the rest zero)
+ *   352  u64 max_size         1..SIM_IMAGE_CAPACITY
+ *   360  u8  n_roots          0..4
+ *   361  u8  root_threshold   1..n_roots (0 without roots)
+ *   362  6   zero
+ *   368  4 x 32 root Ed25519 keys (the first n_roots; the rest zero)
+ *   496  SHA-256 of bytes 0..495 */
+#define SIM_ROM_MAGIC "SIMROM03"
+#define SIM_ROM_LEN 528
+#define SIM_ROM_N_TRUSTED 8
+#define SIM_ROM_THRESHOLD 9
+#define SIM_ROM_KEY_TYPE 10
+#define SIM_ROM_MAX_WBITS 11
+#define SIM_ROM_MAX_CHUNK 12
+#define SIM_ROM_CLASS 16
+#define SIM_ROM_SECRET 32
+#define SIM_ROM_PUBLIC 64
+#define SIM_ROM_TRUSTED 96
+#define SIM_ROM_MAX_SIZE 352
+#define SIM_ROM_N_ROOTS 360
+#define SIM_ROM_ROOT_THRESHOLD 361
+#define SIM_ROM_ROOTS 368
+#define SIM_ROM_SUM 496
 #define SIM_ROM_MAX_TRUSTED 8
+#define SIM_ROM_MAX_ROOTS 4
+#define SIM_ROM_MAX_THRESHOLD 4
 
 #define SIM_KEY_NONE 0u
 #define SIM_KEY_X25519 1u

@@ -114,7 +114,8 @@ static int array_bytes(const config *c, const char *name, uint8_t *out, size_t n
 
 static int policy_part(const config *c, sim_rom *r)
 {
-    uint64_t n_trusted, threshold, n_roots, wbits, chunk, size;
+    uint64_t n_trusted, threshold, n_roots, root_threshold = 0, wbits, chunk, size;
+    const char *bad;
     if (define_number(c, "FWS_DEVICE_N_TRUSTED", &n_trusted) ||
         define_number(c, "FWS_DEVICE_THRESHOLD", &threshold) ||
         define_number(c, "FWS_DEVICE_N_ROOTS", &n_roots) ||
@@ -123,27 +124,36 @@ static int policy_part(const config *c, sim_rom *r)
         define_number(c, "FWS_DEVICE_MAX_SIZE", &size))
         return fail(SIM_EXIT_IO, c->path, "not an fws_device_config.h from 'fwseal device-config' "
                                          "(a FWS_DEVICE_ macro is missing or malformed)");
-    if (n_roots)
-        return fail(SIM_EXIT_USAGE, c->path, "names root keys (--trust-root): this simulated "
-                                             "device takes trusted keys only");
+    if (n_roots && define_number(c, "FWS_DEVICE_ROOT_THRESHOLD", &root_threshold))
+        return fail(SIM_EXIT_IO, c->path, "names root keys but FWS_DEVICE_ROOT_THRESHOLD is "
+                                         "missing or malformed");
     if (find_define(c, "FWS_DEVICE_CLASS_ANY"))
         return fail(SIM_EXIT_USAGE, c->path, "accepts every class (--any-class): this simulated "
                                              "device holds one class id");
-    if (n_trusted < 1 || n_trusted > SIM_ROM_MAX_TRUSTED || threshold < 1 ||
-        threshold > n_trusted)
-        return fail(SIM_EXIT_USAGE, c->path, "needs 1..8 trusted keys and a threshold 1..that");
+    /* Range-check before narrowing, then the ROM's own rule. */
+    if (n_trusted > SIM_ROM_MAX_TRUSTED || n_roots > SIM_ROM_MAX_ROOTS || threshold > 255 ||
+        root_threshold > 255)
+        return fail(SIM_EXIT_USAGE, c->path, "names more than 8 trusted keys or 4 root keys");
+    r->n_trusted = (uint8_t)n_trusted;
+    r->threshold = (uint8_t)threshold;
+    r->n_roots = (uint8_t)n_roots;
+    r->root_threshold = (uint8_t)root_threshold;
+    if ((bad = sim_rom_trust_error(r)) != NULL)
+        return fail(SIM_EXIT_USAGE, c->path, bad);
     if (chunk > SIM_MAX_CHUNK || wbits > SIM_MAX_WBITS)
         return fail(SIM_EXIT_USAGE, c->path, "asks for more RAM than this device has (at most "
                                              "--max-chunk 4096 --max-window-bits 15)");
-    r->n_trusted = (uint8_t)n_trusted;
-    r->threshold = (uint8_t)threshold;
     r->max_wbits = (uint8_t)wbits;
     r->max_chunk = (uint32_t)chunk;
     r->max_size = size < SIM_IMAGE_CAPACITY ? size : SIM_IMAGE_CAPACITY;
-    if (array_bytes(c, "fws_device_trusted", r->trusted[0], 32 * (size_t)n_trusted) ||
+    if ((n_trusted &&
+         array_bytes(c, "fws_device_trusted", r->trusted[0], 32 * (size_t)n_trusted)) ||
         array_bytes(c, "fws_device_class_id", r->class_id, FWS_CLASS_LEN))
         return fail(SIM_EXIT_IO, c->path, "the trusted keys or the class id do not read as "
                                          "'fwseal device-config' writes them");
+    if (n_roots && array_bytes(c, "fws_device_roots", r->roots[0], 32 * (size_t)n_roots))
+        return fail(SIM_EXIT_IO, c->path, "the root keys (fws_device_roots) do not read as "
+                                         "'fwseal device-config --trust-root' writes them");
     return 0;
 }
 

@@ -32,14 +32,15 @@ static const char usage_text[] =
     "  init     erase the flash and provision it, as a factory programmer would:\n"
     "             --config fws_device_config.h [--key SECRET] [--floor N]\n"
     "           the header from 'fwseal device-config' (trusted keys, threshold,\n"
-    "           class, limits; with --device-key the device's key) and the secret\n"
-    "           from 'fwseal secret --format hex' (or raw)\n"
+    "           root keys, class, limits; with --device-key the device's key)\n"
+    "           and the secret from 'fwseal secret --format hex' (or raw)\n"
     "  stage FILE\n"
     "           copy a container into staging, as an OTA client would\n"
     "  boot     reset: install a staged update into the inactive slot, then\n"
     "           verify and boot an image; prints which one booted\n"
     "  confirm  the running image confirms itself: the anti-rollback floor rises\n"
-    "           to its counter and it stops being a trial image\n"
+    "           to its counter (and the key-generation floor to its\n"
+    "           MIN_KEY_GENERATION) and it stops being a trial image\n"
     "  fail     the running trial image gives up: the next boot reverts\n"
     "  status   metadata, staging and both slots (each verified in place)\n"
     "  read ADDR LEN | erase ADDR | program ADDR HEX\n"
@@ -129,6 +130,7 @@ static int cmd_init(const options *o, sim_flash *fp)
     sim_meta m;
     sim_flash *f = fp;
     uint8_t rom[SIM_ROM_LEN];
+    char trust[96];
     int rc;
     if (!o->config)
         return usage("init needs --config fws_device_config.h (from 'fwseal device-config')%s",
@@ -156,11 +158,18 @@ static int cmd_init(const options *o, sim_flash *fp)
     m.last = SIM_LAST_NONE;
     m.floor = (uint32_t)o->floor;
     sim_meta_store(&d, &m);
-    printf("sim: initialised %s: %u KiB flash in %u KiB blocks; trusts %d key%s (threshold %d); "
-           "device key %s; floor %" PRIu32 "; no image\n", o->flash, SIM_FLASH_SIZE / 1024,
-           SIM_BLOCK / 1024, d.rom.n_trusted, d.rom.n_trusted == 1 ? "" : "s", d.rom.threshold,
-           d.rom.key_type == SIM_KEY_X25519 ? "x25519" : d.rom.key_type == SIM_KEY_PSK ? "psk"
-                                                                                         : "none",
+    if (d.rom.n_roots)
+        snprintf(trust, sizeof trust, "%d key%s and %d root key%s (threshold %d, root threshold "
+                 "%d)", d.rom.n_trusted, d.rom.n_trusted == 1 ? "" : "s", d.rom.n_roots,
+                 d.rom.n_roots == 1 ? "" : "s", d.rom.threshold, d.rom.root_threshold);
+    else
+        snprintf(trust, sizeof trust, "%d key%s (threshold %d)", d.rom.n_trusted,
+                 d.rom.n_trusted == 1 ? "" : "s", d.rom.threshold);
+    printf("sim: initialised %s: %u KiB flash in %u KiB blocks; trusts %s; device key %s; "
+           "floor %" PRIu32 "; no image\n", o->flash, SIM_FLASH_SIZE / 1024, SIM_BLOCK / 1024,
+           trust, d.rom.key_type == SIM_KEY_X25519 ? "x25519"
+                  : d.rom.key_type == SIM_KEY_PSK  ? "psk"
+                                                   : "none",
            m.floor);
     sim_device_close(&d);
     sim_flash_close(f);
@@ -250,6 +259,7 @@ static int cmd_status(sim_device *d)
             printf("active:   slot %s, trial, %u of %u trial boot%s used\n", slots[m->active],
                    m->attempts, SIM_TRIAL_BOOTS, SIM_TRIAL_BOOTS == 1 ? "" : "s");
         printf("floor:    %" PRIu32 "\n", m->floor);
+        printf("key generation floor: %" PRIu32 "\n", m->keygen_floor);
         if (m->last == SIM_LAST_NONE)
             printf("last update: none\n");
         else if (m->last == FWS_OK)
