@@ -126,6 +126,25 @@ Test(install, man_pages_render_without_warnings)
     run_free(&r);
 }
 
+/* Every long option of every command (but --help) is in its program's man
+ * page, written as roff writes it ("\-\-name"). */
+Test(install, man_pages_name_every_option)
+{
+    static const char *const progs[] = {"fwseal", "fwsv"};
+    for (size_t p = 0; p < 2; p++) {
+        run_result r = run("prog='%s/bin/%s'; page='%s/docs/%s.1'; "
+                           "for c in $(\"$prog\" --list-commands | cut -f1); do "
+                           "for o in $(\"$prog\" $c --list-options | sed 's/=$//'); do "
+                           "[ \"$o\" = --help ] && continue; "
+                           "grep -qF -- \"$(printf '%%s' \"$o\" | sed 's/-/\\\\-/g')\" \"$page\" || "
+                           "echo \"$c $o\"; done; done",
+                           root, progs[p], FWSEAL_SRC, progs[p]);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "", "options missing from docs/%s.1:\n%s", progs[p], r.out);
+        run_free(&r);
+    }
+}
+
 /* Every command and every long option the programs take (their own
  * tables, and every --option their --help mentions) is in both
  * completions; bash completes a command and an option; both parse. */

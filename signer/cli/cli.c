@@ -155,11 +155,14 @@ static int bad_option(const char *cmd, char **argv, const struct option *longs)
 }
 
 /* The hidden `--list-options` (scripts/completions.sh): every long option
- * of the table, "--name" or "--name=" when it takes a value, one a line. */
+ * of the table but the refused ones, "--name" or "--name=" when it takes a
+ * value, one a line. */
 void cli_list_options(const struct option *longs)
 {
+    _Static_assert(CLI_REFUSED_OPTION == optional_argument, "see cli.h");
     for (const struct option *o = longs; o->name; o++)
-        printf("--%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
+        if (o->has_arg != CLI_REFUSED_OPTION)
+            printf("--%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
 }
 
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,

@@ -38,6 +38,10 @@ int cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
  * lines.  Neither is in --help. */
 #define CLI_LIST_OPTIONS "--list-options"
 #define CLI_LIST_COMMANDS "--list-commands"
+/* The has_arg of an option a table holds only to refuse it with a helpful
+ * message (`keygen --password`): never listed, so never completed.  No
+ * real option takes an optional argument. */
+#define CLI_REFUSED_OPTION 2 /* optional_argument */
 struct option;
 /* Prints those lines for one table (a command with actions lists each
  * action's table). */

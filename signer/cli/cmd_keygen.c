@@ -96,8 +96,8 @@ static int read_options(keygen_args *a, int argc, char **argv)
         {"force", no_argument, 0, OPT_FORCE},
         {"json", no_argument, 0, OPT_JSON},
         /* Named so that a passphrase on the command line gets its own refusal. */
-        {"passphrase", optional_argument, 0, OPT_CMDLINE_PASS},
-        {"password", optional_argument, 0, OPT_CMDLINE_PASS},
+        {"passphrase", CLI_REFUSED_OPTION, 0, OPT_CMDLINE_PASS},
+        {"password", CLI_REFUSED_OPTION, 0, OPT_CMDLINE_PASS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int opt;
