@@ -429,6 +429,101 @@ uint32_t fws_inflate_adler32(const fws_inflate_ctx *ctx)
     return ctx->adler;
 }
 
+/* A dynamic block's header (RFC 1951, 3.2.7): the counts, the code-length
+ * code, the literal/length and distance code lengths, then the codes (a
+ * fixed block enters at CODE_LENS with every length in place).  Returns 0
+ * when the input ran out (the step is saved in ctx), 1 when the codes are
+ * built (mode LITLEN), or a negative FWS_INFLATE_ERR_*. */
+static int fws_inflate_tables(fws_inflate_ctx *ctx)
+{
+    unsigned used = 0, n, x;
+    int sym;
+#define NEED(n)                                                                                              \
+    do {                                                                                                     \
+        if (!fws_inflate_need(ctx, (n)))                                                                     \
+            return 0;                                                                                        \
+    } while (0)
+#define TAKE(n) fws_inflate_take(ctx, (n))
+
+    switch (ctx->mode) {
+    case FWS_INF_TABLE:
+        NEED(14);
+        ctx->nlen = (uint16_t)(TAKE(5) + 257u);
+        ctx->ndist = (uint16_t)(TAKE(5) + 1u);
+        ctx->ncode = (uint16_t)(TAKE(4) + 4u);
+        if (ctx->nlen > 286 || ctx->ndist > 30)
+            return FWS_INFLATE_ERR_TOO_MANY;
+        ctx->have = 0;
+        ctx->mode = FWS_INF_CL_LENS;
+        /* fall through */
+    case FWS_INF_CL_LENS:
+        while (ctx->have < 19) {
+            x = 0;
+            if (ctx->have < ctx->ncode) {
+                NEED(3);
+                x = TAKE(3);
+            }
+            FWS_INF_LENS(ctx)[fws_inflate_cl_order[ctx->have++]] = (uint8_t)x;
+        }
+        /* The code-length code borrows the distance code's arrays. */
+        if (fws_inflate_build(ctx->dcode, FWS_INF_DBITS, FWS_INF_LENS(ctx), 19, 0))
+            return FWS_INFLATE_ERR_CL_CODE;
+        ctx->have = 0;
+        ctx->mode = FWS_INF_CODE_LENS;
+        /* fall through */
+    default: /* FWS_INF_CODE_LENS */
+        while (ctx->have < ctx->nlen + ctx->ndist) {
+            unsigned rep = 1, val;
+            fws_inflate_need(ctx, 25);
+            sym = fws_inflate_symbol(ctx->dcode, FWS_INF_DBITS, ctx->hold, ctx->bits, &used);
+            if (sym == FWS_INF_MORE)
+                return 0;
+            if (sym == FWS_INF_BAD)
+                sym = 0; /* an empty code-length code: zlib reads each
+                          * length as 0 from one bit (used is 1) */
+            /* 0..15: a length; 16: the previous length 3..6 times (2
+             * extra bits); 17, 18: zeros 3..10 (3 bits) or 11..138
+             * (7 bits) times.  The code and its extra bits are one
+             * step. */
+            val = (unsigned)sym;
+            n = 0;
+            if (sym >= 16) {
+                n = sym == 16 ? 2 : sym == 17 ? 3 : 7;
+                rep = sym == 18 ? 11 : 3;
+                val = 0;
+            }
+            NEED(used + n);
+            TAKE(used);
+            rep += TAKE(n);
+            if (sym == 16) {
+                if (ctx->have == 0)
+                    return FWS_INFLATE_ERR_REPEAT;
+                val = FWS_INF_LENS(ctx)[ctx->have - 1];
+            }
+            /* A repeat may run from the literal/length lengths into the
+             * distance lengths, but not past them. */
+            if (ctx->have + rep > (unsigned)ctx->nlen + ctx->ndist)
+                return FWS_INFLATE_ERR_REPEAT;
+            while (rep--)
+                FWS_INF_LENS(ctx)[ctx->have++] = (uint8_t)val;
+        }
+        if (FWS_INF_LENS(ctx)[256] == 0)
+            return FWS_INFLATE_ERR_NO_EOB;
+    }
+#undef NEED
+#undef TAKE
+    /* The distance code first (the literal/length table is where the
+     * lengths are), but a bad literal/length code is reported first, as
+     * zlib does. */
+    sym = fws_inflate_build(ctx->dcode, FWS_INF_DBITS, FWS_INF_LENS(ctx) + ctx->nlen, ctx->ndist, 1);
+    if (fws_inflate_build(ctx->lcode, FWS_INF_LBITS, FWS_INF_LENS(ctx), ctx->nlen, 1))
+        return FWS_INFLATE_ERR_LITLEN_CODE;
+    if (sym)
+        return FWS_INFLATE_ERR_DIST_CODE;
+    ctx->mode = FWS_INF_LITLEN;
+    return 1;
+}
+
 /* Bit-buffer steps for the state machine. */
 #define NEED(n)                                                                                              \
     do {                                                                                                     \
@@ -446,8 +541,8 @@ int fws_inflate_push(fws_inflate_ctx *ctx, const uint8_t *buf, size_t len, size_
                      fws_inflate_sink sink, void *user)
 {
     uint32_t x;
-    unsigned used = 0, n;
-    int ret, sym;
+    unsigned n;
+    int ret;
 
     if (ctx->status != FWS_INFLATE_OK) {
         if (consumed)
@@ -539,7 +634,8 @@ int fws_inflate_push(fws_inflate_ctx *ctx, const uint8_t *buf, size_t len, size_
                     FWS_INF_LENS(ctx)[n] = (uint8_t)(n < 144 ? 8 : n < 256 ? 9 : n < 280 ? 7 : n < 288 ? 8 : 5);
                 ctx->nlen = 288;
                 ctx->ndist = 32;
-                goto build_codes;
+                ctx->have = 288 + 32;
+                ctx->mode = FWS_INF_CODE_LENS;
             } else if (n == 2) {
                 ctx->mode = FWS_INF_TABLE;
             } else {
@@ -548,79 +644,15 @@ int fws_inflate_push(fws_inflate_ctx *ctx, const uint8_t *buf, size_t len, size_
             break;
 
         case FWS_INF_TABLE:
-            NEED(14);
-            ctx->nlen = (uint16_t)(TAKE(5) + 257u);
-            ctx->ndist = (uint16_t)(TAKE(5) + 1u);
-            ctx->ncode = (uint16_t)(TAKE(4) + 4u);
-            if (ctx->nlen > 286 || ctx->ndist > 30)
-                FAIL(FWS_INFLATE_ERR_TOO_MANY);
-            ctx->have = 0;
-            ctx->mode = FWS_INF_CL_LENS;
-            /* fall through */
         case FWS_INF_CL_LENS:
-            while (ctx->have < 19) {
-                x = 0;
-                if (ctx->have < ctx->ncode) {
-                    NEED(3);
-                    x = TAKE(3);
-                }
-                FWS_INF_LENS(ctx)[fws_inflate_cl_order[ctx->have++]] = (uint8_t)x;
-            }
-            /* The code-length code borrows the distance code's arrays. */
-            if (fws_inflate_build(ctx->dcode, FWS_INF_DBITS, FWS_INF_LENS(ctx), 19, 0))
-                FAIL(FWS_INFLATE_ERR_CL_CODE);
-            ctx->have = 0;
-            ctx->mode = FWS_INF_CODE_LENS;
-            /* fall through */
         case FWS_INF_CODE_LENS:
-            while (ctx->have < ctx->nlen + ctx->ndist) {
-                unsigned rep = 1, val;
-                fws_inflate_need(ctx, 25);
-                sym = fws_inflate_symbol(ctx->dcode, FWS_INF_DBITS, ctx->hold, ctx->bits, &used);
-                if (sym == FWS_INF_MORE)
-                    goto out;
-                if (sym == FWS_INF_BAD)
-                    sym = 0; /* an empty code-length code: zlib reads each
-                              * length as 0 from one bit (used is 1) */
-                /* 0..15: a length; 16: the previous length 3..6 times (2
-                 * extra bits); 17, 18: zeros 3..10 (3 bits) or 11..138
-                 * (7 bits) times.  The code and its extra bits are one
-                 * step. */
-                val = (unsigned)sym;
-                n = 0;
-                if (sym >= 16) {
-                    n = sym == 16 ? 2 : sym == 17 ? 3 : 7;
-                    rep = sym == 18 ? 11 : 3;
-                    val = 0;
-                }
-                NEED(used + n);
-                TAKE(used);
-                rep += TAKE(n);
-                if (sym == 16) {
-                    if (ctx->have == 0)
-                        FAIL(FWS_INFLATE_ERR_REPEAT);
-                    val = FWS_INF_LENS(ctx)[ctx->have - 1];
-                }
-                /* A repeat may run from the literal/length lengths into the
-                 * distance lengths, but not past them. */
-                if (ctx->have + rep > (unsigned)ctx->nlen + ctx->ndist)
-                    FAIL(FWS_INFLATE_ERR_REPEAT);
-                while (rep--)
-                    FWS_INF_LENS(ctx)[ctx->have++] = (uint8_t)val;
-            }
-            if (FWS_INF_LENS(ctx)[256] == 0)
-                FAIL(FWS_INFLATE_ERR_NO_EOB);
-        build_codes:
-            /* The distance code first (the literal/length table is where
-             * the lengths are), but a bad literal/length code is reported
-             * first, as zlib does. */
-            sym = fws_inflate_build(ctx->dcode, FWS_INF_DBITS, FWS_INF_LENS(ctx) + ctx->nlen, ctx->ndist, 1);
-            if (fws_inflate_build(ctx->lcode, FWS_INF_LBITS, FWS_INF_LENS(ctx), ctx->nlen, 1))
-                FAIL(FWS_INFLATE_ERR_LITLEN_CODE);
-            if (sym)
-                FAIL(FWS_INFLATE_ERR_DIST_CODE);
-            ctx->mode = FWS_INF_LITLEN;
-            /* fall through */
+            ret = fws_inflate_tables(ctx);
+            if (ret < 0)
+                FAIL(ret);
+            if (ret == 0)
+                goto out;
+            break; /* mode is LITLEN */
+
         case FWS_INF_LITLEN:
         case FWS_INF_DIST:
         case FWS_INF_DISTEXT:
