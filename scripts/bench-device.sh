@@ -100,7 +100,7 @@ for b in $BOARDS; do
     # 2. The firmware.
     FW_CFLAGS="$ARCH $FWS_CROSS_CFLAGS $FWS_FREE_INCLUDES -I$Q -I$OUT $DEFS ${BENCH_CFLAGS:-}"
     objs=""
-    for src in $FWS_FREE_SRCS $Q/startup.c $UART $Q/semihost.c $Q/bench.c; do
+    for src in $FWS_FREE_SRCS $Q/startup.c $UART $Q/uart_fmt.c $Q/semihost.c $Q/bench.c; do
         o=$D/obj/$(echo "$src" | tr / -).o
         o=${o%.c.o}.o
         # shellcheck disable=SC2086

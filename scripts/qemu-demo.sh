@@ -146,7 +146,7 @@ build() {
 
     # 4. Board support, shared by the bootloader and the application.
     board=""
-    for s in startup uart semihost flash icount jump; do
+    for s in startup uart uart_fmt semihost flash icount jump; do
         # shellcheck disable=SC2086
         $CROSS_CC $FW_CFLAGS -I$B -c "$B/$s.c" -o "$O/$s.o"
         board="$board $O/$s.o"
