@@ -204,7 +204,7 @@ link_config() {
         objs="$D/lib.a"
     else
         inc="-I$OUT/shim -I$OUT/dist"
-        objs="$D/amalg/fwseal_verify.o"
+        objs="$dir/fwseal_verify.o"
     fi
     # shellcheck disable=SC2086
     if ! "${CROSS}gcc" $ARCH $CFLAGS_SIZE $CI $inc -c "examples/size/${cfg}_min.c" -o "$co" \
@@ -354,6 +354,30 @@ for t in $TARGETS; do
     "${CROSS}gcc" -dumpversion >"$OUT/$t/gcc-version.txt"
 done
 
+# ---- what a feature costs ----
+# "cost NAME TARGET BUDGET CONFIG FLAG...": CONFIG's amalgamation total
+# with the default switches minus the same with FLAG... (which turn the
+# feature off), e.g. delegation = bootloader - bootloader with
+# -DFWS_CFG_DELEGATION=0.  Lines "NAME TARGET CONFIG with without" in $COSTS.
+COSTS=$OUT/costs.txt
+: >"$COSTS"
+grep '^cost ' "$BUDGETS" | while read -r _ name t _ cfg flags; do
+    case " $TARGETS " in *" $t "*) ;; *) continue ;; esac
+    set_target "$t"
+    D=$OUT/$t
+    CI=""
+    mkdir -p "$D/cost-$name"
+    # shellcheck disable=SC2086
+    if "${CROSS}gcc" $ARCH $CFLAGS_SIZE $flags -I"$OUT/dist" -c "$OUT/dist/fwseal_verify.c" \
+        -o "$D/cost-$name/fwseal_verify.o" 2>"$D/cost-$name/fwseal_verify.log"; then
+        CFLAGS_SAVED=$CFLAGS_SIZE
+        CFLAGS_SIZE="$CFLAGS_SIZE $flags"
+        link_config "$t" "$cfg" "cost-$name"
+        CFLAGS_SIZE=$CFLAGS_SAVED
+    fi
+    echo "$name $t $cfg $(total_of "$t" "$cfg" amalg) $(total_of "$t" "$cfg" "cost-$name")" >>"$COSTS"
+done
+
 # ---- budgets ----
 # Lines of mk/size-budgets.txt: "size CONFIG TARGET BUDGET GOAL",
 # "helpers TARGET SYMBOL,... | -", "toolchain TARGET VERSION".  GOAL "-"
@@ -380,6 +404,18 @@ check_budgets() {
                 echo "size $cfg $t $v $budget ok"
             else
                 echo "size $cfg $t $v $budget FAIL (over by $((v - budget)))"
+            fi
+            ;;
+        cost)
+            name=$a t=$b budget=$c
+            case " $TARGETS " in *" $t "*) ;; *) continue ;; esac
+            set -- $(awk -v n="$name" -v t="$t" '$1 == n && $2 == t { print $4, $5 }' "$COSTS")
+            if [ $# != 2 ] || [ "$1" = - ] || [ "$2" = - ]; then
+                echo "cost $name $t - $budget FAIL (not measured)"
+            elif [ $(($1 - $2)) -le "$budget" ]; then
+                echo "cost $name $t $(($1 - $2)) $budget ok"
+            else
+                echo "cost $name $t $(($1 - $2)) $budget FAIL (over by $(($1 - $2 - budget)))"
             fi
             ;;
         helpers)
@@ -546,6 +582,7 @@ verdict() { # VALUE BUDGET
         rest = ""
         for (i = 6; i <= NF; i++) rest = rest " " $i
         if ($1 == "size") printf "  %-10s %-7s %7s of %7s %s\n", $2, $3, $4, $5, rest
+        else if ($1 == "cost") printf "  %-10s %-7s %7s of %7s %s (what it adds)\n", $2, $3, $4, $5, rest
         else printf "  helpers %-10s %-7s %s (allowed: %s)%s\n", $2, $3, $4, $5, rest
     }' "$BUDGET_OUT"
 
