@@ -518,6 +518,40 @@ Test(registry, locked_registry)
     cr_assert_eq(db_int("SELECT count(*) FROM devices") + db_int("SELECT count(*) FROM lots"), 1);
 }
 
+/* A reader holding the registry (a paused `device list | less`, a
+ * rewrap) while `device new` runs: it either succeeds whole or fails with
+ * exit 3 and leaves DIR and the rows as they were; never files in DIR
+ * without their rows (the COMMIT refused after the files moved). */
+Test(registry, a_reader_never_strands_device_new_files)
+{
+    sqlite3 *db;
+    fws_ok("lot create l --quota 10 --registry fleet.db");
+    run_result r = run("cd '%s' && mkdir have && echo x > have/other", fx.dir);
+    run_free(&r);
+    cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    /* a read transaction: a shared lock held until COMMIT */
+    cr_assert_eq(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM devices;", NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    fws_fails(3, "fleet.db: the registry is locked by another process (waited 1.000 s",
+              "device new --registry fleet.db --class c --lot l --count 2 --out-dir have "
+              "--no-config --lock-timeout 1");
+    fws_fails(3, "the registry is locked", "device new --registry fleet.db --class c --lot l "
+                                           "--out-dir new --no-config --lock-timeout 0");
+    r = run("cd '%s' && ls -A have && ls -A | grep -c -e '^new$' -e fwseal-devices", fx.dir);
+    cr_assert_str_eq(r.out, "other\n0\n", "files left: %s", r.out);
+    run_free(&r);
+    cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(db_int("SELECT count(*) FROM devices"), 0);
+    /* the reader gone, the same command succeeds */
+    fws_ok("device new --registry fleet.db --class c --lot l --count 2 --out-dir have "
+           "--no-config --lock-timeout 1");
+    cr_assert_eq(db_int("SELECT count(*) FROM devices"), 2);
+    r = run("cd '%s' && ls -A have | wc -l", fx.dir);
+    cr_assert_str_eq(r.out, "3\n", "%s", r.out);
+    run_free(&r);
+}
+
 /* A new registry appears whole: a registry in a directory that cannot be
  * written is not created at all. */
 Test(registry, creation_is_all_or_nothing)

@@ -261,6 +261,13 @@ int registry_begin(registry *r)
     return rc;
 }
 
+int registry_begin_exclusive(registry *r)
+{
+    int rc = exec(r, "BEGIN EXCLUSIVE", "taking the write lock");
+    r->in_tx = rc == FWS_EXIT_OK;
+    return rc;
+}
+
 int registry_commit(registry *r)
 {
     int rc = exec(r, "COMMIT", "committing");

@@ -74,6 +74,12 @@ const char *registry_path(const registry *r);
 /* A write transaction: the write lock is taken now (waiting up to
  * wait_ms).  Nothing is written until registry_commit(). */
 int registry_begin(registry *r);
+/* The same, keeping readers out as well (BEGIN EXCLUSIVE, waiting up to
+ * wait_ms for those there are): COMMIT then cannot be refused because a
+ * reader holds the file (a paused `device list`, a running rewrap), only
+ * by an I/O error.  For a commit that must follow other work that is hard
+ * to take back (`device new` moves files first). */
+int registry_begin_exclusive(registry *r);
 int registry_commit(registry *r);
 void registry_rollback(registry *r);
 
