@@ -552,6 +552,32 @@ Test(registry, a_reader_never_strands_device_new_files)
     run_free(&r);
 }
 
+/* A `device list` whose reader stops reading (a pager left open) holds no
+ * read transaction while it waits on the pipe: a writer meanwhile commits.
+ * 3000 devices are more than a pipe holds, and more than one batch. */
+Test(registry, a_stalled_list_does_not_block_writers)
+{
+    char line[512], *cmd;
+    int lines = 1;
+    fws_ok("lot create l --quota 3000 --registry fleet.db");
+    write_csv("many.csv", "id,key", 0, 3000, "");
+    fws_ok("device import --registry fleet.db --class c --lot l many.csv");
+    cmd = path_fmt("cd '%s' && %s device list --registry fleet.db", fx.dir, FWSEAL_BIN);
+    FILE *list = popen(cmd, "r");
+    cr_assert(list);
+    /* one line read: the list has started, and soon fills the pipe */
+    cr_assert(fgets(line, sizeof line, list));
+    usleep(200 * 1000);
+    fws_ok("lot create m --quota 1 --registry fleet.db --lock-timeout 2");
+    fws_ok("device retire --registry fleet.db dev-2999 --lock-timeout 2");
+    while (fgets(line, sizeof line, list))
+        lines++;
+    cr_assert_eq(pclose(list), 0);
+    cr_assert_eq(lines, 3000);
+    cr_assert_eq(db_int("SELECT count(*) FROM lots"), 2);
+    free(cmd);
+}
+
 /* A new registry appears whole: a registry in a directory that cannot be
  * written is not created at all. */
 Test(registry, creation_is_all_or_nothing)

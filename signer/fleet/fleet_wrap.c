@@ -115,7 +115,9 @@ static void *worker(void *arg)
     }
 }
 
-/* The reader: fills empty batches from the registry and queues them. */
+/* The reader: fills empty batches from the registry and queues them.
+ * registry_iter_next() holds no read transaction between calls, so the
+ * wait for a free batch holds no writer off. */
 static int read_devices(pool *p, reg_iter *it, progress *pr)
 {
     reg_device *d = xmalloc(sizeof *d);

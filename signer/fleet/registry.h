@@ -108,8 +108,10 @@ int registry_device_get(registry *r, const char *id, reg_device *d);
  * such device, or for a compromised device made anything else. */
 int registry_device_set_state(registry *r, const char *id, reg_state to, reg_state *from);
 
-/* Devices matching f, in registration order, read in batches of short
- * read transactions (a long iteration never blocks writers for long). */
+/* Devices matching f, in registration order, read in batches of 1024
+ * rows into memory, each batch a short read transaction that is over
+ * before registry_iter_next() returns its first row: a caller that waits
+ * between rows (a full pipe, busy workers) never holds writers off. */
 typedef struct reg_iter reg_iter;
 int registry_iter_open(registry *r, const reg_filter *f, reg_iter **out);
 /* 1 with *d filled, 0 at the end, or FWS_EXIT_IO negated (-3) after a
