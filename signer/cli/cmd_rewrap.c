@@ -200,23 +200,17 @@ static int load_recipients(rewrap_args *a)
     return FWS_EXIT_OK;
 }
 
-/* The devices of the same class (lot, shard) that got no capsule. */
+/* The devices of the same class (lot, shard) that got no capsule, counted
+ * in one read so that the numbers agree. */
 static int report_skipped(const rewrap_args *a, registry *r, const reg_filter *sel)
 {
-    uint64_t retired, compromised, active, psk;
-    reg_filter f = *sel;
-    int rc;
-    f.x25519_only = 0;
-    f.state = REG_RETIRED;
-    if ((rc = registry_count(r, &f, &retired)))
+    uint64_t n[2][3], retired, compromised, psk;
+    int rc = registry_count_states(r, sel, n);
+    if (rc)
         return rc;
-    f.state = REG_COMPROMISED;
-    if ((rc = registry_count(r, &f, &compromised)))
-        return rc;
-    f.state = REG_ACTIVE;
-    if ((rc = registry_count(r, &f, &active)) || (rc = registry_count(r, sel, &psk)))
-        return rc;
-    psk = active - psk;
+    retired = n[0][REG_RETIRED] + n[1][REG_RETIRED];
+    compromised = n[0][REG_COMPROMISED] + n[1][REG_COMPROMISED];
+    psk = n[1][REG_ACTIVE];
     if (retired + compromised + psk)
         printf("%s: no capsule for %llu retired, %llu compromised and %llu PSK device%s "
                "(the registry holds no PSK: rewrap --encrypt-to psk.key)\n",

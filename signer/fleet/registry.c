@@ -614,6 +614,36 @@ int registry_count(registry *r, const reg_filter *f, uint64_t *n)
     return rc == SQLITE_ROW ? FWS_EXIT_OK : fail(r, rc, "counting devices");
 }
 
+int registry_count_states(registry *r, const reg_filter *f, uint64_t n[2][3])
+{
+    reg_filter g = *f;
+    sqlite3_stmt *st = NULL;
+    reg_state s;
+    int64_t lo, hi;
+    char *sql;
+    int rc;
+    g.state_set = 0;
+    g.x25519_only = 0;
+    memset(n, 0, 2 * sizeof *n);
+    /* The row range and the counts from one snapshot. */
+    if ((rc = exec(r, "BEGIN", "counting devices")))
+        return rc;
+    sql = filter_sql("SELECT key_type, state, count(*) FROM devices", &g,
+                     " GROUP BY key_type, state");
+    if (!(rc = row_range(r, &g, &lo, &hi)) && !(rc = prepare(r, sql, &st, "counting devices"))) {
+        bind_filter(st, &g, lo, hi);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (!registry_state_parse((const char *)sqlite3_column_text(st, 1), &s))
+                n[!strcmp((const char *)sqlite3_column_text(st, 0), "psk")][s] =
+                    (uint64_t)sqlite3_column_int64(st, 2);
+        rc = rc == SQLITE_DONE ? FWS_EXIT_OK : fail(r, rc, "counting devices");
+    }
+    sqlite3_finalize(st);
+    free(sql);
+    sqlite3_exec(r->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 int registry_iter_open(registry *r, const reg_filter *f, reg_iter **out)
 {
     char *sql, tail[64];

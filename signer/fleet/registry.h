@@ -120,5 +120,9 @@ int registry_iter_next(reg_iter *it, reg_device *d);
 void registry_iter_close(reg_iter *it);
 /* Number of devices matching f. */
 int registry_count(registry *r, const reg_filter *f, uint64_t *n);
+/* Devices matching f but for its state and x25519_only, by key type (0
+ * X25519, 1 PSK) and state, in one query of one read transaction: the
+ * numbers agree with each other whatever other processes add meanwhile. */
+int registry_count_states(registry *r, const reg_filter *f, uint64_t n[2][3]);
 
 #endif
