@@ -194,6 +194,25 @@ Test(registry, device_new_usage)
         fws_fails(2, cases[i].message, "%s", args);
     }
     fws_fails(2, "unknown subcommand 'nwe'; did you mean new?", "device nwe");
+    /* a class the registry would cut (its id hashes all of it): refused */
+    char *long_class = malloc(1026);
+    cr_assert(long_class);
+    memset(long_class, 'k', 1025);
+    long_class[1025] = 0;
+    fws_fails(2, "--class: 1025 bytes; the registry keeps class names of at most 1024 bytes",
+              "device new --registry fleet.db --class %s --lot l --out-dir d --no-config",
+              long_class);
+    write_csv("one.csv", "id,key", 0, 1, "");
+    fws_fails(2, "--class: 1025 bytes; the registry keeps class names of at most 1024 bytes",
+              "device import --registry fleet.db --class %s --lot l one.csv", long_class);
+    cr_assert(!file_exists(fx_path(&fx, "d")));
+    long_class[1024] = 0;
+    fws_ok("device new --registry fleet.db --class %s --lot l --out-dir d --no-config",
+           long_class);
+    cr_assert_eq(db_int("SELECT length(class_name) FROM devices"), 1024);
+    fws_ok("device import --registry fleet.db --class %s --lot l one.csv", long_class);
+    free(long_class);
+    db_exec(db_path, "DELETE FROM devices");
     /* --json asked for: the usage error is also the JSON document on stdout */
     run_result j = fx_fwseal(&fx, "device new --registry fleet.db --class c --lot l --out-dir d "
                                   "--no-config --json");

@@ -127,6 +127,17 @@ static int refuse_policy(const device_args *a)
     return refuse(a, any, "the policy options (--trust, --max-chunk, ...)");
 }
 
+/* A class name the registry stores: REG_CLASS_MAX bytes at most (its
+ * class id is a hash of all of it, so a cut name would not match). */
+static int check_class_length(const device_args *a)
+{
+    size_t n = a->cfg.class_arg ? strlen(a->cfg.class_arg) : 0;
+    if (n > REG_CLASS_MAX)
+        return cli_usage(a->cmd, "--class: %zu bytes; the registry keeps class names of at "
+                                 "most %d bytes", n, REG_CLASS_MAX);
+    return FWS_EXIT_OK;
+}
+
 static int sub_new(device_args *a, int argc, char **argv)
 {
     device_new_opts o = {0};
@@ -143,7 +154,7 @@ static int sub_new(device_args *a, int argc, char **argv)
         return cli_usage(a->cmd, "missing %s", !a->cfg.class_arg ? "--class CLASS"
                                                : !a->lot         ? "--lot LOT"
                                                                  : "--out-dir DIR");
-    if (a->no_config && (rc = refuse_policy(a)))
+    if ((rc = check_class_length(a)) || (a->no_config && (rc = refuse_policy(a))))
         return rc;
     if (!a->no_config && !a->cfg.n_trust && !a->cfg.n_roots)
         return cli_usage(a->cmd, "each device gets an fws_device_config.h: give its policy "
@@ -177,7 +188,7 @@ static int sub_import(device_args *a, int argc, char **argv)
     if ((rc = refuse(a, a->count != 0, "--count")) || (rc = refuse(a, !!a->out_dir, "--out-dir")) ||
         (rc = refuse(a, a->no_config, "--no-config")) ||
         (rc = refuse(a, a->state_s != NULL, "--state")) || (rc = refuse(a, a->json, "--json")) ||
-        (rc = refuse_policy(a)))
+        (rc = refuse_policy(a)) || (rc = check_class_length(a)))
         return rc;
     if ((rc = registry_args_open(&a->reg, 0, &r)))
         return rc;
