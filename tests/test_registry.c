@@ -597,6 +597,46 @@ Test(registry, a_stalled_list_does_not_block_writers)
     free(cmd);
 }
 
+/* `device import` reads the whole file before it takes the write lock:
+ * a producer that is slow to write standard input (here a FIFO) holds no
+ * other writer off. */
+Test(registry, a_slow_import_does_not_block_writers)
+{
+    uint8_t sk[32], pk[32];
+    char hex[65];
+    fws_ok("lot create l --quota 5 --registry fleet.db");
+    run_result r = run("cd '%s' && mkfifo in.csv", fx.dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && ( %s device import --registry fleet.db "
+                       "--class c --lot l in.csv >imp.out 2>imp.err; echo $? >imp.rc ) "
+                       "</dev/null >/dev/null 2>&1 &", fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *fifo = fx_path(&fx, "in.csv"), *rc_path = fx_path(&fx, "imp.rc");
+    FILE *w = fopen(fifo, "w");   /* waits for the import to open it */
+    cr_assert(w);
+    fputs("id,key\n", w);
+    fflush(w);
+    usleep(300 * 1000);
+    /* the import is waiting for its next line: the registry is free */
+    fws_ok("lot create m --quota 1 --registry fleet.db --lock-timeout 0");
+    randombytes_buf(sk, sizeof sk);
+    crypto_scalarmult_base(pk, sk);
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
+    fprintf(w, "slow-1,%s\n", hex);
+    fclose(w);
+    for (int i = 0; i < 200 && !file_exists(rc_path); i++)
+        usleep(100 * 1000);
+    r = run("cd '%s' && cat imp.rc imp.err", fx.dir);
+    cr_assert(!strncmp(r.out, "0\n", 2), "%s", r.out);
+    run_free(&r);
+    cr_assert_eq(db_int("SELECT count(*) FROM devices WHERE id = 'slow-1'"), 1);
+    cr_assert_eq(db_int("SELECT count(*) FROM lots"), 2);
+    free(fifo);
+    free(rc_path);
+}
+
 /* A new registry appears whole: a registry in a directory that cannot be
  * written is not created at all. */
 Test(registry, creation_is_all_or_nothing)
