@@ -362,6 +362,17 @@ Test(rewrap, assemble_refusals)
         fws_fails(cases[i].status, cases[i].message, "%s", args);
         cr_assert(!file_exists(fx_path(&fx, "out.fws")), "%s: written", args);
     }
+    /* to standard output: a rejection prints nothing there (fws_fails
+     * checks), an acceptance the same bytes as the file */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        fws_fails(cases[i].status, cases[i].message, "assemble %s -o -", cases[i].args);
+    fws_ok("assemble o1/head cap o1/payload -o - > piped.fws");
+    size_t p_len;
+    uint8_t *piped = read_fx("piped.fws", &p_len);
+    assembled = read_fx("ok.fws", &a_len);
+    cr_assert(p_len == a_len && !memcmp(piped, assembled, a_len));
+    free(piped);
+    free(assembled);
     fws_fails(2, "expected HEAD CAPSULE PAYLOAD, got 2 files", "assemble a b -o x");
     fws_fails(2, "missing -o OUT", "assemble a b c");
     fws_fails(3, "ok.fws", "assemble o1/head cap o1/payload -o ok.fws");
