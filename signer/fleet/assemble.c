@@ -52,9 +52,12 @@ static int open_pieces(pieces *p, const char *const names[N_PARTS])
     for (int i = 0; i < N_PARTS; i++) {
         p->name[i] = names[i];
         p->f[i] = fopen(names[i], "rb");
-        if (!p->f[i] || fstat(fileno(p->f[i]), &st) < 0 || !S_ISREG(st.st_mode)) {
-            diag_error("%s: cannot read: %s", names[i],
-                       p->f[i] ? "not a regular file" : strerror(errno));
+        if (!p->f[i] || fstat(fileno(p->f[i]), &st) < 0) {
+            diag_error("%s: cannot read: %s", names[i], strerror(errno));
+            return FWS_EXIT_IO;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            diag_error("%s: cannot read: not a regular file", names[i]);
             return FWS_EXIT_IO;
         }
         p->size[i] = (uint64_t)st.st_size;
