@@ -68,8 +68,8 @@ static const char rewrap_usage[] =
     "\n"
     "exit status: 0 written; 1 refused: IN is malformed, not encrypted, has no\n"
     "capsule for DIST.key (or one that does not open), does not verify against\n"
-    "--trust, or is for another class than --class; 2 usage; 3 I/O, key file or\n"
-    "registry problem\n";
+    "--trust, is for another class than --class, or would have more than 32\n"
+    "capsules; 2 usage; 3 I/O, key file or registry problem\n";
 
 enum { OPT_KEEP_DIST = 256, OPT_FORCE, OPT_LOT, OPT_SHARD, OPT_OUT_DIR };
 
@@ -279,8 +279,8 @@ static int run_rewrap(rewrap_args *a)
     }
     if (a->out_dir)
         rc = fleet(a, rw);
-    else if (!(rc = rewrap_write_container(rw, a->rcpt, a->n_rcpt, a->keep_dist, a->out,
-                                           a->force)))
+    else if (!(rc = rewrap_write_container(rw, a->rcpt, (const char *const *)a->rcpt_paths,
+                                           a->n_rcpt, a->keep_dist, a->out, a->force)))
         diag_note("wrote %s: %d new recipient%s", a->out, a->n_rcpt, a->n_rcpt == 1 ? "" : "s");
     rewrap_close(rw);
     return rc;

@@ -241,8 +241,9 @@ static int write_atomic(void *user, const uint8_t *buf, size_t len)
 
 /* The new capsule block: the original capsules (without the distribution
  * key's unless keep_dist), then one per new recipient. */
-static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, int n,
-                         int keep_dist, uint8_t *out, size_t *len)
+static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt,
+                         const char *const *names, int n, int keep_dist, uint8_t *out,
+                         size_t *len)
 {
     block_entry *e = xmalloc(FWS_MAX_CAPSULES * sizeof *e);
     char idhex[2 * FWS_KEYID_LEN + 1];
@@ -264,7 +265,7 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
             diag_error("%s: more than %d capsules: a container holds at most %d (for a fleet, "
                        "--registry and --out-dir give each device its own)", rw->path,
                        FWS_MAX_CAPSULES, FWS_MAX_CAPSULES);
-            rc = FWS_EXIT_USAGE;
+            rc = FWS_EXIT_REJECT;
             break;
         }
         e[count].type = type;
@@ -272,9 +273,10 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
         if (type == FWS_CAPSULE_PSK) {
             host_capsule_wrap_psk(e[count].body, rw->key, rcpt[i].secret, rcpt[i].id);
         } else if (host_capsule_wrap_x25519(e[count].body, rw->key, rcpt[i].pub)) {
-            diag_error("recipient %s is a small-order X25519 point; refusing to encrypt to it",
-                       idhex);
-            rc = FWS_EXIT_USAGE;
+            /* The key file loader refuses such keys already: a bad file. */
+            diag_error("%s: recipient %s is a small-order X25519 point, not a usable public "
+                       "key; refusing to encrypt to it", names[i], idhex);
+            rc = FWS_EXIT_IO;
             break;
         }
         count++;
@@ -293,8 +295,8 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
     return rc;
 }
 
-int rewrap_write_container(rewrap *rw, const fws_key *recipients, int n, int keep_dist,
-                           const char *out_path, int force)
+int rewrap_write_container(rewrap *rw, const fws_key *recipients, const char *const *names,
+                           int n, int keep_dist, const char *out_path, int force)
 {
     container *c = xcalloc(1, sizeof *c);
     uint8_t *head = xmalloc(HEAD_MAX), *caps = xmalloc(CAPSULE_BLOCK_MAX);
@@ -304,7 +306,7 @@ int rewrap_write_container(rewrap *rw, const fws_key *recipients, int n, int kee
     int rc;
     atomic_init(&af);
     if ((rc = open_copy(rw, c, head, &head_len)) ||
-        (rc = capsule_block(rw, c, recipients, n, keep_dist, caps, &caps_len)) ||
+        (rc = capsule_block(rw, c, recipients, names, n, keep_dist, caps, &caps_len)) ||
         (rc = atomic_open(&af, out_path, 0644, force ? ATOMIC_OVERWRITE : 0)) ||
         (rc = atomic_write(&af, head, head_len)) || (rc = atomic_write(&af, caps, caps_len)) ||
         (rc = copy_payload(rw, c, write_atomic, &af, &payload_len)) || (rc = atomic_commit(&af)))
