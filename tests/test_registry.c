@@ -102,8 +102,10 @@ Test(registry, lots)
     const char *want = "[{\"lot\":\"lot-a\",\"quota\":3,\"devices\":0,\"created\":\"";
     cr_assert(!strncmp(r.out, want, strlen(want)), "%s", r.out);
     run_free(&r);
-    fws_fails(2, "'-x' is not a lot name", "lot create --quota 1 --registry fleet.db -- -x");
-    fws_fails(2, "'a/b' is not a lot name", "lot create a/b --quota 1 --registry fleet.db");
+    fws_fails(2, "LOT '-x': not a lot name (1..64 of A-Z",
+              "lot create --quota 1 --registry fleet.db -- -x");
+    fws_fails(2, "LOT 'a/b': not a lot name (1..64 of A-Z",
+              "lot create a/b --quota 1 --registry fleet.db");
     fws_fails(2, "missing --quota N", "lot create c --registry fleet.db");
     fws_fails(2, "--quota 'x': expected 0..", "lot create c --quota x --registry fleet.db");
     fws_fails(2, "missing --registry FILE", "lot create c --quota 1");
@@ -182,7 +184,8 @@ Test(registry, device_new_usage)
          "the policy options (--trust, --max-chunk, ...) does not apply"},
         {"--any-class --lot l --out-dir d --trust sign1.pub", "a registered device has one class"},
         {"--class c --lot l --out-dir d --no-config --count 0", "--count '0': expected 1..1000000"},
-        {"--class c --lot 'l l' --out-dir d --no-config", "--lot 'l l': not a lot name"},
+        {"--class c --lot 'l l' --out-dir d --no-config",
+         "--lot 'l l': not a lot name (1..64 of A-Z a-z 0-9 . _ -, starting with a letter"},
         {"--class c --lot l --out-dir d --no-config extra", "unexpected argument 'extra'"},
         {"--class c --lot l --out-dir d --trust dev.pub", "--trust needs an Ed25519 public key"},
         {"--class c --lot l --out-dir d --no-config --cuont 2",

@@ -296,6 +296,8 @@ Test(rewrap, fleet_directory)
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     run_free(&r);
     /* --lot */
+    fws_fails(2, "--lot 'b b': not a lot name (1..64 of A-Z a-z 0-9 . _ -, starting with a",
+              "rewrap in.fws --key dist.key --registry fleet.db --lot 'b b' --out-dir out-x");
     fws_ok("rewrap in.fws --key dist.key --registry fleet.db --lot b --out-dir out-b");
     names = capsule_names("out-b");
     cr_assert(strstr(names, b[0]) && strstr(names, b[1]) && strlen(names) == 2 * 17, "%s", names);

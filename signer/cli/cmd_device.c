@@ -89,10 +89,8 @@ static int parse(device_args *a, int argc, char **argv)
         switch (opt) {
         case 'h': fputs(device_usage, stdout); return -1;
         case OPT_LOT:
-            if (!registry_name_valid(optarg))
-                return cli_usage(a->cmd, "--lot '%s': not a lot name (1..%d of A-Z a-z 0-9 "
-                                         ". _ -, starting with a letter or digit)",
-                                 optarg, REG_NAME_MAX);
+            if ((rc = registry_args_lot_name(&a->reg, "--lot", optarg)))
+                return rc;
             a->lot = optarg;
             break;
         case OPT_COUNT:

@@ -112,10 +112,8 @@ static int option(rewrap_args *a, int opt, const char *arg)
     case 'o': a->out = arg; return FWS_EXIT_OK;
     case OPT_FORCE: a->force = 1; return FWS_EXIT_OK;
     case OPT_LOT:
-        if (!registry_name_valid(arg))
-            return cli_usage("rewrap", "--lot '%s': not a lot name", arg);
         a->lot = arg;
-        return FWS_EXIT_OK;
+        return registry_args_lot_name(&a->reg, "--lot", arg);
     case OPT_SHARD: return parse_shard(a, arg);
     case OPT_OUT_DIR: a->out_dir = arg; return FWS_EXIT_OK;
     case 'j': return cli_parse_jobs("rewrap", arg, &a->jobs);
