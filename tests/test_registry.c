@@ -182,6 +182,11 @@ Test(registry, device_new_usage)
         {"--class c --lot l --no-config", "missing --out-dir DIR"},
         {"--class c --lot l --out-dir d --no-config --trust sign1.pub",
          "the policy options (--trust, --max-chunk, ...) does not apply"},
+        /* given, even as its default */
+        {"--class c --lot l --out-dir d --no-config --threshold 1",
+         "the policy options (--trust, --max-chunk, ...) does not apply"},
+        {"--class c --lot l --out-dir d --no-config --max-chunk 4096",
+         "the policy options (--trust, --max-chunk, ...) does not apply"},
         {"--any-class --lot l --out-dir d --trust sign1.pub", "a registered device has one class"},
         {"--class c --lot l --out-dir d --no-config --count 0", "--count '0': expected 1..1000000"},
         {"--class c --lot 'l l' --out-dir d --no-config",

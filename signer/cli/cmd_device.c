@@ -116,13 +116,12 @@ static int refuse(const device_args *a, int given, const char *opt)
     return given ? cli_usage(a->cmd, "%s does not apply to %s", opt, a->cmd) : FWS_EXIT_OK;
 }
 
+/* Given at all, not merely different from the default: --threshold 1
+ * with --no-config is refused too. */
 static int refuse_policy(const device_args *a)
 {
-    const config_args *c = &a->cfg;
-    int any = c->n_trust || c->n_roots || c->threshold != 1 || c->have_root_threshold ||
-              c->any_class || c->max_wbits != FWS_MAX_WBITS || c->max_chunk != 4096 ||
-              c->max_size != UINT64_MAX;
-    return refuse(a, any, "the policy options (--trust, --max-chunk, ...)");
+    return refuse(a, config_args_policy_given(&a->cfg),
+                  "the policy options (--trust, --max-chunk, ...)");
 }
 
 /* A class name the registry stores: REG_CLASS_MAX bytes at most (its
