@@ -53,14 +53,19 @@ static size_t head_bytes(const container *c, uint8_t *out)
     return c->signed_len + 1 + put_entries(out + c->signed_len + 1, c->sigs, c->n_sigs);
 }
 
-static void head_hash(const container *c, uint8_t out[FWS_HASH_LEN])
+/* SHA-256 of the head bytes: what the copy pass compares with the check. */
+static void hash_head(const uint8_t *head, size_t len, uint8_t out[FWS_HASH_LEN])
 {
-    uint8_t *head = xmalloc(HEAD_MAX);
-    size_t len = head_bytes(c, head);
     host_sha256 st;
     host_sha256_init(&st);
     host_sha256_update(&st, head, len);
     host_sha256_final(&st, out);
+}
+
+static void head_hash(const container *c, uint8_t out[FWS_HASH_LEN])
+{
+    uint8_t *head = xmalloc(HEAD_MAX);
+    hash_head(head, head_bytes(c, head), out);
     free(head);
 }
 
@@ -194,7 +199,6 @@ void rewrap_close(rewrap *rw)
 static int open_copy(rewrap *rw, container *c, uint8_t *head, size_t *head_len)
 {
     uint8_t hash[FWS_HASH_LEN];
-    host_sha256 st;
     int rc = container_open(c, rw->path);
     if (rc)
         return rc;
@@ -203,9 +207,7 @@ static int open_copy(rewrap *rw, container *c, uint8_t *head, size_t *head_len)
         return FWS_EXIT_IO;
     }
     *head_len = head_bytes(c, head);
-    host_sha256_init(&st);
-    host_sha256_update(&st, head, *head_len);
-    host_sha256_final(&st, hash);
+    hash_head(head, *head_len, hash);
     if (memcmp(hash, rw->head_hash, sizeof hash)) {
         diag_error("%s: changed while being read", rw->path);
         return FWS_EXIT_IO;
@@ -335,6 +337,18 @@ static int write_fd(void *user, const uint8_t *buf, size_t len)
     return FWS_EXIT_OK;
 }
 
+/* Closes f; a close that fails (a delayed write error) fails the file. */
+static int close_out(out_file *f)
+{
+    int rc = close(f->fd);
+    f->fd = -1;
+    if (rc < 0) {
+        diag_error("%s: %s", f->name, strerror(errno));
+        return FWS_EXIT_IO;
+    }
+    return FWS_EXIT_OK;
+}
+
 /* NAME created in the staged tree of DIR; f->fd open on it. */
 static int create_in(const outdir *od, const char *dir, const char *name, out_file *f,
                      char **path)
@@ -360,18 +374,18 @@ static int write_shared(rewrap *rw, const outdir *od, const char *dir, rewrap_fl
     char *path = NULL;
     int rc;
     if (!(rc = open_copy(rw, c, head, &head_len)) &&
-        !(rc = create_in(od, dir, "head", &f, &path)) && !(rc = write_fd(&f, head, head_len))) {
+        !(rc = create_in(od, dir, "head", &f, &path)) && !(rc = write_fd(&f, head, head_len)) &&
+        !(rc = close_out(&f))) {
         res->head_len = head_len;
-        close(f.fd);
         free(path);
         path = NULL;
         if (!(rc = create_in(od, dir, "payload", &f, &path)))
             rc = copy_payload(rw, c, write_fd, &f, &res->payload_len);
     }
-    if (f.fd >= 0 && close(f.fd) < 0 && !rc) {
-        diag_error("%s: %s", path, strerror(errno));
-        rc = FWS_EXIT_IO;
-    }
+    if (f.fd >= 0 && rc)
+        close(f.fd);   /* failed already: said why */
+    else if (f.fd >= 0)
+        rc = close_out(&f);
     free(path);
     container_close(c);
     free(c);
