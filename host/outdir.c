@@ -420,7 +420,9 @@ out:
     return rc;
 }
 
-int outdir_commit(outdir *o, int force)
+/* The commit; with keep, the journal of a successful one is kept in o
+ * for outdir_undo(). */
+static int commit(outdir *o, int force, int keep)
 {
     journal j = {NULL, 0, -1};
     int i;
@@ -438,6 +440,7 @@ int outdir_commit(outdir *o, int force)
         if (o->bulk && fsync(o->parent_fd) < 0)
             diag_warn("%s: renamed into place, but its directory could not be synced: %s",
                       o->dir, strerror(errno));
+        o->tree_moved = keep;
         return FWS_EXIT_OK;
     }
     /* Everything is checked before the first move... */
@@ -452,13 +455,51 @@ int outdir_commit(outdir *o, int force)
     for (i = 0; i < o->n_names; i++)
         if (place(o, i, force, &j))
             break;
+    if (keep && i == o->n_names) {
+        o->undo = xmalloc(sizeof j);
+        memcpy(o->undo, &j, sizeof j);
+        return FWS_EXIT_OK;
+    }
     roll_back(o, &j, i < o->n_names);
     close(j.replaced_fd);
     return i < o->n_names ? FWS_EXIT_IO : FWS_EXIT_OK;
 }
 
+int outdir_commit(outdir *o, int force)
+{
+    return commit(o, force, 0);
+}
+
+int outdir_commit_undoable(outdir *o, int force)
+{
+    return commit(o, force, 1);
+}
+
+/* Drops the journal of outdir_commit_undoable(); undo_all: takes the
+ * moves back first. */
+static void settle(outdir *o, int undo_all)
+{
+    journal *j = o->undo;
+    if (o->tree_moved && undo_all &&
+        rename_noreplace(o->parent_fd, o->base, o->stage_fd, FILES) < 0)
+        diag_warn("%s: could not take the output back (remove it): %s", o->dir, strerror(errno));
+    o->tree_moved = 0;
+    if (!j)
+        return;
+    roll_back(o, j, undo_all);
+    close(j->replaced_fd);
+    free(j);
+    o->undo = NULL;
+}
+
+void outdir_undo(outdir *o)
+{
+    settle(o, 1);
+}
+
 void outdir_close(outdir *o)
 {
+    settle(o, 0);   /* a commit not undone stands */
     if (o->fd >= 0)
         close(o->fd);
     if (o->files_fd >= 0)

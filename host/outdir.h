@@ -43,6 +43,8 @@ typedef struct {
     int fd;             /* the file being written, or -1 */
     char **names;       /* files staged, in the order they were created */
     int n_names;
+    void *undo;         /* outdir_commit_undoable(): how to take the moves back */
+    int tree_moved;     /* outdir_commit_undoable() renamed "f/" to DIR */
 } outdir;
 
 /* A closed outdir that outdir_close() accepts. */
@@ -76,6 +78,16 @@ int outdir_finish(outdir *o);
  * directory goes, refuse it either way.  Returns FWS_EXIT_OK, or
  * FWS_EXIT_IO with DIR as it was (messages printed). */
 int outdir_commit(outdir *o, int force);
+/* The same, but the moves can still be taken back by outdir_undo() until
+ * outdir_close(): for a commit that another one must follow (`device
+ * new`'s registry transaction), so that a failure of the second leaves
+ * DIR as it was too. */
+int outdir_commit_undoable(outdir *o, int force);
+/* Takes back the moves of outdir_commit_undoable(), newest first: the
+ * files leave DIR again (back into the stage, which outdir_close()
+ * removes), replaced files are put back.  What cannot be undone is
+ * warned about, by name. */
+void outdir_undo(outdir *o);
 /* Removes the staging directory and everything still in it; frees o. */
 void outdir_close(outdir *o);
 

@@ -295,3 +295,48 @@ Test(outdir, a_failed_move_is_rolled_back)
     free(before);
     free(dir);
 }
+
+/* outdir_commit_undoable(), then outdir_undo() (a registry commit that
+ * failed after the files moved): DIR ends as it was, a replaced file put
+ * back, a DIR the commit created gone; without outdir_undo() the commit
+ * stands. */
+Test(outdir, an_undoable_commit_is_taken_back)
+{
+    static const char *const names[] = {"one", "sub/two", "three"};
+    char *dir = fx_path(&fx, "undo"), *fresh = fx_path(&fx, "fresh");
+    run_result r = run("cd '%s' && mkdir -p undo/keep && echo old > undo/one", fx.dir);
+    run_free(&r);
+    char *before = tree("undo");
+    for (int keep = 0; keep < 2; keep++)
+        for (int created = 0; created < 2; created++) {
+            outdir o;
+            cr_assert_eq(outdir_open(&o, created ? fresh : dir, ".test-stage"), FWS_EXIT_OK);
+            for (int i = 0; i < 3; i++) {
+                cr_assert_eq(outdir_create(&o, names[i]), 0);
+                cr_assert_eq(outdir_write(&o, "new", 3), 0);
+            }
+            cr_assert_eq(outdir_commit_undoable(&o, 1), FWS_EXIT_OK);
+            if (!keep)
+                outdir_undo(&o);
+            outdir_close(&o);
+            r = run("cd '%s' && find . -name '.test-stage-*'", fx.dir);
+            cr_assert_str_eq(r.out, "", "staging left: %s", r.out);
+            run_free(&r);
+            if (created) {
+                cr_assert_eq(file_exists(fresh), keep, "keep %d: fresh/", keep);
+                r = run("rm -rf '%s'", fresh);
+                run_free(&r);
+                continue;
+            }
+            char *after = tree("undo");
+            if (keep)
+                cr_assert(strstr(after, "f ./sub/two") && strstr(after, "f ./three"), "%s",
+                          after);
+            else
+                cr_assert_str_eq(after, before, "undo/ changed");
+            free(after);
+        }
+    free(before);
+    free(fresh);
+    free(dir);
+}

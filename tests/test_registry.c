@@ -102,8 +102,10 @@ Test(registry, lots)
     const char *want = "[{\"lot\":\"lot-a\",\"quota\":3,\"devices\":0,\"created\":\"";
     cr_assert(!strncmp(r.out, want, strlen(want)), "%s", r.out);
     run_free(&r);
-    fws_fails(2, "'-x' is not a lot name", "lot create --quota 1 --registry fleet.db -- -x");
-    fws_fails(2, "'a/b' is not a lot name", "lot create a/b --quota 1 --registry fleet.db");
+    fws_fails(2, "LOT '-x': not a lot name (1..64 of A-Z",
+              "lot create --quota 1 --registry fleet.db -- -x");
+    fws_fails(2, "LOT 'a/b': not a lot name (1..64 of A-Z",
+              "lot create a/b --quota 1 --registry fleet.db");
     fws_fails(2, "missing --quota N", "lot create c --registry fleet.db");
     fws_fails(2, "--quota 'x': expected 0..", "lot create c --quota x --registry fleet.db");
     fws_fails(2, "missing --registry FILE", "lot create c --quota 1");
@@ -180,9 +182,15 @@ Test(registry, device_new_usage)
         {"--class c --lot l --no-config", "missing --out-dir DIR"},
         {"--class c --lot l --out-dir d --no-config --trust sign1.pub",
          "the policy options (--trust, --max-chunk, ...) does not apply"},
+        /* given, even as its default */
+        {"--class c --lot l --out-dir d --no-config --threshold 1",
+         "the policy options (--trust, --max-chunk, ...) does not apply"},
+        {"--class c --lot l --out-dir d --no-config --max-chunk 4096",
+         "the policy options (--trust, --max-chunk, ...) does not apply"},
         {"--any-class --lot l --out-dir d --trust sign1.pub", "a registered device has one class"},
         {"--class c --lot l --out-dir d --no-config --count 0", "--count '0': expected 1..1000000"},
-        {"--class c --lot 'l l' --out-dir d --no-config", "--lot 'l l': not a lot name"},
+        {"--class c --lot 'l l' --out-dir d --no-config",
+         "--lot 'l l': not a lot name (1..64 of A-Z a-z 0-9 . _ -, starting with a letter"},
         {"--class c --lot l --out-dir d --no-config extra", "unexpected argument 'extra'"},
         {"--class c --lot l --out-dir d --trust dev.pub", "--trust needs an Ed25519 public key"},
         {"--class c --lot l --out-dir d --no-config --cuont 2",
@@ -194,6 +202,25 @@ Test(registry, device_new_usage)
         fws_fails(2, cases[i].message, "%s", args);
     }
     fws_fails(2, "unknown subcommand 'nwe'; did you mean new?", "device nwe");
+    /* a class the registry would cut (its id hashes all of it): refused */
+    char *long_class = malloc(1026);
+    cr_assert(long_class);
+    memset(long_class, 'k', 1025);
+    long_class[1025] = 0;
+    fws_fails(2, "--class: 1025 bytes; the registry keeps class names of at most 1024 bytes",
+              "device new --registry fleet.db --class %s --lot l --out-dir d --no-config",
+              long_class);
+    write_csv("one.csv", "id,key", 0, 1, "");
+    fws_fails(2, "--class: 1025 bytes; the registry keeps class names of at most 1024 bytes",
+              "device import --registry fleet.db --class %s --lot l one.csv", long_class);
+    cr_assert(!file_exists(fx_path(&fx, "d")));
+    long_class[1024] = 0;
+    fws_ok("device new --registry fleet.db --class %s --lot l --out-dir d --no-config",
+           long_class);
+    cr_assert_eq(db_int("SELECT length(class_name) FROM devices"), 1024);
+    fws_ok("device import --registry fleet.db --class %s --lot l one.csv", long_class);
+    free(long_class);
+    db_exec(db_path, "DELETE FROM devices");
     /* --json asked for: the usage error is also the JSON document on stdout */
     run_result j = fx_fwseal(&fx, "device new --registry fleet.db --class c --lot l --out-dir d "
                                   "--no-config --json");
@@ -516,6 +543,106 @@ Test(registry, locked_registry)
     sqlite3_close(db);
     cr_assert(!file_exists(fx_path(&fx, "d")));
     cr_assert_eq(db_int("SELECT count(*) FROM devices") + db_int("SELECT count(*) FROM lots"), 1);
+}
+
+/* A reader holding the registry (a paused `device list | less`, a
+ * rewrap) while `device new` runs: it either succeeds whole or fails with
+ * exit 3 and leaves DIR and the rows as they were; never files in DIR
+ * without their rows (the COMMIT refused after the files moved). */
+Test(registry, a_reader_never_strands_device_new_files)
+{
+    sqlite3 *db;
+    fws_ok("lot create l --quota 10 --registry fleet.db");
+    run_result r = run("cd '%s' && mkdir have && echo x > have/other", fx.dir);
+    run_free(&r);
+    cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    /* a read transaction: a shared lock held until COMMIT */
+    cr_assert_eq(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM devices;", NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    fws_fails(3, "fleet.db: the registry is locked by another process (waited 1.000 s",
+              "device new --registry fleet.db --class c --lot l --count 2 --out-dir have "
+              "--no-config --lock-timeout 1");
+    fws_fails(3, "the registry is locked", "device new --registry fleet.db --class c --lot l "
+                                           "--out-dir new --no-config --lock-timeout 0");
+    r = run("cd '%s' && ls -A have && ls -A | grep -c -e '^new$' -e fwseal-devices", fx.dir);
+    cr_assert_str_eq(r.out, "other\n0\n", "files left: %s", r.out);
+    run_free(&r);
+    cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(db_int("SELECT count(*) FROM devices"), 0);
+    /* the reader gone, the same command succeeds */
+    fws_ok("device new --registry fleet.db --class c --lot l --count 2 --out-dir have "
+           "--no-config --lock-timeout 1");
+    cr_assert_eq(db_int("SELECT count(*) FROM devices"), 2);
+    r = run("cd '%s' && ls -A have | wc -l", fx.dir);
+    cr_assert_str_eq(r.out, "3\n", "%s", r.out);
+    run_free(&r);
+}
+
+/* A `device list` whose reader stops reading (a pager left open) holds no
+ * read transaction while it waits on the pipe: a writer meanwhile commits.
+ * 3000 devices are more than a pipe holds, and more than one batch. */
+Test(registry, a_stalled_list_does_not_block_writers)
+{
+    char line[512], *cmd;
+    int lines = 1;
+    fws_ok("lot create l --quota 3000 --registry fleet.db");
+    write_csv("many.csv", "id,key", 0, 3000, "");
+    fws_ok("device import --registry fleet.db --class c --lot l many.csv");
+    cmd = path_fmt("cd '%s' && %s device list --registry fleet.db", fx.dir, FWSEAL_BIN);
+    FILE *list = popen(cmd, "r");
+    cr_assert(list);
+    /* one line read: the list has started, and soon fills the pipe */
+    cr_assert(fgets(line, sizeof line, list));
+    usleep(200 * 1000);
+    fws_ok("lot create m --quota 1 --registry fleet.db --lock-timeout 2");
+    fws_ok("device retire --registry fleet.db dev-2999 --lock-timeout 2");
+    while (fgets(line, sizeof line, list))
+        lines++;
+    cr_assert_eq(pclose(list), 0);
+    cr_assert_eq(lines, 3000);
+    cr_assert_eq(db_int("SELECT count(*) FROM lots"), 2);
+    free(cmd);
+}
+
+/* `device import` reads the whole file before it takes the write lock:
+ * a producer that is slow to write standard input (here a FIFO) holds no
+ * other writer off. */
+Test(registry, a_slow_import_does_not_block_writers)
+{
+    uint8_t sk[32], pk[32];
+    char hex[65];
+    fws_ok("lot create l --quota 5 --registry fleet.db");
+    run_result r = run("cd '%s' && mkfifo in.csv", fx.dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run("cd '%s' && ( %s device import --registry fleet.db "
+                       "--class c --lot l in.csv >imp.out 2>imp.err; echo $? >imp.rc ) "
+                       "</dev/null >/dev/null 2>&1 &", fx.dir, FWSEAL_BIN);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *fifo = fx_path(&fx, "in.csv"), *rc_path = fx_path(&fx, "imp.rc");
+    FILE *w = fopen(fifo, "w");   /* waits for the import to open it */
+    cr_assert(w);
+    fputs("id,key\n", w);
+    fflush(w);
+    usleep(300 * 1000);
+    /* the import is waiting for its next line: the registry is free */
+    fws_ok("lot create m --quota 1 --registry fleet.db --lock-timeout 0");
+    randombytes_buf(sk, sizeof sk);
+    crypto_scalarmult_base(pk, sk);
+    sodium_bin2hex(hex, sizeof hex, pk, 32);
+    fprintf(w, "slow-1,%s\n", hex);
+    fclose(w);
+    for (int i = 0; i < 200 && !file_exists(rc_path); i++)
+        usleep(100 * 1000);
+    r = run("cd '%s' && cat imp.rc imp.err", fx.dir);
+    cr_assert(!strncmp(r.out, "0\n", 2), "%s", r.out);
+    run_free(&r);
+    cr_assert_eq(db_int("SELECT count(*) FROM devices WHERE id = 'slow-1'"), 1);
+    cr_assert_eq(db_int("SELECT count(*) FROM lots"), 2);
+    free(fifo);
+    free(rc_path);
 }
 
 /* A new registry appears whole: a registry in a directory that cannot be

@@ -192,7 +192,7 @@ Test(rewrap, refusals)
     fws_ok("%s", args);
     cr_assert_eq(verify("o.fws", "k31.key"), 0);
     fws_ok("rewrap in.fws --key dist.key --keep-distribution-capsule -e dev.pub -o o2.fws");
-    fws_fails(2, "more than 32 capsules", "rewrap o2.fws --key dist.key "
+    fws_fails(1, "more than 32 capsules", "rewrap o2.fws --key dist.key "
                                           "--keep-distribution-capsule -e k0.pub -e k1.pub "
                                           "-e k2.pub -e k3.pub -e k4.pub -e k5.pub -e k6.pub "
                                           "-e k7.pub -e k8.pub -e k9.pub -e k10.pub -e k11.pub "
@@ -201,6 +201,17 @@ Test(rewrap, refusals)
                                           "-e k20.pub -e k21.pub -e k22.pub -e k23.pub "
                                           "-e k24.pub -e k25.pub -e k26.pub -e k27.pub "
                                           "-e k28.pub -e k29.pub -e k30.pub -o o3.fws");
+    cr_assert(!file_exists(fx_path(&fx, "o3.fws")));
+    /* a small-order X25519 public key (zero): a bad key file, named */
+    fws_key small = {.type = FWS_KEY_X25519};
+    char text[FWS_KEYFILE_TEXT_MAX];
+    size_t text_len;
+    fws_key_compute_id(FWS_KEY_X25519, small.pub, small.id);
+    cr_assert_eq(
+        fws_keyfile_encode(&small, 0, NULL, NULL, 0, FWS_KDF_INTERACTIVE, text, &text_len), 0);
+    free(fx_write(&fx, "small.pub", text, text_len));
+    fws_fails(3, "small.pub", "rewrap in.fws --key dist.key -e small.pub -o o4.fws");
+    cr_assert(!file_exists(fx_path(&fx, "o4.fws")));
 }
 
 /* Names in DIR/capsules, sorted, one per line. */
@@ -285,6 +296,8 @@ Test(rewrap, fleet_directory)
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     run_free(&r);
     /* --lot */
+    fws_fails(2, "--lot 'b b': not a lot name (1..64 of A-Z a-z 0-9 . _ -, starting with a",
+              "rewrap in.fws --key dist.key --registry fleet.db --lot 'b b' --out-dir out-x");
     fws_ok("rewrap in.fws --key dist.key --registry fleet.db --lot b --out-dir out-b");
     names = capsule_names("out-b");
     cr_assert(strstr(names, b[0]) && strstr(names, b[1]) && strlen(names) == 2 * 17, "%s", names);
@@ -362,6 +375,17 @@ Test(rewrap, assemble_refusals)
         fws_fails(cases[i].status, cases[i].message, "%s", args);
         cr_assert(!file_exists(fx_path(&fx, "out.fws")), "%s: written", args);
     }
+    /* to standard output: a rejection prints nothing there (fws_fails
+     * checks), an acceptance the same bytes as the file */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        fws_fails(cases[i].status, cases[i].message, "assemble %s -o -", cases[i].args);
+    fws_ok("assemble o1/head cap o1/payload -o - > piped.fws");
+    size_t p_len;
+    uint8_t *piped = read_fx("piped.fws", &p_len);
+    assembled = read_fx("ok.fws", &a_len);
+    cr_assert(p_len == a_len && !memcmp(piped, assembled, a_len));
+    free(piped);
+    free(assembled);
     fws_fails(2, "expected HEAD CAPSULE PAYLOAD, got 2 files", "assemble a b -o x");
     fws_fails(2, "missing -o OUT", "assemble a b c");
     fws_fails(3, "ok.fws", "assemble o1/head cap o1/payload -o ok.fws");

@@ -89,10 +89,8 @@ static int parse(device_args *a, int argc, char **argv)
         switch (opt) {
         case 'h': fputs(device_usage, stdout); return -1;
         case OPT_LOT:
-            if (!registry_name_valid(optarg))
-                return cli_usage(a->cmd, "--lot '%s': not a lot name (1..%d of A-Z a-z 0-9 "
-                                         ". _ -, starting with a letter or digit)",
-                                 optarg, REG_NAME_MAX);
+            if ((rc = registry_args_lot_name(&a->reg, "--lot", optarg)))
+                return rc;
             a->lot = optarg;
             break;
         case OPT_COUNT:
@@ -118,13 +116,23 @@ static int refuse(const device_args *a, int given, const char *opt)
     return given ? cli_usage(a->cmd, "%s does not apply to %s", opt, a->cmd) : FWS_EXIT_OK;
 }
 
+/* Given at all, not merely different from the default: --threshold 1
+ * with --no-config is refused too. */
 static int refuse_policy(const device_args *a)
 {
-    const config_args *c = &a->cfg;
-    int any = c->n_trust || c->n_roots || c->threshold != 1 || c->have_root_threshold ||
-              c->any_class || c->max_wbits != FWS_MAX_WBITS || c->max_chunk != 4096 ||
-              c->max_size != UINT64_MAX;
-    return refuse(a, any, "the policy options (--trust, --max-chunk, ...)");
+    return refuse(a, config_args_policy_given(&a->cfg),
+                  "the policy options (--trust, --max-chunk, ...)");
+}
+
+/* A class name the registry stores: REG_CLASS_MAX bytes at most (its
+ * class id is a hash of all of it, so a cut name would not match). */
+static int check_class_length(const device_args *a)
+{
+    size_t n = a->cfg.class_arg ? strlen(a->cfg.class_arg) : 0;
+    if (n > REG_CLASS_MAX)
+        return cli_usage(a->cmd, "--class: %zu bytes; the registry keeps class names of at "
+                                 "most %d bytes", n, REG_CLASS_MAX);
+    return FWS_EXIT_OK;
 }
 
 static int sub_new(device_args *a, int argc, char **argv)
@@ -143,7 +151,7 @@ static int sub_new(device_args *a, int argc, char **argv)
         return cli_usage(a->cmd, "missing %s", !a->cfg.class_arg ? "--class CLASS"
                                                : !a->lot         ? "--lot LOT"
                                                                  : "--out-dir DIR");
-    if (a->no_config && (rc = refuse_policy(a)))
+    if ((rc = check_class_length(a)) || (a->no_config && (rc = refuse_policy(a))))
         return rc;
     if (!a->no_config && !a->cfg.n_trust && !a->cfg.n_roots)
         return cli_usage(a->cmd, "each device gets an fws_device_config.h: give its policy "
@@ -177,7 +185,7 @@ static int sub_import(device_args *a, int argc, char **argv)
     if ((rc = refuse(a, a->count != 0, "--count")) || (rc = refuse(a, !!a->out_dir, "--out-dir")) ||
         (rc = refuse(a, a->no_config, "--no-config")) ||
         (rc = refuse(a, a->state_s != NULL, "--state")) || (rc = refuse(a, a->json, "--json")) ||
-        (rc = refuse_policy(a)))
+        (rc = refuse_policy(a)) || (rc = check_class_length(a)))
         return rc;
     if ((rc = registry_args_open(&a->reg, 0, &r)))
         return rc;

@@ -105,10 +105,8 @@ int cmd_lot(int argc, char **argv)
         if (optind + 2 < argc)
             return cli_usage("lot", "lot create: one LOT only ('%s' and '%s')", argv[optind + 1],
                              argv[optind + 2]);
-        if (!registry_name_valid(argv[optind + 1]))
-            return cli_usage("lot", "'%s' is not a lot name (1..%d of A-Z a-z 0-9 . _ -, "
-                                    "starting with a letter or digit)", argv[optind + 1],
-                             REG_NAME_MAX);
+        if ((rc = registry_args_lot_name(&ra, "LOT", argv[optind + 1])))
+            return rc;
         if (!have_quota)
             return cli_usage("lot", "lot create: missing --quota N (the most devices it takes)");
         if (p.json)

@@ -68,8 +68,8 @@ static const char rewrap_usage[] =
     "\n"
     "exit status: 0 written; 1 refused: IN is malformed, not encrypted, has no\n"
     "capsule for DIST.key (or one that does not open), does not verify against\n"
-    "--trust, or is for another class than --class; 2 usage; 3 I/O, key file or\n"
-    "registry problem\n";
+    "--trust, is for another class than --class, or would have more than 32\n"
+    "capsules; 2 usage; 3 I/O, key file or registry problem\n";
 
 enum { OPT_KEEP_DIST = 256, OPT_FORCE, OPT_LOT, OPT_SHARD, OPT_OUT_DIR };
 
@@ -112,10 +112,8 @@ static int option(rewrap_args *a, int opt, const char *arg)
     case 'o': a->out = arg; return FWS_EXIT_OK;
     case OPT_FORCE: a->force = 1; return FWS_EXIT_OK;
     case OPT_LOT:
-        if (!registry_name_valid(arg))
-            return cli_usage("rewrap", "--lot '%s': not a lot name", arg);
         a->lot = arg;
-        return FWS_EXIT_OK;
+        return registry_args_lot_name(&a->reg, "--lot", arg);
     case OPT_SHARD: return parse_shard(a, arg);
     case OPT_OUT_DIR: a->out_dir = arg; return FWS_EXIT_OK;
     case 'j': return cli_parse_jobs("rewrap", arg, &a->jobs);
@@ -200,23 +198,17 @@ static int load_recipients(rewrap_args *a)
     return FWS_EXIT_OK;
 }
 
-/* The devices of the same class (lot, shard) that got no capsule. */
+/* The devices of the same class (lot, shard) that got no capsule, counted
+ * in one read so that the numbers agree. */
 static int report_skipped(const rewrap_args *a, registry *r, const reg_filter *sel)
 {
-    uint64_t retired, compromised, active, psk;
-    reg_filter f = *sel;
-    int rc;
-    f.x25519_only = 0;
-    f.state = REG_RETIRED;
-    if ((rc = registry_count(r, &f, &retired)))
+    uint64_t n[2][3], retired, compromised, psk;
+    int rc = registry_count_states(r, sel, n);
+    if (rc)
         return rc;
-    f.state = REG_COMPROMISED;
-    if ((rc = registry_count(r, &f, &compromised)))
-        return rc;
-    f.state = REG_ACTIVE;
-    if ((rc = registry_count(r, &f, &active)) || (rc = registry_count(r, sel, &psk)))
-        return rc;
-    psk = active - psk;
+    retired = n[0][REG_RETIRED] + n[1][REG_RETIRED];
+    compromised = n[0][REG_COMPROMISED] + n[1][REG_COMPROMISED];
+    psk = n[1][REG_ACTIVE];
     if (retired + compromised + psk)
         printf("%s: no capsule for %llu retired, %llu compromised and %llu PSK device%s "
                "(the registry holds no PSK: rewrap --encrypt-to psk.key)\n",
@@ -285,8 +277,8 @@ static int run_rewrap(rewrap_args *a)
     }
     if (a->out_dir)
         rc = fleet(a, rw);
-    else if (!(rc = rewrap_write_container(rw, a->rcpt, a->n_rcpt, a->keep_dist, a->out,
-                                           a->force)))
+    else if (!(rc = rewrap_write_container(rw, a->rcpt, (const char *const *)a->rcpt_paths,
+                                           a->n_rcpt, a->keep_dist, a->out, a->force)))
         diag_note("wrote %s: %d new recipient%s", a->out, a->n_rcpt, a->n_rcpt == 1 ? "" : "s");
     rewrap_close(rw);
     return rc;

@@ -25,6 +25,7 @@ static int number(config_args *a, const char *opt, const char *arg, unsigned lon
 
 int config_args_option(config_args *a, int opt, const char *arg)
 {
+    a->policy_given |= opt != COPT_CLASS;
     switch (opt) {
     case COPT_TRUST:
         if (a->n_trust == FWS_CFG_MAX_TRUSTED)
@@ -65,9 +66,9 @@ int config_args_option(config_args *a, int opt, const char *arg)
     return FWS_EXIT_USAGE;
 }
 
-int config_args_given(const config_args *a)
+int config_args_policy_given(const config_args *a)
 {
-    return a->n_trust || a->n_roots || a->class_arg || a->any_class;
+    return a->policy_given;
 }
 
 static int load_signing_keys(config_args *a, const char *opt, const char *const *paths, int n,

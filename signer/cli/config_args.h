@@ -54,6 +54,7 @@ typedef struct {
     const char *class_arg;
     int any_class;
     unsigned long long max_wbits, max_chunk, max_size;
+    int policy_given;              /* an option other than --class was given */
     /* loaded by config_args_load */
     fws_key trusted[FWS_CFG_MAX_TRUSTED];
     fws_key roots[FWS_CFG_MAX_ROOTS];
@@ -62,8 +63,9 @@ typedef struct {
 void config_args_init(config_args *a, const char *cmd);
 /* Handles one COPT_* option; FWS_EXIT_OK or FWS_EXIT_USAGE. */
 int config_args_option(config_args *a, int opt, const char *arg);
-/* 1 if any configuration option was given. */
-int config_args_given(const config_args *a);
+/* 1 if a policy option was given (any but --class, which the registry
+ * commands take for themselves), even one that repeats its default. */
+int config_args_policy_given(const config_args *a);
 /* Checks the combination, loads the keys and fills *c (its pointers point
  * into a; device and device_id are left NULL).  FWS_EXIT_*; messages
  * printed. */

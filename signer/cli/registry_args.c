@@ -27,6 +27,14 @@ int registry_args_option(registry_args *a, int opt, const char *arg)
     return FWS_EXIT_USAGE;
 }
 
+int registry_args_lot_name(const registry_args *a, const char *what, const char *name)
+{
+    if (registry_name_valid(name))
+        return FWS_EXIT_OK;
+    return cli_usage(a->cmd, "%s '%s': not a lot name (1..%d of A-Z a-z 0-9 . _ -, starting "
+                             "with a letter or digit)", what, name, REG_NAME_MAX);
+}
+
 int registry_args_open(const registry_args *a, int create, registry **r)
 {
     if (!a->path)

@@ -31,6 +31,9 @@ typedef struct {
 void registry_args_init(registry_args *a, const char *cmd);
 /* Handles one ROPT_* option; FWS_EXIT_OK or FWS_EXIT_USAGE. */
 int registry_args_option(registry_args *a, int opt, const char *arg);
+/* FWS_EXIT_OK if name is a lot name, else the usage error, in one
+ * wording for every command: "WHAT 'NAME': not a lot name (the rule)". */
+int registry_args_lot_name(const registry_args *a, const char *what, const char *name);
 /* Opens the registry (a usage error without --registry); create: make a
  * new one if the file does not exist. */
 int registry_args_open(const registry_args *a, int create, registry **r);

@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "container_reader.h"
 #include "diag.h"
+#include "io.h"
 #include "reason.h"
 #include "xalloc.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { HEAD, CAPSULE, PAYLOAD, N_PARTS };
 
@@ -50,9 +52,12 @@ static int open_pieces(pieces *p, const char *const names[N_PARTS])
     for (int i = 0; i < N_PARTS; i++) {
         p->name[i] = names[i];
         p->f[i] = fopen(names[i], "rb");
-        if (!p->f[i] || fstat(fileno(p->f[i]), &st) < 0 || !S_ISREG(st.st_mode)) {
-            diag_error("%s: cannot read: %s", names[i],
-                       p->f[i] ? "not a regular file" : strerror(errno));
+        if (!p->f[i] || fstat(fileno(p->f[i]), &st) < 0) {
+            diag_error("%s: cannot read: %s", names[i], strerror(errno));
+            return FWS_EXIT_IO;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            diag_error("%s: cannot read: not a regular file", names[i]);
             return FWS_EXIT_IO;
         }
         p->size[i] = (uint64_t)st.st_size;
@@ -113,6 +118,31 @@ failed:
            : !strcmp(c->reason, REASON_IO) ? FWS_EXIT_IO : FWS_EXIT_REJECT;
 }
 
+/* The staged container onto standard output, once every check passed. */
+static int copy_to_stdout(const atomic_file *staged)
+{
+    char buf[65536];
+    int fd = atomic_fd(staged);
+    ssize_t n;
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        diag_error("the staged container: %s", strerror(errno));
+        return FWS_EXIT_IO;
+    }
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            diag_error("the staged container: read failed: %s", strerror(errno));
+            return FWS_EXIT_IO;
+        }
+        if (io_write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
+            diag_error("standard output: write failed: %s", strerror(errno));
+            return FWS_EXIT_IO;
+        }
+    }
+    return FWS_EXIT_OK;
+}
+
 int assemble(const char *head, const char *capsule, const char *payload, const char *out,
              int force)
 {
@@ -122,12 +152,16 @@ int assemble(const char *head, const char *capsule, const char *payload, const c
     atomic_file af;
     pieces p;
     FILE *stream = NULL;
-    int rc;
+    const char *tmpdir = getenv("TMPDIR");
+    int rc, to_stdout = !strcmp(out, "-");
     memset(&p, 0, sizeof p);
     atomic_init(&af);
     p.out = &af;
+    /* Standard output cannot be taken back: the container is staged in an
+     * unnamed file and copied there only after every check passed. */
     if ((rc = open_pieces(&p, names)) ||
-        (rc = atomic_open(&af, out, 0644, force ? ATOMIC_OVERWRITE : 0)))
+        (rc = to_stdout ? atomic_open_scratch(&af, tmpdir && *tmpdir ? tmpdir : "/tmp")
+                        : atomic_open(&af, out, 0644, force ? ATOMIC_OVERWRITE : 0)))
         goto out;
     if (!(stream = fopencookie(&p, "rb", io))) {
         diag_error("cannot read the pieces: %s", strerror(errno));
@@ -138,7 +172,7 @@ int assemble(const char *head, const char *capsule, const char *payload, const c
     rc = check_stream(&p, c);
     container_close(c);   /* closes stream */
     if (!rc)
-        rc = atomic_commit(&af);
+        rc = to_stdout ? copy_to_stdout(&af) : atomic_commit(&af);
 out:
     atomic_abort(&af);
     for (int i = 0; i < N_PARTS; i++)

@@ -184,10 +184,62 @@ static int next_line(csv *c, FILE *f, char *buf, size_t cap)
     return 1;
 }
 
-/* Every line into the open transaction. */
-static int import_lines(registry *r, csv *c, FILE *f, const csv_import_opts *o, uint64_t *n)
+/* A device line, checked and held in memory until every line is read. */
+typedef struct {
+    unsigned long line;
+    char id[REG_NAME_MAX + 1], lot[REG_NAME_MAX + 1];
+    fws_key_type type;
+    uint8_t pub[32], key_id[FWS_KEYID_LEN], class_id[FWS_CLASS_LEN];
+    const char *class_name;        /* in the batch's class list */
+} csv_row;
+
+typedef struct {
+    csv_row *rows;
+    size_t n, cap;
+    char **classes;                /* distinct class names, each kept once in a row */
+    size_t n_classes;
+} csv_rows;
+
+/* d's class name, kept: lines mostly repeat the one before. */
+static const char *keep_class(csv_rows *t, const char *name)
 {
-    char *buf = xmalloc(LINE_MAX_BYTES + 2), where[512];
+    if (t->n_classes && !strcmp(t->classes[t->n_classes - 1], name))
+        return t->classes[t->n_classes - 1];
+    t->classes = xrealloc(t->classes, (t->n_classes + 1) * sizeof *t->classes);
+    return t->classes[t->n_classes++] = xstrdup(name);
+}
+
+static void add_row(csv_rows *t, const csv *c, const reg_device *d)
+{
+    csv_row *w;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+    }
+    w = &t->rows[t->n++];
+    w->line = c->line;
+    memcpy(w->id, d->id, sizeof w->id);
+    memcpy(w->lot, d->lot, sizeof w->lot);
+    w->type = d->type;
+    memcpy(w->pub, d->pub, sizeof w->pub);
+    memcpy(w->key_id, d->key_id, sizeof w->key_id);
+    memcpy(w->class_id, d->class_id, sizeof w->class_id);
+    w->class_name = keep_class(t, d->class_name);
+}
+
+static void free_rows(csv_rows *t)
+{
+    for (size_t i = 0; i < t->n_classes; i++)
+        free(t->classes[i]);
+    free(t->classes);
+    free(t->rows);
+}
+
+/* Every line of f, checked, into t: no lock is held while the file is
+ * read (standard input may be slow). */
+static int read_lines(csv *c, FILE *f, const csv_import_opts *o, csv_rows *t)
+{
+    char *buf = xmalloc(LINE_MAX_BYTES + 2);
     reg_device *d = xmalloc(sizeof *d);
     int rc, got;
     while ((got = next_line(c, f, buf, LINE_MAX_BYTES + 2)) > 0) {
@@ -203,13 +255,10 @@ static int import_lines(registry *r, csv *c, FILE *f, const csv_import_opts *o, 
         }
         if ((rc = device_line(c, o, d)))
             goto out;
-        snprintf(where, sizeof where, "%s: line %lu", c->path, c->line);
-        if ((rc = registry_device_add(r, d, where)))
-            goto out;
-        (*n)++;
+        add_row(t, c, d);
     }
     rc = got < 0 ? -got : FWS_EXIT_OK;
-    if (!rc && !*n) {
+    if (!rc && !t->n) {
         diag_error("%s: no device lines%s", c->path, c->n_header ? "" : " (not even a header)");
         rc = FWS_EXIT_IO;
     }
@@ -219,9 +268,32 @@ out:
     return rc;
 }
 
+/* The rows into the open transaction. */
+static int insert_rows(registry *r, const csv *c, const csv_rows *t)
+{
+    reg_device *d = xcalloc(1, sizeof *d);
+    char where[512];
+    int rc = FWS_EXIT_OK;
+    for (size_t i = 0; i < t->n && !rc; i++) {
+        const csv_row *w = &t->rows[i];
+        memcpy(d->id, w->id, sizeof d->id);
+        memcpy(d->lot, w->lot, sizeof d->lot);
+        d->type = w->type;
+        memcpy(d->pub, w->pub, sizeof d->pub);
+        memcpy(d->key_id, w->key_id, sizeof d->key_id);
+        memcpy(d->class_id, w->class_id, sizeof d->class_id);
+        snprintf(d->class_name, sizeof d->class_name, "%s", w->class_name);
+        snprintf(where, sizeof where, "%s: line %lu", c->path, w->line);
+        rc = registry_device_add(r, d, where);
+    }
+    free(d);
+    return rc;
+}
+
 int csv_import(registry *r, const char *path, const csv_import_opts *o, uint64_t *n)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    csv_rows t = {0};
     csv c;
     int rc;
     *n = 0;
@@ -231,14 +303,18 @@ int csv_import(registry *r, const char *path, const csv_import_opts *o, uint64_t
     }
     memset(&c, 0, sizeof c);
     c.path = f == stdin ? "<stdin>" : path;
-    if (!(rc = registry_begin(r)) && !(rc = import_lines(r, &c, f, o, n)) &&
-        !(rc = registry_quota_check(r)))
-        rc = registry_commit(r);
-    if (rc) {
-        registry_rollback(r);
-        *n = 0;
-    }
+    /* The whole file first, then the write lock for the inserts only. */
+    rc = read_lines(&c, f, o, &t);
     if (f != stdin)
         fclose(f);
+    if (!rc && !(rc = registry_begin(r))) {
+        if (!(rc = insert_rows(r, &c, &t)) && !(rc = registry_quota_check(r)))
+            rc = registry_commit(r);
+        else
+            registry_rollback(r);
+    }
+    if (!rc)
+        *n = t.n;
+    free_rows(&t);
     return rc;
 }

@@ -85,14 +85,16 @@ static int quota_allows(registry *r, const device_new_opts *o, int again)
     return FWS_EXIT_OK;
 }
 
-/* Under the write lock: the quota again (another process may have added
- * devices since), the rows, the files into DIR, then the commit. */
+/* Under the exclusive lock: the quota again (another process may have
+ * added devices since), the rows, the files into DIR, then the commit.
+ * The exclusive lock keeps readers from refusing the COMMIT after the
+ * files moved; a COMMIT that fails anyway (I/O) takes the files back. */
 static int record(registry *r, const device_new_opts *o, outdir *od, const new_device *nd)
 {
     reg_device *d = xcalloc(1, sizeof *d);
     char where[64];
     int rc;
-    if ((rc = registry_begin(r)))
+    if ((rc = registry_begin_exclusive(r)))
         goto out;
     if ((rc = quota_allows(r, o, 1)))
         goto fail;
@@ -108,12 +110,12 @@ static int record(registry *r, const device_new_opts *o, outdir *od, const new_d
         if ((rc = registry_device_add(r, d, where)))
             goto fail;
     }
-    if ((rc = registry_quota_check(r)) || (rc = outdir_commit(od, 0)))
+    if ((rc = registry_quota_check(r)) || (rc = outdir_commit_undoable(od, 0)))
         goto fail;
-    rc = registry_commit(r);
-    if (rc)
-        diag_error("%s: the devices were not recorded, but their files are in %s: delete "
-                   "those directories (%s ...)", registry_path(r), o->out_dir, nd[0].id);
+    if ((rc = registry_commit(r))) {
+        outdir_undo(od);
+        diag_error("%s: no device added; %s is as it was", registry_path(r), o->out_dir);
+    }
     goto out;
 fail:
     registry_rollback(r);

@@ -16,10 +16,13 @@
  * The device id is the key id in hex, so a device finds its capsule
  * (`fwseal rewrap --out-dir`) under the id it can compute from its own key.
  *
- * All or nothing: the files are staged beside DIR, the lot's quota is
- * checked again under the registry's write lock, the devices are added,
- * the files moved into DIR, and only then is the registry transaction
- * committed.  Two processes adding to one lot are serialised by that
+ * All or nothing: the files are staged in a hidden directory inside DIR
+ * (beside it when DIR does not exist yet: host/outdir.h), the registry is
+ * locked against writers and readers (BEGIN EXCLUSIVE, so that no reader
+ * can refuse the commit later), the lot's quota is checked again, the
+ * devices are added, the files moved into DIR, and only then is the
+ * transaction committed; a commit that fails anyway takes the files back
+ * out of DIR.  Two processes adding to one lot are serialised by that
  * lock: together they never exceed its quota.
  */
 #ifndef FWS_DEVICE_NEW_H
@@ -41,7 +44,9 @@ typedef struct {
 } device_new_opts;
 
 /* Prints each new device id on stdout.  FWS_EXIT_REJECT when the lot does
- * not exist or its quota would be exceeded (nothing written). */
+ * not exist or its quota would be exceeded, FWS_EXIT_IO for a registry
+ * that stays locked or cannot be written (nothing written either way).
+ * o->class_arg is at most REG_CLASS_MAX bytes (the caller checks). */
 int device_new(registry *r, const device_new_opts *o);
 
 #endif

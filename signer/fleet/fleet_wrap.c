@@ -115,7 +115,9 @@ static void *worker(void *arg)
     }
 }
 
-/* The reader: fills empty batches from the registry and queues them. */
+/* The reader: fills empty batches from the registry and queues them.
+ * registry_iter_next() holds no read transaction between calls, so the
+ * wait for a free batch holds no writer off. */
 static int read_devices(pool *p, reg_iter *it, progress *pr)
 {
     reg_device *d = xmalloc(sizeof *d);
@@ -166,7 +168,11 @@ int fleet_wrap(reg_iter *it, int dir_fd, const char *dir_name, const uint8_t key
     batch *batches;
     progress pr;
     pool p;
-    int n_batches = 2 * jobs + 1, started = 0, rc;
+    int n_batches, started = 0, rc, err = 0;
+
+    /* threads[] holds FLEET_WRAP_MAX_JOBS. */
+    jobs = jobs < 1 ? 1 : jobs > FLEET_WRAP_MAX_JOBS ? FLEET_WRAP_MAX_JOBS : jobs;
+    n_batches = 2 * jobs + 1;
 
     memset(&p, 0, sizeof p);
     pthread_mutex_init(&p.lock, NULL);
@@ -180,12 +186,15 @@ int fleet_wrap(reg_iter *it, int dir_fd, const char *dir_name, const uint8_t key
     for (int i = 0; i < n_batches; i++)
         p.empty[p.n_empty++] = &batches[i];
     for (; started < jobs; started++)
-        if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+        if ((err = pthread_create(&threads[started], NULL, worker, &p)) != 0)
             break;
     if (!started) {
-        diag_error("cannot start a thread");
+        diag_error("cannot start a thread: %s", strerror(err));
         rc = FWS_EXIT_IO;
     } else {
+        if (started < jobs)
+            diag_warn("only %d of %d threads started (%s); going on with those", started, jobs,
+                      strerror(err));
         progress_start_count(&pr, "rewrap", "capsules", 0, 0);
         rc = read_devices(&p, it, &pr);
         pthread_mutex_lock(&p.lock);

@@ -27,7 +27,8 @@ int fleet_capsule_block(uint8_t out[FLEET_CAPSULE_FILE_LEN], const uint8_t key[F
                         const uint8_t pub[32]);
 
 /* Writes a capsule file into dir_fd for every device it yields, on jobs
- * threads (1..FLEET_WRAP_MAX_JOBS); *written counts them.  key is K
+ * threads (clamped to 1..FLEET_WRAP_MAX_JOBS; `fwseal rewrap --jobs`
+ * allows 1..32); *written counts them.  key is K
  * (SECRET).  dir_name names dir_fd in messages.  FWS_EXIT_* (messages
  * printed); on failure the caller discards the directory. */
 int fleet_wrap(reg_iter *it, int dir_fd, const char *dir_name, const uint8_t key[FWS_KEY_LEN],

@@ -17,8 +17,9 @@
 /* "FWSF": a fwseal fleet registry, in the database header (PRAGMA
  * application_id), so that no other SQLite file is mistaken for one. */
 #define REG_APPLICATION_ID 0x46575346
-/* Rows per read transaction of an iteration. */
-#define REG_BATCH 4096
+/* Rows per read transaction of an iteration, held in memory (about 220
+ * bytes each). */
+#define REG_BATCH 1024
 
 struct registry {
     sqlite3 *db;
@@ -257,6 +258,13 @@ void registry_close(registry *r)
 int registry_begin(registry *r)
 {
     int rc = exec(r, "BEGIN IMMEDIATE", "taking the write lock");
+    r->in_tx = rc == FWS_EXIT_OK;
+    return rc;
+}
+
+int registry_begin_exclusive(registry *r)
+{
+    int rc = exec(r, "BEGIN EXCLUSIVE", "taking the write lock");
     r->in_tx = rc == FWS_EXIT_OK;
     return rc;
 }
@@ -521,11 +529,26 @@ int registry_device_set_state(registry *r, const char *id, reg_state to, reg_sta
 
 /* ---- iteration ---- */
 
+/* A device of a batch, held in memory: its class name is in the batch's
+ * text. */
+typedef struct {
+    char id[REG_NAME_MAX + 1], lot[REG_NAME_MAX + 1];
+    fws_key_type type;
+    uint8_t pub[32], key_id[FWS_KEYID_LEN], class_id[FWS_CLASS_LEN];
+    int64_t created;
+    reg_state state;
+    size_t class_at;               /* offset in the batch's text */
+} iter_row;
+
 struct reg_iter {
     registry *r;
     sqlite3_stmt *st;
     int64_t last, hi;              /* last row id read; rows up to hi */
-    int batch_rows, done;
+    iter_row *rows;                /* the batch: REG_BATCH rows at most */
+    int n_rows, next_row, done;
+    char *text;                    /* the batch's class names */
+    size_t text_len, text_cap;
+    reg_device scratch;
 };
 
 /* The WHERE clause for f, with ?1.. for its values; binds are made by bind_filter. */
@@ -591,6 +614,36 @@ int registry_count(registry *r, const reg_filter *f, uint64_t *n)
     return rc == SQLITE_ROW ? FWS_EXIT_OK : fail(r, rc, "counting devices");
 }
 
+int registry_count_states(registry *r, const reg_filter *f, uint64_t n[2][3])
+{
+    reg_filter g = *f;
+    sqlite3_stmt *st = NULL;
+    reg_state s;
+    int64_t lo, hi;
+    char *sql;
+    int rc;
+    g.state_set = 0;
+    g.x25519_only = 0;
+    memset(n, 0, 2 * sizeof *n);
+    /* The row range and the counts from one snapshot. */
+    if ((rc = exec(r, "BEGIN", "counting devices")))
+        return rc;
+    sql = filter_sql("SELECT key_type, state, count(*) FROM devices", &g,
+                     " GROUP BY key_type, state");
+    if (!(rc = row_range(r, &g, &lo, &hi)) && !(rc = prepare(r, sql, &st, "counting devices"))) {
+        bind_filter(st, &g, lo, hi);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (!registry_state_parse((const char *)sqlite3_column_text(st, 1), &s))
+                n[!strcmp((const char *)sqlite3_column_text(st, 0), "psk")][s] =
+                    (uint64_t)sqlite3_column_int64(st, 2);
+        rc = rc == SQLITE_DONE ? FWS_EXIT_OK : fail(r, rc, "counting devices");
+    }
+    sqlite3_finalize(st);
+    free(sql);
+    sqlite3_exec(r->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 int registry_iter_open(registry *r, const reg_filter *f, reg_iter **out)
 {
     char *sql, tail[64];
@@ -611,33 +664,74 @@ int registry_iter_open(registry *r, const reg_filter *f, reg_iter **out)
         return rc;
     }
     bind_filter(it->st, f, it->last, it->hi);
+    it->rows = xmalloc(REG_BATCH * sizeof *it->rows);
     *out = it;
+    return FWS_EXIT_OK;
+}
+
+/* The next batch into memory, in a read transaction of its own that ends
+ * before the caller sees a row: a caller that then waits (a full pipe, a
+ * busy worker pool) holds no lock.  0, or FWS_EXIT_IO after a message. */
+static int read_batch(reg_iter *it)
+{
+    int rc = SQLITE_DONE;
+    it->n_rows = it->next_row = 0;
+    it->text_len = 0;
+    sqlite3_bind_int64(it->st, 1, it->last);
+    while (it->n_rows < REG_BATCH && (rc = sqlite3_step(it->st)) == SQLITE_ROW) {
+        reg_device *d = &it->scratch;
+        iter_row *w = &it->rows[it->n_rows++];
+        size_t n;
+        read_device(it->st, d, &it->last);
+        memcpy(w->id, d->id, sizeof w->id);
+        memcpy(w->lot, d->lot, sizeof w->lot);
+        w->type = d->type;
+        memcpy(w->pub, d->pub, sizeof w->pub);
+        memcpy(w->key_id, d->key_id, sizeof w->key_id);
+        memcpy(w->class_id, d->class_id, sizeof w->class_id);
+        w->created = d->created;
+        w->state = d->state;
+        n = strlen(d->class_name) + 1;
+        if (it->text_len + n > it->text_cap) {
+            it->text_cap = 2 * (it->text_len + n);
+            it->text = xrealloc(it->text, it->text_cap);
+        }
+        memcpy(it->text + it->text_len, d->class_name, n);
+        w->class_at = it->text_len;
+        it->text_len += n;
+    }
+    sqlite3_reset(it->st);   /* ends the read transaction */
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(it->r, rc, "reading devices");
+    /* The query's LIMIT is REG_BATCH: a short batch is the last. */
+    it->done = it->n_rows < REG_BATCH;
     return FWS_EXIT_OK;
 }
 
 int registry_iter_next(reg_iter *it, reg_device *d)
 {
+    const iter_row *w;
     int rc;
-    while (!it->done) {
-        /* Each batch is its own read transaction: between batches the
-         * registry is free for writers. */
-        rc = sqlite3_step(it->st);
-        if (rc == SQLITE_ROW) {
-            read_device(it->st, d, &it->last);
-            it->batch_rows++;
-            return 1;
-        }
-        if (rc != SQLITE_DONE)
-            return -fail(it->r, rc, "reading devices");
-        sqlite3_reset(it->st);
-        if (it->batch_rows < REG_BATCH) {
-            it->done = 1;
-            break;
-        }
-        it->batch_rows = 0;
-        sqlite3_bind_int64(it->st, 1, it->last);
+    if (it->next_row == it->n_rows) {
+        if (it->done)
+            return 0;
+        if ((rc = read_batch(it)))
+            return -rc;
+        if (!it->n_rows)
+            return 0;
     }
-    return 0;
+    w = &it->rows[it->next_row++];
+    memset(d, 0, sizeof *d);
+    memcpy(d->id, w->id, sizeof d->id);
+    memcpy(d->lot, w->lot, sizeof d->lot);
+    d->type = w->type;
+    memcpy(d->pub, w->pub, sizeof d->pub);
+    memcpy(d->key_id, w->key_id, sizeof d->key_id);
+    memcpy(d->class_id, w->class_id, sizeof d->class_id);
+    snprintf(d->class_name, sizeof d->class_name, "%s", it->text + w->class_at);
+    d->created = w->created;
+    d->state = w->state;
+    return 1;
 }
 
 void registry_iter_close(reg_iter *it)
@@ -645,5 +739,7 @@ void registry_iter_close(reg_iter *it)
     if (!it)
         return;
     sqlite3_finalize(it->st);
+    free(it->rows);
+    free(it->text);
     free(it);
 }

@@ -74,6 +74,12 @@ const char *registry_path(const registry *r);
 /* A write transaction: the write lock is taken now (waiting up to
  * wait_ms).  Nothing is written until registry_commit(). */
 int registry_begin(registry *r);
+/* The same, keeping readers out as well (BEGIN EXCLUSIVE, waiting up to
+ * wait_ms for those there are): COMMIT then cannot be refused because a
+ * reader holds the file (a paused `device list`, a running rewrap), only
+ * by an I/O error.  For a commit that must follow other work that is hard
+ * to take back (`device new` moves files first). */
+int registry_begin_exclusive(registry *r);
 int registry_commit(registry *r);
 void registry_rollback(registry *r);
 
@@ -102,8 +108,10 @@ int registry_device_get(registry *r, const char *id, reg_device *d);
  * such device, or for a compromised device made anything else. */
 int registry_device_set_state(registry *r, const char *id, reg_state to, reg_state *from);
 
-/* Devices matching f, in registration order, read in batches of short
- * read transactions (a long iteration never blocks writers for long). */
+/* Devices matching f, in registration order, read in batches of 1024
+ * rows into memory, each batch a short read transaction that is over
+ * before registry_iter_next() returns its first row: a caller that waits
+ * between rows (a full pipe, busy workers) never holds writers off. */
 typedef struct reg_iter reg_iter;
 int registry_iter_open(registry *r, const reg_filter *f, reg_iter **out);
 /* 1 with *d filled, 0 at the end, or FWS_EXIT_IO negated (-3) after a
@@ -112,5 +120,9 @@ int registry_iter_next(reg_iter *it, reg_device *d);
 void registry_iter_close(reg_iter *it);
 /* Number of devices matching f. */
 int registry_count(registry *r, const reg_filter *f, uint64_t *n);
+/* Devices matching f but for its state and x25519_only, by key type (0
+ * X25519, 1 PSK) and state, in one query of one read transaction: the
+ * numbers agree with each other whatever other processes add meanwhile. */
+int registry_count_states(registry *r, const reg_filter *f, uint64_t n[2][3]);
 
 #endif

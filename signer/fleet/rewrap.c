@@ -53,14 +53,19 @@ static size_t head_bytes(const container *c, uint8_t *out)
     return c->signed_len + 1 + put_entries(out + c->signed_len + 1, c->sigs, c->n_sigs);
 }
 
-static void head_hash(const container *c, uint8_t out[FWS_HASH_LEN])
+/* SHA-256 of the head bytes: what the copy pass compares with the check. */
+static void hash_head(const uint8_t *head, size_t len, uint8_t out[FWS_HASH_LEN])
 {
-    uint8_t *head = xmalloc(HEAD_MAX);
-    size_t len = head_bytes(c, head);
     host_sha256 st;
     host_sha256_init(&st);
     host_sha256_update(&st, head, len);
     host_sha256_final(&st, out);
+}
+
+static void head_hash(const container *c, uint8_t out[FWS_HASH_LEN])
+{
+    uint8_t *head = xmalloc(HEAD_MAX);
+    hash_head(head, head_bytes(c, head), out);
     free(head);
 }
 
@@ -194,7 +199,6 @@ void rewrap_close(rewrap *rw)
 static int open_copy(rewrap *rw, container *c, uint8_t *head, size_t *head_len)
 {
     uint8_t hash[FWS_HASH_LEN];
-    host_sha256 st;
     int rc = container_open(c, rw->path);
     if (rc)
         return rc;
@@ -203,9 +207,7 @@ static int open_copy(rewrap *rw, container *c, uint8_t *head, size_t *head_len)
         return FWS_EXIT_IO;
     }
     *head_len = head_bytes(c, head);
-    host_sha256_init(&st);
-    host_sha256_update(&st, head, *head_len);
-    host_sha256_final(&st, hash);
+    hash_head(head, *head_len, hash);
     if (memcmp(hash, rw->head_hash, sizeof hash)) {
         diag_error("%s: changed while being read", rw->path);
         return FWS_EXIT_IO;
@@ -241,8 +243,9 @@ static int write_atomic(void *user, const uint8_t *buf, size_t len)
 
 /* The new capsule block: the original capsules (without the distribution
  * key's unless keep_dist), then one per new recipient. */
-static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, int n,
-                         int keep_dist, uint8_t *out, size_t *len)
+static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt,
+                         const char *const *names, int n, int keep_dist, uint8_t *out,
+                         size_t *len)
 {
     block_entry *e = xmalloc(FWS_MAX_CAPSULES * sizeof *e);
     char idhex[2 * FWS_KEYID_LEN + 1];
@@ -264,7 +267,7 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
             diag_error("%s: more than %d capsules: a container holds at most %d (for a fleet, "
                        "--registry and --out-dir give each device its own)", rw->path,
                        FWS_MAX_CAPSULES, FWS_MAX_CAPSULES);
-            rc = FWS_EXIT_USAGE;
+            rc = FWS_EXIT_REJECT;
             break;
         }
         e[count].type = type;
@@ -272,9 +275,10 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
         if (type == FWS_CAPSULE_PSK) {
             host_capsule_wrap_psk(e[count].body, rw->key, rcpt[i].secret, rcpt[i].id);
         } else if (host_capsule_wrap_x25519(e[count].body, rw->key, rcpt[i].pub)) {
-            diag_error("recipient %s is a small-order X25519 point; refusing to encrypt to it",
-                       idhex);
-            rc = FWS_EXIT_USAGE;
+            /* The key file loader refuses such keys already: a bad file. */
+            diag_error("%s: recipient %s is a small-order X25519 point, not a usable public "
+                       "key; refusing to encrypt to it", names[i], idhex);
+            rc = FWS_EXIT_IO;
             break;
         }
         count++;
@@ -293,8 +297,8 @@ static int capsule_block(rewrap *rw, const container *c, const fws_key *rcpt, in
     return rc;
 }
 
-int rewrap_write_container(rewrap *rw, const fws_key *recipients, int n, int keep_dist,
-                           const char *out_path, int force)
+int rewrap_write_container(rewrap *rw, const fws_key *recipients, const char *const *names,
+                           int n, int keep_dist, const char *out_path, int force)
 {
     container *c = xcalloc(1, sizeof *c);
     uint8_t *head = xmalloc(HEAD_MAX), *caps = xmalloc(CAPSULE_BLOCK_MAX);
@@ -304,7 +308,7 @@ int rewrap_write_container(rewrap *rw, const fws_key *recipients, int n, int kee
     int rc;
     atomic_init(&af);
     if ((rc = open_copy(rw, c, head, &head_len)) ||
-        (rc = capsule_block(rw, c, recipients, n, keep_dist, caps, &caps_len)) ||
+        (rc = capsule_block(rw, c, recipients, names, n, keep_dist, caps, &caps_len)) ||
         (rc = atomic_open(&af, out_path, 0644, force ? ATOMIC_OVERWRITE : 0)) ||
         (rc = atomic_write(&af, head, head_len)) || (rc = atomic_write(&af, caps, caps_len)) ||
         (rc = copy_payload(rw, c, write_atomic, &af, &payload_len)) || (rc = atomic_commit(&af)))
@@ -328,6 +332,18 @@ static int write_fd(void *user, const uint8_t *buf, size_t len)
     out_file *f = user;
     if (io_write_all(f->fd, buf, len) < 0) {
         diag_error("%s: write failed: %s", f->name, strerror(errno));
+        return FWS_EXIT_IO;
+    }
+    return FWS_EXIT_OK;
+}
+
+/* Closes f; a close that fails (a delayed write error) fails the file. */
+static int close_out(out_file *f)
+{
+    int rc = close(f->fd);
+    f->fd = -1;
+    if (rc < 0) {
+        diag_error("%s: %s", f->name, strerror(errno));
         return FWS_EXIT_IO;
     }
     return FWS_EXIT_OK;
@@ -358,18 +374,18 @@ static int write_shared(rewrap *rw, const outdir *od, const char *dir, rewrap_fl
     char *path = NULL;
     int rc;
     if (!(rc = open_copy(rw, c, head, &head_len)) &&
-        !(rc = create_in(od, dir, "head", &f, &path)) && !(rc = write_fd(&f, head, head_len))) {
+        !(rc = create_in(od, dir, "head", &f, &path)) && !(rc = write_fd(&f, head, head_len)) &&
+        !(rc = close_out(&f))) {
         res->head_len = head_len;
-        close(f.fd);
         free(path);
         path = NULL;
         if (!(rc = create_in(od, dir, "payload", &f, &path)))
             rc = copy_payload(rw, c, write_fd, &f, &res->payload_len);
     }
-    if (f.fd >= 0 && close(f.fd) < 0 && !rc) {
-        diag_error("%s: %s", path, strerror(errno));
-        rc = FWS_EXIT_IO;
-    }
+    if (f.fd >= 0 && rc)
+        close(f.fd);   /* failed already: said why */
+    else if (f.fd >= 0)
+        rc = close_out(&f);
     free(path);
     container_close(c);
     free(c);

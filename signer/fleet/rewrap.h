@@ -51,11 +51,13 @@ const uint8_t *rewrap_class_id(const rewrap *rw);
 /* Wipes K. */
 void rewrap_close(rewrap *rw);
 
-/* recipients: X25519 public keys or PSKs (secret).  keep_dist: keep the
- * distribution key's capsule.  A recipient that already has a capsule
- * is not given a second one. */
-int rewrap_write_container(rewrap *rw, const fws_key *recipients, int n, int keep_dist,
-                           const char *out_path, int force);
+/* recipients: X25519 public keys or PSKs (secret), loaded from the files
+ * names (for messages).  keep_dist: keep the distribution key's capsule.
+ * A recipient that already has a capsule is not given a second one.
+ * FWS_EXIT_REJECT when the capsules would be more than 32, FWS_EXIT_IO for
+ * a small-order recipient key (a bad key file) or an output problem. */
+int rewrap_write_container(rewrap *rw, const fws_key *recipients, const char *const *names,
+                           int n, int keep_dist, const char *out_path, int force);
 
 typedef struct {
     uint64_t capsules;             /* devices given a capsule */
