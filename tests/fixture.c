@@ -70,6 +70,15 @@ uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size
     return c;
 }
 
+uint8_t *fx_pack_good_two(const fixture *f, size_t *len)
+{
+    uint8_t buf[9000];
+    fill_text(buf, sizeof buf, 41);
+    free(fx_write(f, "in.bin", buf, sizeof buf));
+    return fx_pack_bytes(f, "good.fws", "--chunk-size 1024 --meta note=hi app=in.bin cfg=in.bin",
+                         len);
+}
+
 run_result fx_verify(const fixture *f, const char *file, const char *args)
 {
     return run("cd '%s' && %s verify %s --trust sign1.pub --class test/class %s", f->dir,

@@ -27,6 +27,9 @@ char *fx_write(const fixture *f, const char *name, const void *data, size_t len)
 run_result fx_pack(const fixture *f, const char *out, const char *args);
 /* fx_pack, which must succeed; returns DIR/OUT's bytes (malloc'ed). */
 uint8_t *fx_pack_bytes(const fixture *f, const char *out, const char *args, size_t *len);
+/* good.fws: two components (app, cfg) of the same 9,000 text bytes
+ * (in.bin), 1 KiB chunks, META note=hi; its bytes. */
+uint8_t *fx_pack_good_two(const fixture *f, size_t *len);
 /* `fwseal verify DIR/FILE --trust DIR/sign1.pub --class test/class ARGS` in DIR. */
 run_result fx_verify(const fixture *f, const char *file, const char *args);
 /* `fwseal ARGS` in DIR (printf-style ARGS, which may name files relative

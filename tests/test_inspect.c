@@ -12,16 +12,10 @@ static fixture fx;
 static uint8_t *good;
 static size_t good_len;
 
-/* A good two-component container, good.fws, from in.bin (9,000 text
- * bytes), with 1 KiB chunks and META note=hi. */
 static void setup(void)
 {
-    uint8_t buf[9000];
     fx_init(&fx);
-    fill_text(buf, sizeof buf, 41);
-    free(fx_write(&fx, "in.bin", buf, sizeof buf));
-    good = fx_pack_bytes(&fx, "good.fws", "--chunk-size 1024 --meta note=hi app=in.bin cfg=in.bin",
-                         &good_len);
+    good = fx_pack_good_two(&fx, &good_len);
 }
 static void teardown(void)
 {
